@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources
+
+from lib.admin import OrganisationScopedAdmin
+from lib.scoping import scope_queryset
+
+from . import services
+from .models import Leader, Organisation, Unit, User
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(OrganisationScopedAdmin):
+    list_display = ["name", "slug", "org_number", "leader_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).annotate(_leaders=Count("leaders"))
+
+    @admin.display(description=_("leaders"), ordering="_leaders")
+    def leader_count(self, obj: Organisation) -> int:
+        return obj._leaders  # type: ignore[attr-defined]
+
+
+class UnitAdminForm(forms.ModelForm):
+    parent = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), required=False, label=_("part of"),
+        help_text=_("Leave empty for a service area at the top of the tree."),
+    )
+
+    class Meta:
+        model = Unit
+        fields = ["organisation", "name", "kind", "code"]
+
+
+@admin.register(Unit)
+class UnitAdmin(OrganisationScopedAdmin):
+    """Units are created and moved through the tree services, never by raw path."""
+
+    form = UnitAdminForm
+    list_display = ["indented_name", "kind", "code", "organisation"]
+    list_filter = ["kind", "organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "code"]
+    ordering = ["path"]
+
+    @admin.display(description=_("name"), ordering="path")
+    def indented_name(self, obj: Unit) -> str:
+        return ("— " * (obj.depth - 1)) + obj.name
+
+    def get_form(self, request: HttpRequest, obj: Unit | None = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        candidates = scope_queryset(Unit.objects.all(), request.user)
+        if obj is not None:
+            # Not below itself, and only within the unit's own municipality.
+            candidates = candidates.filter(organisation=obj.organisation).exclude(
+                path__startswith=obj.path)
+        form.base_fields["parent"].queryset = candidates
+        if obj is not None:
+            form.base_fields["parent"].initial = obj.get_parent()
+        return form
+
+    def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
+        parent = form.cleaned_data.get("parent")
+        if not change:
+            created = services.unit_create(
+                organisation=obj.organisation, name=obj.name, kind=obj.kind, code=obj.code,
+                parent=parent,
+            )
+            obj.pk, obj.path, obj.depth = created.pk, created.path, created.depth
+            return
+        Unit.objects.filter(pk=obj.pk).update(name=obj.name, kind=obj.kind, code=obj.code)
+        services.unit_move(unit=obj, parent=parent)
+
+
+class LeaderResource(resources.ModelResource):
+    name = fields.Field(attribute="user__full_name", column_name=_("name"))
+    email = fields.Field(attribute="user__email", column_name=_("email"))
+    unit_name = fields.Field(attribute="unit__name", column_name=_("unit"))
+    leader_above_name = fields.Field(attribute="leader_above__user__full_name",
+                                     column_name=_("leader above"))
+
+    class Meta:
+        model = Leader
+        fields = ["id", "name", "email", "title", "level", "unit_name", "leader_above_name",
+                  "leader_since", "is_talent"]
+        export_order = fields
+
+
+@admin.register(Leader)
+class LeaderAdmin(OrganisationScopedAdmin):
+    resource_classes = [LeaderResource]
+    list_display = ["name", "title", "level", "unit", "leader_above", "leader_since", "is_talent"]
+    list_filter = ["level", "is_talent", "organisation"]
+    list_select_related = ["user", "unit", "leader_above__user"]
+    search_fields = ["user__full_name", "user__email", "title", "unit__name"]
+    autocomplete_fields = ["user", "unit", "leader_above"]
+    date_hierarchy = "leader_since"
+
+    @admin.display(description=_("name"), ordering="user__full_name")
+    def name(self, obj: Leader) -> str:
+        return obj.user.full_name
+
+
+class UserCreationForm(auth_forms.BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "organisation"]
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(OrganisationScopedAdmin, DjangoUserAdmin):
+    add_form = UserCreationForm
+    form = UserChangeForm
+    list_display = ["email", "full_name", "organisation", "is_oaf_admin", "is_facilitator",
+                    "is_coach", "is_active"]
+    list_filter = ["is_oaf_admin", "is_facilitator", "is_coach", "is_active", "organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["email", "full_name"]
+    ordering = ["full_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["full_name", "organisation", "language"]}),
+        (_("Roles"), {"fields": ["is_oaf_admin", "is_facilitator", "is_coach", "is_active"]}),
+        (_("System"), {"fields": ["is_superuser", "last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"],
+                "fields": ["email", "full_name", "organisation", "password1", "password2"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+    filter_horizontal: list[str] = []
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # O&F administrators never see (or set) the municipality or superuser flag.
+        cleaned = []
+        for title, opts in fieldsets:
+            names = [f for f in opts["fields"] if f not in ("organisation", "is_superuser")]
+            cleaned.append((title, {**opts, "fields": names}))
+        return cleaned

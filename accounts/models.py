@@ -1,0 +1,295 @@
+"""Municipalities, their unit tree, users and leader profiles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from lib.scoping import OrganisationQuerySet, OrganisationQuerySetMixin
+
+NEW_LEADER_DAYS = 365
+
+
+class Organisation(models.Model):
+    """A municipality (kommune). It owns every other record in the portal."""
+
+    organisation_path = ""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True,
+                            help_text=_("Used in addresses and file names."))
+    org_number = models.CharField(_("organisation number"), max_length=9, blank=True,
+                                  help_text=_("Nine digits from the Brønnøysund registers."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitKind(models.TextChoices):
+    SERVICE_AREA = "tjenesteomrade", _("service area (tjenesteområde)")
+    ENTERPRISE = "virksomhet", _("enterprise (virksomhet / enhet)")
+    DEPARTMENT = "avdeling", _("department (avdeling)")
+    TEAM = "team", _("team")
+    STAFF = "stab", _("staff function (stab)")
+
+
+class UnitQuerySet(OrganisationQuerySetMixin, MP_NodeQuerySet):
+    pass
+
+
+class UnitManager(MP_NodeManager):
+    def get_queryset(self) -> UnitQuerySet:
+        return UnitQuerySet(self.model, using=self._db).order_by("path")
+
+    def visible_to(self, user: Any) -> UnitQuerySet:
+        return self.get_queryset().visible_to(user)
+
+    def in_organisation(self, organisation_id: int | None) -> UnitQuerySet:
+        return self.get_queryset().in_organisation(organisation_id)
+
+
+class Unit(MP_Node):
+    """A node in the municipality's organisation tree, of any depth.
+
+    Stored as a materialised path (django-treebeard) so that "everything under
+    this tjenesteområde" is one indexed prefix query; create and move units
+    through :mod:`accounts.services`, which keep a unit in its parent's
+    municipality.
+    """
+
+    organisation_path = "organisation"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="units", verbose_name=_("municipality"))
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices,
+                            default=UnitKind.ENTERPRISE)
+    code = models.CharField(_("code"), max_length=30, blank=True,
+                            help_text=_("The unit's number in the payroll or accounting system."))
+
+    objects = UnitManager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        indexes = [models.Index(fields=["organisation", "depth"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def service_area_path(self) -> str:
+        """The path prefix of the tjenesteområde (the root) this unit lies under."""
+        return self.path[: self.steplen]
+
+
+class UserManager(BaseUserManager.from_queryset(OrganisationQuerySet)):  # type: ignore[misc]
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required")
+        extra.pop("is_staff", None)  # derived from roles, see User.is_staff
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with email and password.
+
+    Roles are flags because one person may hold several: an O&F adviser can
+    also facilitate, a leader can coach. "Leader" is having a Leader profile.
+    """
+
+    organisation_path = "organisation"
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        verbose_name=_("municipality"),
+        help_text=_("Empty only for system administrators who serve every municipality."),
+    )
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES,
+                                default="nb")
+    is_oaf_admin = models.BooleanField(
+        _("O&F administrator"), default=False,
+        help_text=_("Works in the admin with this municipality's programme."))
+    is_facilitator = models.BooleanField(_("facilitator / adviser"), default=False)
+    is_coach = models.BooleanField(_("coach"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(is_oaf_admin=False) | models.Q(organisation__isnull=False),
+                name="oaf_admin_has_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def is_staff(self) -> bool:
+        """Admin access follows the role; it is never stored separately."""
+        return self.is_superuser or (self.is_oaf_admin and self.organisation_id is not None)
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        if self.is_oaf_admin and not self.organisation_id:
+            raise ValidationError({"organisation": _("An O&F administrator needs a municipality.")})
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class LeaderLevel(models.TextChoices):
+    # Ordered from the top; the value is stable, the label translatable.
+    MUNICIPAL_DIRECTOR = "kommunedirektor", _("municipal director (kommunedirektør)")
+    MUNICIPAL_HEAD = "kommunalsjef", _("head of service area (kommunalsjef)")
+    ENTERPRISE_LEADER = "virksomhetsleder", _("head of enterprise (virksomhetsleder / enhetsleder)")
+    DEPARTMENT_LEADER = "avdelingsleder", _("head of department (avdelingsleder)")
+    TEAM_LEADER = "teamleder", _("team leader (teamleder)")
+
+
+class LeaderQuerySet(OrganisationQuerySet):
+    def new_leaders(self, today: dt.date | None = None) -> LeaderQuerySet:
+        today = today or timezone.localdate()
+        return self.filter(leader_since__gt=today - dt.timedelta(days=NEW_LEADER_DAYS))
+
+
+class Leader(models.Model):
+    """A person with leadership responsibility, and where they sit."""
+
+    organisation_path = "organisation"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="leaders", verbose_name=_("municipality"))
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="leader", verbose_name=_("user"))
+    title = models.CharField(_("title"), max_length=200,
+                             help_text=_("As in the letter of appointment, e.g. «Rektor»."))
+    level = models.CharField(_("leader level"), max_length=20, choices=LeaderLevel.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="leaders",
+                             verbose_name=_("unit"))
+    leader_above = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports",
+        verbose_name=_("leader above"),
+        help_text=_("The leader's own leader, who approves their requests."))
+    leader_since = models.DateField(_("leader since"),
+                                    help_text=_("When they first became a leader here."))
+    is_talent = models.BooleanField(_("leader talent"), default=False,
+                                    help_text=_("May take seats reserved for leader talents."))
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"), null=True, blank=True,
+        help_text=_("Optional; used only for age statistics in reports."))
+
+    objects = LeaderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("leader")
+        verbose_name_plural = _("leaders")
+        ordering = ["user__full_name"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(leader_above=models.F("pk")),
+                                   name="leader_not_own_leader_above"),
+        ]
+        indexes = [models.Index(fields=["organisation", "level"])]
+
+    def __str__(self) -> str:
+        return self.user.full_name
+
+    @property
+    def name(self) -> str:
+        return self.user.full_name
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+    def is_new(self, today: dt.date | None = None) -> bool:
+        """A "new leader" has led for under 12 months; derived, never stored."""
+        today = today or timezone.localdate()
+        return (today - self.leader_since).days < NEW_LEADER_DAYS
+
+    def years_as_leader(self, today: dt.date | None = None) -> int:
+        today = today or timezone.localdate()
+        years = today.year - self.leader_since.year
+        if (today.month, today.day) < (self.leader_since.month, self.leader_since.day):
+            years -= 1
+        return max(years, 0)
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        org_id = self.organisation_id
+        if self.unit_id and org_id and self.unit.organisation_id != org_id:
+            errors["unit"] = _("The unit belongs to another municipality.")
+        if self.leader_above_id:
+            if self.pk and self.leader_above_id == self.pk:
+                errors["leader_above"] = _("A leader cannot be their own leader above.")
+            elif org_id and self.leader_above.organisation_id != org_id:
+                errors["leader_above"] = _("The leader above belongs to another municipality.")
+            elif self.pk and self._is_above(self.leader_above):
+                errors["leader_above"] = _("This would make a circle of leaders.")
+        if self.user_id and org_id and self.user.organisation_id not in (None, org_id):
+            errors["user"] = _("The user belongs to another municipality.")
+        if errors:
+            raise ValidationError(errors)
+
+    def _is_above(self, other: Leader) -> bool:
+        """True if self is somewhere above ``other`` in the reporting line."""
+        seen: set[int] = set()
+        current: Leader | None = other
+        while current is not None and current.pk not in seen:
+            if current.pk == self.pk:
+                return True
+            seen.add(current.pk)
+            current = current.leader_above
+        return False

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GroupsConfig(AppConfig):
+    name = "groups"
+    verbose_name = _("Leader groups")
+
+    def ready(self) -> None:
+        from accounts.dashboard import Panel, register_panel
+
+        from .selectors import min_side_panel
+
+        register_panel(Panel(key="groups", order=20, template="groups/min_side_panel.html",
+                             load=min_side_panel))

@@ -1,0 +1,25 @@
+"""The URL map: each app's urls.py, the auth views, admin and health check."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from accounts import views as account_views
+from accounts.urls import auth_urlpatterns
+
+admin.site.site_header = "Lederutvikling"
+admin.site.site_title = "Lederutvikling"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="accounts:min_side", permanent=False)),
+    path("", include("accounts.urls")),
+    path("konto/", include(auth_urlpatterns)),
+    path("healthz", account_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,102 @@
+"""Admin base classes that keep an O&F administrator inside their municipality.
+
+Every ModelAdmin and inline of the portal derives from these. They scope
+three things through :func:`lib.scoping.scope_queryset`:
+
+* the rows listed, shown, changed, deleted, exported and offered by
+  autocomplete (Django's autocomplete and django-import-export both start from
+  ``get_queryset``);
+* the choices of every foreign key and many-to-many field whose target model is
+  scoped, so a unit or leader of another municipality cannot be picked even by
+  a tampered POST (ModelChoiceField validates against the queryset);
+* the ``organisation`` field itself, which an O&F administrator never sees:
+  new rows get the administrator's municipality.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+from import_export.admin import ExportMixin
+
+from .scoping import is_scoped, scope_queryset
+
+
+class OrganisationScopedMixin:
+    """Shared by ModelAdmin and InlineModelAdmin."""
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        qs = super().get_queryset(request)  # type: ignore[misc]
+        return scope_queryset(qs, request.user)
+
+    def _scope_field(self, db_field: models.Field, request: HttpRequest, kwargs: dict) -> None:
+        related = db_field.remote_field.model
+        if is_scoped(related):
+            base = kwargs.get("queryset")
+            if base is None:
+                base = related._default_manager.all()
+            kwargs["queryset"] = scope_queryset(base, request.user)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        self._scope_field(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        self._scope_field(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        exclude = list(super().get_exclude(request, obj) or [])  # type: ignore[misc]
+        if not request.user.is_superuser and _has_direct_organisation(self.model):  # type: ignore[attr-defined]
+            exclude.append("organisation")
+        return exclude
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        filters = list(super().get_list_filter(request))  # type: ignore[misc]
+        if not request.user.is_superuser:
+            filters = [f for f in filters if f != "organisation"]
+        return filters
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)  # type: ignore[misc]
+        return _with_organisation(form, request, self.model)  # type: ignore[attr-defined]
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)  # type: ignore[misc]
+        formset.form = _with_organisation(formset.form, request, self.model)  # type: ignore[attr-defined]
+        return formset
+
+
+def _has_direct_organisation(model: type[models.Model]) -> bool:
+    return getattr(model, "organisation_path", None) == "organisation"
+
+
+def _with_organisation(form: Any, request: HttpRequest, model: type[models.Model]) -> Any:
+    """Give a new row the administrator's municipality before validation runs.
+
+    Model.clean() compares related objects' municipalities with the row's own,
+    so the value must be there before ``full_clean``, not only at save time.
+    """
+    if request.user.is_superuser or not _has_direct_organisation(model):
+        return form
+    organisation_id = request.user.organisation_id
+
+    class ScopedForm(form):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            if not self.instance.organisation_id:
+                self.instance.organisation_id = organisation_id
+
+    ScopedForm.__name__ = form.__name__
+    return ScopedForm
+
+
+class OrganisationScopedAdmin(OrganisationScopedMixin, ExportMixin, admin.ModelAdmin):
+    """Base ModelAdmin: scoped to the user's municipality, with CSV/XLSX export."""
+
+
+class OrganisationScopedTabularInline(OrganisationScopedMixin, admin.TabularInline):
+    pass

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+import smtplib
+
+from celery import shared_task
+
+from .emails import RenderedEmail, send_rendered
+
+
+@shared_task(bind=True, autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+             retry_backoff=30, retry_backoff_max=60 * 30, max_retries=8)
+def email_send(self, *, to: str, subject: str, body: str, html: str) -> None:
+    """Send one rendered email; a failing mail server is retried with back-off."""
+    send_rendered(RenderedEmail(to=to, subject=subject, body=body, html=html))
