@@ -67,7 +67,7 @@ class UnitAdmin(OrganisationScopedAdmin):
                 path__startswith=obj.path)
         form.base_fields["parent"].queryset = candidates
         if obj is not None:
-            form.base_fields["parent"].initial = obj.get_parent()
+            form.base_fields["parent"].initial = Unit.objects.get_parent(obj)
         return form
 
     def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:

@@ -23,12 +23,12 @@ def unit_create(
     """
     unit = Unit(organisation=organisation, name=name, kind=kind, code=code)
     if parent is None:
-        return Unit.add_root(instance=unit)
+        return Unit.objects.add_root(instance=unit)
     if parent.organisation_id != organisation.pk:
         raise ValidationError({"parent": _("The parent unit belongs to another municipality.")})
     # Re-read the parent: treebeard needs its current path and child count.
     parent = Unit.objects.select_for_update().get(pk=parent.pk)
-    return parent.add_child(instance=unit)
+    return Unit.objects.add_child(parent, instance=unit)
 
 
 @transaction.atomic
@@ -41,11 +41,11 @@ def unit_move(*, unit: Unit, parent: Unit | None) -> Unit:
             raise ValidationError({"parent": _("The parent unit belongs to another municipality.")})
         if parent.pk == unit.pk or parent.is_descendant_of(unit):
             raise ValidationError({"parent": _("A unit cannot be moved below itself.")})
-        current = unit.get_parent()
+        current = Unit.objects.get_parent(unit)
         if current is None or current.pk != parent.pk:
-            unit.move(parent, "last-child")
+            Unit.objects.move(unit, parent, "last-child")
     elif not unit.is_root():
-        unit.move(Unit.get_last_root_node(), "last-sibling")
+        Unit.objects.move(unit, Unit.objects.get_last_root_node(), "last-sibling")
     return Unit.objects.get(pk=unit.pk)
 
 

@@ -191,19 +191,25 @@ CELERY_BEAT_SCHEDULE = {
 # --- Mail ---------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lederutvikling <lederutvikling@example.no>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_HOST = env_str("EMAIL_HOST")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("EMAIL_PORT", 587)
-    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+_smtp_host = env_str("EMAIL_HOST")
+if _smtp_host:
+    MAILERS = {"default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _smtp_host,
+            "port": env_int("EMAIL_PORT", 587),
+            "username": env_str("EMAIL_HOST_USER", ""),
+            "password": env_str("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            "timeout": 20,
+        },
+    }}
 elif PRODUCTION:
     raise ImproperlyConfigured("EMAIL_HOST is required in production")
 else:
     # Development: every mail becomes a file in var/mail, readable by the demo user.
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = VAR_DIR / "mail"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                           "OPTIONS": {"file_path": str(VAR_DIR / "mail")}}}
 
 # --- Security ---------------------------------------------------------------------------------
 SECURE_CSP = {

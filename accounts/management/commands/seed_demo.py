@@ -260,7 +260,7 @@ def _by_depth(leaders: list[_PlannedLeader]) -> list[list[_PlannedLeader]]:
 
 
 def _next_root_step() -> int:
-    last = Unit.get_last_root_node()
+    last = Unit.objects.get_last_root_node()
     return Unit._str2int(last.path[: Unit.steplen]) + 1 if last else 1
 
 

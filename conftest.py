@@ -1,0 +1,98 @@
+"""Fixtures every test may use: personas, service checks, the browser.
+
+Personas (as in healthchecks): **alice** is the O&F administrator of
+municipality A; **bob** is a plain leader in A (can read his own things but
+administer nothing); **charlie** is the O&F administrator of municipality B
+and must never see anything of A.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+
+from tests.factories import (
+    LeaderFactory,
+    OrganisationFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+REQUIRE_SERVICES = os.environ.get("CI_REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
+
+
+def _service_missing(marker: str) -> str | None:
+    if marker == "postgres":
+        engine = settings.DATABASES["default"]["ENGINE"]
+        return None if "postgresql" in engine else "needs PostgreSQL (set DATABASE_URL)"
+    if marker == "redis":
+        url = settings.CELERY_BROKER_URL
+        return None if url.startswith("redis") else "needs a Redis broker (set REDIS_URL)"
+    if marker == "browser":
+        if not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)):
+            return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+        return None
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker in ("postgres", "redis", "browser"):
+        if item.get_closest_marker(marker):
+            reason = _service_missing(marker)
+            if reason:
+                if REQUIRE_SERVICES:
+                    pytest.fail(f"CI requires this test to run: {reason}", pytrace=False)
+                pytest.skip(reason)
+
+
+@dataclass
+class Personas:
+    org_a: object
+    org_b: object
+    alice: object  # O&F admin, A
+    bob: object  # leader (Leader profile), A
+    charlie: object  # O&F admin, B
+    bob_leader: object
+    boss_leader: object  # bob's leader above, A
+    dora_leader: object  # a plain leader in B
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    org_a = OrganisationFactory(name="Askvik kommune", slug="askvik")
+    org_b = OrganisationFactory(name="Brattli kommune", slug="brattli")
+    alice = UserFactory(organisation=org_a, email="alice@askvik.example",
+                        full_name="Alice Admin", is_oaf_admin=True)
+    charlie = UserFactory(organisation=org_b, email="charlie@brattli.example",
+                          full_name="Charlie Admin", is_oaf_admin=True)
+    area = UnitFactory(organisation=org_a, name="Helse og velferd", kind="tjenesteomrade")
+    unit = UnitFactory(organisation=org_a, name="Solbakken sykehjem", parent=area)
+    boss = LeaderFactory(organisation=org_a, unit=area, title="Kommunalsjef",
+                         level="kommunalsjef", user__full_name="Berit Sjef",
+                         user__email="berit@askvik.example")
+    bob_leader = LeaderFactory(organisation=org_a, unit=unit, leader_above=boss,
+                               title="Virksomhetsleder", level="virksomhetsleder",
+                               user__full_name="Bob Leder", user__email="bob@askvik.example")
+    b_unit = UnitFactory(organisation=org_b, name="Brattli skule")
+    dora = LeaderFactory(organisation=org_b, unit=b_unit, user__full_name="Dora Leiar",
+                         user__email="dora@brattli.example", title="Rektor")
+    return Personas(org_a=org_a, org_b=org_b, alice=alice, bob=bob_leader.user, charlie=charlie,
+                    bob_leader=bob_leader, boss_leader=boss, dora_leader=dora)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Drive Debian's Chromium (Playwright's own download is blocked here)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"],
+    }

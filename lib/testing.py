@@ -1,0 +1,48 @@
+"""Test helpers shared by every app's tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def count_queries(action: Callable[[], Any]) -> tuple[int, list[str], Any]:
+    with CaptureQueriesContext(connection) as ctx:
+        result = action()
+    return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries], result
+
+
+def assert_queries_stable(
+    action: Callable[[], Any], *, grow: Callable[[int], Any], factor: int = 10,
+    expected: int | None = None,
+) -> int:
+    """Assert ``action`` runs the same number of SQL queries at 1× and ``factor``× rows.
+
+    ``grow(n)`` must add ``n`` more batches of the rows the page lists. The
+    action runs once before counting so one-off work (session load, caches)
+    does not count. On a mismatch the SQL of both runs is printed.
+    Returns the count so callers can also pin it with ``expected``.
+    """
+    grow(1)
+    action()
+    small, small_sql, response = count_queries(action)
+    _assert_ok(response)
+    grow(factor - 1)
+    large, large_sql, response = count_queries(action)
+    _assert_ok(response)
+    if small != large or (expected is not None and small != expected):
+        listing = "\n".join(
+            [f"--- 1× ({small} queries)", *small_sql, f"--- {factor}× ({large} queries)",
+             *large_sql]
+        )
+        want = f", expected {expected}" if expected is not None else ""
+        raise AssertionError(f"query count changed: {small} → {large}{want}\n{listing}")
+    return small
+
+
+def _assert_ok(response: Any) -> None:
+    status = getattr(response, "status_code", 200)
+    assert status == 200, f"page answered {status}"
