@@ -2,23 +2,40 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
-class UserLanguageMiddleware:
-    """A logged-in user's chosen language wins over cookie and browser.
+class LanguageMiddleware:
+    """Pick the page language: the account's choice, else the cookie, else bokmål.
 
-    Runs after LocaleMiddleware and AuthenticationMiddleware, so the choice
-    follows the person to any device.
+    Replaces Django's LocaleMiddleware on purpose: the browser's
+    Accept-Language is ignored, because many municipal PCs run English
+    browsers while the portal's default language is Norwegian bokmål. Runs
+    after AuthenticationMiddleware so the choice follows the person to any
+    device.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.available = {code for code, _ in settings.LANGUAGES}
+
+    def language_for(self, request: HttpRequest) -> str:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language in self.available:
+            return user.language
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if cookie in self.available:
+            return cookie
+        return settings.LANGUAGE_CODE
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.language:
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
-        return self.get_response(request)
+        language = self.language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response

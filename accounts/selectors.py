@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import Leader, Unit, User
+from .models import Leader, Organisation, Unit, User
 
 
 @dataclass
 class MinSide:
     user: User
     leader: Leader | None
+    organisation: Organisation | None = None
     unit_path: list[Unit] = field(default_factory=list)
     reports: list[Leader] = field(default_factory=list)
 
@@ -28,7 +29,7 @@ def min_side_get(*, user: User) -> MinSide:
         .first()
     )
     if leader is None:
-        return MinSide(user=user, leader=None)
+        return MinSide(user=user, leader=None, organisation=user.organisation)
     ancestors = [leader.unit.path[:i] for i in range(Unit.steplen, len(leader.unit.path),
                                                       Unit.steplen)]
     unit_path = list(Unit.objects.filter(path__in=ancestors).order_by("depth")) + [leader.unit]
@@ -37,4 +38,5 @@ def min_side_get(*, user: User) -> MinSide:
         .select_related("user", "unit")
         .order_by("user__full_name")
     )
-    return MinSide(user=user, leader=leader, unit_path=unit_path, reports=reports)
+    return MinSide(user=user, leader=leader, organisation=leader.organisation,
+                   unit_path=unit_path, reports=reports)

@@ -43,9 +43,10 @@ class LeaderGroup(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if self.unit_id and self.organisation_id and self.unit.organisation_id != self.organisation_id:
+        org_id = self.organisation_id
+        if self.unit_id and org_id and self.unit.organisation_id != org_id:
             errors["unit"] = _("The unit belongs to another municipality.")
-        if self.head_id and self.organisation_id and self.head.organisation_id != self.organisation_id:
+        if self.head_id and org_id and self.head.organisation_id != org_id:
             errors["head"] = _("The head belongs to another municipality.")
         if errors:
             raise ValidationError(errors)

@@ -356,7 +356,8 @@ def _seed_large(org: Organisation, rng: random.Random, today: dt.date, password_
     for p in rng.sample(plain, min(12 * scale, len(plain))):
         p.is_talent = True
     # Some department heads lead their team leaders as a group too (≈ 90 groups in all).
-    with_teams = [p for p in plain if p.level == LeaderLevel.DEPARTMENT_LEADER and len(p.reports) >= 2]
+    with_teams = [p for p in plain
+                  if p.level == LeaderLevel.DEPARTMENT_LEADER and len(p.reports) >= 2]
     for p in with_teams[: 21 * scale]:
         enterprise = b.units[b.parent_of[p.unit_index]]
         groups.append((p, f"Teamledergruppen i {b.units[p.unit_index].name.lower()}, "

@@ -1,0 +1,56 @@
+"""Fill msgstr in locale/{nb,nn,en} from a table: `python tools/fill_translations.py table.py`.
+
+A maintenance helper for translators: the .po files stay the source of truth;
+this only writes entries that are still empty (en gets msgstr = msgid).
+The table module defines T = {msgid: (nb, nn)} and P = {msgid: ((nb1, nb2), (nn1, nn2))}.
+"""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(table_path: str) -> int:
+    table = runpy.run_path(table_path)
+    singles: dict[str, tuple[str, str]] = table.get("T", {})
+    plurals: dict[str, tuple[tuple[str, str], tuple[str, str]]] = table.get("P", {})
+    missing: set[str] = set()
+    for index, lang in ((0, "nb"), (1, "nn"), (None, "en")):
+        path = ROOT / "locale" / lang / "LC_MESSAGES" / "django.po"
+        po = polib.pofile(str(path))
+        for entry in po:
+            if entry.obsolete:
+                continue
+            if entry.msgid_plural:
+                if index is None:
+                    entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+                elif entry.msgid in plurals:
+                    one, many = plurals[entry.msgid][index]
+                    entry.msgstr_plural = {0: one, 1: many}
+                elif not entry.msgstr_plural.get(0):
+                    missing.add(entry.msgid)
+                continue
+            if index is None:
+                entry.msgstr = entry.msgid
+            elif entry.msgid in singles:
+                entry.msgstr = singles[entry.msgid][index]
+            elif not entry.msgstr:
+                missing.add(entry.msgid)
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+        po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
+        po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+        po.save()
+    for msgid in sorted(missing):
+        print("MISSING:", msgid)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
