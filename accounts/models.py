@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +19,10 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 from lib.scoping import OrganisationQuerySet, OrganisationQuerySetMixin
 
 NEW_LEADER_DAYS = 365
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class Organisation(models.Model):
@@ -150,6 +155,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_coach = models.BooleanField(_("coach"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    calendar_token = models.CharField(
+        _("calendar token"), max_length=64, unique=True, default=new_calendar_token,
+        editable=False, help_text=_("Secret part of the personal calendar feed address."))
 
     objects = UserManager()
 

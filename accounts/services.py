@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Leader, LeaderLevel, Organisation, Unit, UnitKind, User
+from .models import Leader, LeaderLevel, Organisation, Unit, UnitKind, User, new_calendar_token
 
 
 @transaction.atomic
@@ -80,3 +80,10 @@ def user_set_language(*, user: User, language: str) -> None:
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+
+
+def user_reset_calendar_token(*, user: User) -> str:
+    """Give the user a new calendar feed address; the old one stops working."""
+    user.calendar_token = new_calendar_token()
+    user.save(update_fields=["calendar_token"])
+    return user.calendar_token

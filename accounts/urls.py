@@ -9,6 +9,8 @@ app_name = "accounts"
 urlpatterns = [
     path("min-side/", views.min_side, name="min_side"),
     path("sprak/", views.language_set, name="language_set"),
+    path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("kalender/ny-adresse/", views.calendar_token_reset, name="calendar_token_reset"),
 ]
 
 # Django's own auth views, outside the namespace because they reverse their

@@ -3,18 +3,22 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from lib.ical import calendar_bytes
+
 from . import services
+from .calendar import events_for
 from .dashboard import panels_for
 from .forms import LanguageForm
 from .health import health_check
+from .models import User
 from .selectors import min_side_get
 
 
@@ -56,3 +60,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """For operators: is the database and the Celery broker reachable?"""
     result = health_check()
     return JsonResponse(result.as_dict(), status=200 if result.ok else 503)
+
+
+@login_not_required
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal .ics feed; the secret token in the address is the only key."""
+    user = User.objects.filter(calendar_token=token, is_active=True).first()
+    if user is None:
+        raise Http404
+    body = calendar_bytes(events_for(user), name=_("Leadership development"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@require_POST
+def calendar_token_reset(request: HttpRequest) -> HttpResponse:
+    services.user_reset_calendar_token(user=request.user)
+    messages.success(request, _("Your calendar has a new address. The old one no longer works."))
+    return redirect("accounts:min_side")

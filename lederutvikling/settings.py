@@ -187,7 +187,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.sessions_clear_expired",
         "schedule": 60 * 60 * 6,
     },
+    "purge-expired-documents": {
+        "task": "lib.tasks.documents_purge_expired",
+        "schedule": 60 * 60 * 6,
+    },
 }
+# Generated PDFs and CSVs are deleted this many days after they were asked for.
+DOCUMENT_RETENTION_DAYS = env_int("DOCUMENT_RETENTION_DAYS", 30)
 
 # --- Mail ---------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lederutvikling <lederutvikling@example.no>")

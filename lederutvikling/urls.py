@@ -14,6 +14,9 @@ admin.site.site_title = "Lederutvikling"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:min_side", permanent=False)),
     path("", include("accounts.urls")),
+    path("", include("lib.urls")),
+    path("fordypning/", include("programs.urls")),
+    path("ledergrupper/", include("groups.urls")),
     path("konto/", include(auth_urlpatterns)),
     path("healthz", account_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

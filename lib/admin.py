@@ -100,3 +100,48 @@ class OrganisationScopedAdmin(OrganisationScopedMixin, ExportMixin, admin.ModelA
 
 class OrganisationScopedTabularInline(OrganisationScopedMixin, admin.TabularInline):
     pass
+
+
+class ReadOnlyScopedAdmin(OrganisationScopedMixin, admin.ModelAdmin):
+    """For records only the system writes (audit trail, generated files)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _register_lib_admin() -> None:
+    from django.urls import reverse
+    from django.utils.html import format_html
+    from django.utils.translation import gettext_lazy as _
+
+    from .models import AuditEntry, GeneratedDocument
+
+    @admin.register(AuditEntry)
+    class AuditEntryAdmin(ReadOnlyScopedAdmin):
+        list_display = ["created_at", "actor", "action", "summary", "object_type", "object_id"]
+        list_filter = ["action", "organisation"]
+        list_select_related = ["actor"]
+        search_fields = ["summary", "action", "object_id", "actor__full_name"]
+        date_hierarchy = "created_at"
+
+        def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+            return False
+
+    @admin.register(GeneratedDocument)
+    class GeneratedDocumentAdmin(ReadOnlyScopedAdmin):
+        list_display = ["title", "kind", "status", "progress", "requested_by", "created_at",
+                        "expires_at", "open_link"]
+        list_filter = ["status", "kind", "organisation"]
+        list_select_related = ["requested_by"]
+        search_fields = ["title", "kind"]
+
+        @admin.display(description=_("file"))
+        def open_link(self, obj: GeneratedDocument) -> str:
+            return format_html('<a href="{}">{}</a>',
+                               reverse("lib:document_detail", args=[obj.pk]), _("open"))
+
+
+_register_lib_admin()

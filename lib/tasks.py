@@ -12,3 +12,18 @@ from .emails import RenderedEmail, send_rendered
 def email_send(self, *, to: str, subject: str, body: str, html: str) -> None:
     """Send one rendered email; a failing mail server is retried with back-off."""
     send_rendered(RenderedEmail(to=to, subject=subject, body=body, html=html))
+
+
+@shared_task
+def document_build(document_id: str) -> str:
+    """Build a requested document (PDF/CSV); idempotent, so a redelivery is harmless."""
+    from .documents import document_run
+
+    return document_run(document_id).status
+
+
+@shared_task
+def documents_purge_expired() -> int:
+    from .documents import documents_purge_expired as purge
+
+    return purge()

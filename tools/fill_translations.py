@@ -27,6 +27,11 @@ def main(table_path: str) -> int:
         for entry in po:
             if entry.obsolete:
                 continue
+            if "fuzzy" in entry.flags:  # msgmerge's guess: never trust it
+                entry.flags.remove("fuzzy")
+                entry.msgstr = ""
+                entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
+                entry.previous_msgid = None
             if entry.msgid_plural:
                 if index is None:
                     entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
@@ -42,8 +47,6 @@ def main(table_path: str) -> int:
                 entry.msgstr = singles[entry.msgid][index]
             elif not entry.msgstr:
                 missing.add(entry.msgid)
-            if "fuzzy" in entry.flags:
-                entry.flags.remove("fuzzy")
         po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
         po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
         po.save()
