@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("lib.urls")),
     path("fordypning/", include("programs.urls")),
     path("ledergrupper/", include("groups.urls")),
+    path("undersokelser/", include("surveys.urls")),
+    path("coaching/", include("coaching.urls")),
     path("konto/", include(auth_urlpatterns)),
     path("healthz", account_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -13,6 +13,7 @@ surnames that occur in the source documents are left out on purpose.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import random
 import time
 from dataclasses import dataclass, field
@@ -25,6 +26,10 @@ from django.utils import timezone
 
 from accounts.models import Leader, LeaderLevel, Organisation, Unit, UnitKind, User
 from groups.models import LeaderGroup, LeaderGroupMembership
+
+# Track apps that add demo data, in dependency order. Each has
+# ``<app>/demo.py: seed_demo(*, large, small, rng, today, scale) -> dict[str, int]``.
+TRACK_SEEDERS = ["groups", "programs", "surveys", "coaching"]
 
 DEMO_PASSWORD = "lederutvikling"  # noqa: S105 - printed in the README on purpose
 
@@ -300,6 +305,13 @@ class Command(BaseCommand):
 
 def _delete_demo() -> None:
     orgs = Organisation.objects.filter(slug__in=["fjordvik", "lia"])
+    for app in reversed(TRACK_SEEDERS):
+        try:
+            module = importlib.import_module(f"{app}.demo")
+        except ModuleNotFoundError:
+            continue
+        if hasattr(module, "delete_demo"):
+            module.delete_demo(organisations=orgs)
     LeaderGroup.objects.filter(organisation__in=orgs).delete()
     Leader.objects.filter(organisation__in=orgs).update(leader_above=None)
     Leader.objects.filter(organisation__in=orgs).delete()
@@ -319,9 +331,20 @@ def seed_all(*, scale: int = 1, seed: int = 2026) -> dict[str, int]:
     counts = _seed_large(large, rng, today, password_hash, scale)
     small_counts = _seed_small(small, rng, today, password_hash)
     _demo_staff(large, small, password_hash)
-    return {"leaders": counts["leaders"] + small_counts["leaders"],
-            "units": counts["units"] + small_counts["units"],
-            "leader groups": counts["groups"] + small_counts["groups"]}
+    totals = {"leaders": counts["leaders"] + small_counts["leaders"],
+              "units": counts["units"] + small_counts["units"],
+              "leader groups": counts["groups"] + small_counts["groups"]}
+    for app in TRACK_SEEDERS:
+        # Each track app extends the demo in its own <app>/demo.py.
+        try:
+            module = importlib.import_module(f"{app}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.demo":
+                raise
+            continue
+        totals.update(module.seed_demo(large=large, small=small, rng=random.Random(seed),
+                                       today=today, scale=scale))
+    return totals
 
 
 def _seed_large(org: Organisation, rng: random.Random, today: dt.date, password_hash: str,
