@@ -46,3 +46,26 @@ def assert_queries_stable(
 def _assert_ok(response: Any) -> None:
     status = getattr(response, "status_code", 200)
     assert status == 200, f"page answered {status}"
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Run axe-core (vendored in tests/vendor) in a Playwright page; return violations.
+
+    ``page.evaluate`` runs outside the page's CSP, so the strict policy stays on.
+    """
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parent.parent / "tests" / "vendor" / "axe.min.js")
+    page.evaluate(source.read_text(encoding="utf-8") + ";undefined")
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        AXE_TAGS,
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
