@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "groups",
     "surveys",
     "coaching",
+    "networks",
 ]
 
 MIDDLEWARE = [

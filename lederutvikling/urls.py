@@ -19,6 +19,7 @@ urlpatterns = [
     path("ledergrupper/", include("groups.urls")),
     path("undersokelser/", include("surveys.urls")),
     path("coaching/", include("coaching.urls")),
+    path("nettverk/", include("networks.urls")),
     path("konto/", include(auth_urlpatterns)),
     path("healthz", account_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
