@@ -177,6 +177,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith("redis"):
+    # A message taken by a worker that dies is given to another worker after
+    # this many seconds (tasks are acknowledged late). Keep it above the
+    # longest task's run time.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60),
+        # Look for abandoned messages every N seconds (one cheap ZRANGE each).
+        "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+        "unacked_restore_throttle": 1,
+    }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task gives the job back
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -188,6 +198,10 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.sessions_clear_expired",
         "schedule": 60 * 60 * 6,
+    },
+    "reminders-sweep": {
+        "task": "lib.tasks.reminders_sweep",
+        "schedule": 60 * 15,
     },
     "purge-expired-documents": {
         "task": "lib.tasks.documents_purge_expired",

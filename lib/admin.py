@@ -117,7 +117,7 @@ def _register_lib_admin() -> None:
     from django.utils.html import format_html
     from django.utils.translation import gettext_lazy as _
 
-    from .models import AuditEntry, GeneratedDocument
+    from .models import AuditEntry, GeneratedDocument, SentReminder
 
     @admin.register(AuditEntry)
     class AuditEntryAdmin(ReadOnlyScopedAdmin):
@@ -142,6 +142,15 @@ def _register_lib_admin() -> None:
         def open_link(self, obj: GeneratedDocument) -> str:
             return format_html('<a href="{}">{}</a>',
                                reverse("lib:document_detail", args=[obj.pk]), _("open"))
+
+    @admin.register(SentReminder)
+    class SentReminderAdmin(ReadOnlyScopedAdmin):
+        list_display = ["created_at", "kind", "occasion", "recipient", "status", "attempts",
+                        "sent_at", "last_error"]
+        list_filter = ["status", "kind", "organisation"]
+        list_select_related = ["recipient"]
+        search_fields = ["occasion", "recipient__full_name", "recipient__email", "subject"]
+        date_hierarchy = "created_at"
 
 
 _register_lib_admin()

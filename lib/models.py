@@ -102,3 +102,54 @@ class GeneratedDocument(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (DocumentStatus.DONE, DocumentStatus.FAILED)
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", _("waiting to be sent")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    SKIPPED = "skipped", _("skipped (no email address)")
+
+
+class SentReminder(models.Model):
+    """One reminder to one person about one occasion — at most once, by constraint.
+
+    ``occasion`` is a stable key such as ``programs.session:42:7d``. The row is
+    inserted before anything is sent; a second sweep, a second worker or a
+    retried task hits the unique constraint or finds the row already sent.
+    The rendered message is stored so a retry sends exactly the same text and
+    O&F can read what went out.
+    """
+
+    organisation_path = "organisation"
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE,
+                                     related_name="reminders", verbose_name=_("municipality"))
+    occasion = models.CharField(_("occasion"), max_length=120)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="reminders", verbose_name=_("recipient"))
+    kind = models.CharField(_("kind"), max_length=60, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=ReminderStatus.choices,
+                              default=ReminderStatus.PENDING, db_index=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    html = models.TextField(_("HTML"))
+    ics = models.TextField(_("calendar file"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["occasion", "recipient"],
+                                    name="reminder_once_per_occasion_and_recipient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occasion} → {self.recipient_id}"

@@ -27,3 +27,26 @@ def documents_purge_expired() -> int:
     from .documents import documents_purge_expired as purge
 
     return purge()
+
+
+@shared_task(bind=True, max_retries=6)
+def reminder_send(self, reminder_id: int) -> str:
+    """Send one reminder; SMTP trouble is retried with back-off, then marked failed."""
+    from .reminders import reminder_deliver, reminder_record_failure
+
+    try:
+        return reminder_deliver(reminder_id)
+    except (smtplib.SMTPException, ConnectionError, TimeoutError) as exc:
+        final = self.request.retries >= self.max_retries
+        reminder_record_failure(reminder_id, f"{type(exc).__name__}: {exc}", final=final)
+        if final:
+            return "failed"
+        raise self.retry(exc=exc, countdown=min(60 * 2 ** self.request.retries, 3600)) from exc
+
+
+@shared_task
+def reminders_sweep() -> int:
+    """Run by beat: queue every reminder that is due (each at most once)."""
+    from .reminders import reminders_sweep as sweep
+
+    return sweep()

@@ -32,6 +32,8 @@ def main(table_path: str) -> int:
                 entry.msgstr = ""
                 entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
                 entry.previous_msgid = None
+                entry.previous_msgid_plural = None
+                entry.previous_msgctxt = None
             if entry.msgid_plural:
                 if index is None:
                     entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}

@@ -1,0 +1,124 @@
+"""Reminders that go at most once per recipient and occasion.
+
+Track apps register *sources*: functions that, given the time now, yield the
+reminders due (``Due``). The beat task ``lib.tasks.reminders_sweep`` runs every
+source and calls :func:`reminder_queue` for each; the database's unique
+constraint on (occasion, recipient) makes a second sweep, a racing worker or a
+retried task harmless. Sending happens in ``lib.tasks.reminder_send`` under a
+row lock, so the row flips to ``sent`` in the same transaction that sent it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .emails import render_email
+from .models import ReminderStatus, SentReminder
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Due:
+    organisation: Any
+    occasion: str  # stable key, e.g. "programs.session:42:7d"
+    recipient: Any  # accounts.User
+    kind: str  # e.g. "session", "survey", "approval", "digest"
+    template_base: str  # emails/<...> triple
+    context: dict[str, Any]
+    ics: bytes | None = None
+
+
+Source = Callable[[dt.datetime], Iterable[Due]]
+_sources: dict[str, Source] = {}
+
+
+def register_reminder_source(key: str, source: Source) -> None:
+    _sources[key] = source
+
+
+def reminder_queue(due: Due) -> SentReminder | None:
+    """Record and enqueue one reminder; None if it was already recorded.
+
+    A recipient without an email address is recorded as skipped (and logged),
+    never retried.
+    """
+    from .tasks import reminder_send
+
+    user = due.recipient
+    email = render_email(to=user.email or "", template_base=due.template_base,
+                         context={**due.context, "recipient": user},
+                         language=getattr(user, "language", None))
+    status = ReminderStatus.PENDING if user.email else ReminderStatus.SKIPPED
+    try:
+        with transaction.atomic():
+            reminder = SentReminder.objects.create(
+                organisation=due.organisation, occasion=due.occasion[:120], recipient=user,
+                kind=due.kind, status=status, subject=email.subject[:300], body=email.body,
+                html=email.html, ics=(due.ics or b"").decode("utf-8"),
+            )
+    except IntegrityError:
+        return None
+    if status == ReminderStatus.SKIPPED:
+        logger.warning("reminder %s skipped: user %s has no email", due.occasion, user.pk)
+        return reminder
+    transaction.on_commit(lambda: reminder_send.delay(reminder.pk))
+    return reminder
+
+
+def reminders_sweep(*, now: dt.datetime | None = None) -> int:
+    """Queue every reminder that is due now; returns how many were new."""
+    now = now or timezone.now()
+    queued = 0
+    for key in sorted(_sources):
+        for due in _sources[key](now):
+            if reminder_queue(due) is not None:
+                queued += 1
+    return queued
+
+
+def reminder_deliver(reminder_id: int) -> str:
+    """Send one recorded reminder unless it is already sent; returns the final status.
+
+    The row stays locked while the message goes out, so two workers cannot
+    both send it. If the process dies between sending and commit, the row is
+    still pending and the redelivered task sends again: mail is at-least-once
+    only inside that window, at-most-once everywhere else.
+    """
+    with transaction.atomic():
+        reminder = (SentReminder.objects.select_for_update().select_related("recipient")
+                    .get(pk=reminder_id))
+        if reminder.status != ReminderStatus.PENDING:
+            return reminder.status
+        reminder.attempts += 1
+        message = EmailMultiAlternatives(subject=reminder.subject, body=reminder.body,
+                                         to=[reminder.recipient.email])
+        message.attach_alternative(reminder.html, "text/html")
+        if reminder.ics:
+            message.attach("invitasjon.ics", reminder.ics, "text/calendar")
+        message.send()
+        reminder.status = ReminderStatus.SENT
+        reminder.sent_at = timezone.now()
+        reminder.last_error = ""
+        reminder.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        return reminder.status
+
+
+def reminder_record_failure(reminder_id: int, error: str, *, final: bool) -> None:
+    with transaction.atomic():
+        reminder = SentReminder.objects.select_for_update().get(pk=reminder_id)
+        if reminder.status == ReminderStatus.SENT:
+            return
+        reminder.attempts += 1
+        reminder.last_error = error[:2000]
+        if final:
+            reminder.status = ReminderStatus.FAILED
+        reminder.save(update_fields=["attempts", "last_error", "status"])

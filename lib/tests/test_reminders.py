@@ -1,0 +1,135 @@
+"""Reminders go at most once per recipient and occasion, retry on SMTP trouble."""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.utils import timezone
+
+from lib.ical import CalendarEvent, calendar_bytes
+from lib.models import ReminderStatus, SentReminder
+from lib.reminders import Due, register_reminder_source, reminder_queue, reminders_sweep
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+_recipients: list = []
+
+
+def _source(now):
+    for user in _recipients:
+        start = now + dt.timedelta(days=7)
+        ics = calendar_bytes([CalendarEvent(uid="t-1", start=start,
+                                            end=start + dt.timedelta(hours=3),
+                                            summary="Samling")])
+        yield Due(organisation=user.organisation, occasion="test.gathering:1:7d",
+                  recipient=user, kind="session", template_base="emails/password_reset",
+                  context={"user": user, "protocol": "https", "domain": "x.example",
+                           "uid": "u", "token": "t"}, ics=ics)
+
+
+register_reminder_source("test", _source)
+
+
+@pytest.fixture
+def recipients(personas):
+    _recipients[:] = [personas.bob, personas.boss_leader.user]
+    yield _recipients
+    _recipients.clear()
+
+
+def test_sweep_twice_sends_one_email_per_occasion(recipients, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = reminders_sweep()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = reminders_sweep()
+    assert (first, second) == (2, 0)
+    assert sorted(m.to[0] for m in mail.outbox) == ["berit@askvik.example", "bob@askvik.example"]
+    attachment = mail.outbox[0].attachments[0]
+    assert attachment.mimetype == "text/calendar"
+    assert SentReminder.objects.filter(status=ReminderStatus.SENT).count() == 2
+
+
+def test_redelivered_task_does_not_send_again(recipients, django_capture_on_commit_callbacks):
+    from lib.tasks import reminder_send
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_sweep()
+    reminder = SentReminder.objects.first()
+    assert reminder_send.apply(args=[reminder.pk]).get() == "sent"
+    assert len(mail.outbox) == 2
+
+
+def test_recipient_without_email_is_skipped_not_retried(personas):
+    user = UserFactory(organisation=personas.org_a, email="")
+    reminder = reminder_queue(Due(
+        organisation=personas.org_a, occasion="test.x:1", recipient=user, kind="session",
+        template_base="emails/password_reset",
+        context={"user": user, "protocol": "https", "domain": "x", "uid": "u", "token": "t"}))
+    assert reminder.status == ReminderStatus.SKIPPED
+    assert mail.outbox == []
+
+
+@pytest.fixture
+def no_propagation():
+    """Eager tasks: let Celery handle retries itself, as a worker would."""
+    from lederutvikling.celery import app
+
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = True
+
+
+class FlakySMTP(EmailBackend):
+    failures_left = 2
+
+    def send_messages(self, messages):
+        if FlakySMTP.failures_left:
+            FlakySMTP.failures_left -= 1
+            raise smtplib.SMTPServerDisconnected("gone")
+        return super().send_messages(messages)
+
+
+def test_failed_send_retries_with_back_off_then_succeeds(recipients, settings, no_propagation,
+                                                         django_capture_on_commit_callbacks):
+    settings.MAILERS = {"default": {"BACKEND": "lib.tests.test_reminders.FlakySMTP"}}
+    FlakySMTP.failures_left = 2
+    _recipients[:] = _recipients[:1]
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_sweep()
+    reminder = SentReminder.objects.get()
+    assert reminder.status == ReminderStatus.SENT
+    assert reminder.attempts == 3
+    assert len(mail.outbox) == 1
+
+
+def test_permanent_failure_is_recorded_for_the_admin(recipients, settings, no_propagation,
+                                                     django_capture_on_commit_callbacks):
+    settings.MAILERS = {"default": {"BACKEND": "lib.tests.test_reminders.FlakySMTP"}}
+    FlakySMTP.failures_left = 100
+    _recipients[:] = _recipients[:1]
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_sweep()
+    reminder = SentReminder.objects.get()
+    assert reminder.status == ReminderStatus.FAILED
+    assert "SMTPServerDisconnected" in reminder.last_error
+    assert mail.outbox == []
+
+
+def test_admin_lists_reminders_of_own_municipality_only(client, recipients, personas,
+                                                        django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_sweep()
+    from django.urls import reverse
+
+    client.force_login(personas.alice)
+    response = client.get(reverse("admin:lib_sentreminder_changelist"))
+    assert response.context["cl"].result_count == 2
+    client.force_login(personas.charlie)
+    response = client.get(reverse("admin:lib_sentreminder_changelist"))
+    assert response.context["cl"].result_count == 0
+    assert timezone.now()
