@@ -3,19 +3,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
-from lib.admin import OrganisationScopedAdmin
+from lib.admin import OrganisationScopedAdmin, ScopedHistoryMixin
 from lib.scoping import scope_queryset
 
 from . import services
 from .models import Leader, Organisation, Unit, User
+from .privacy import leader_anonymise
 
 
 @admin.register(Organisation)
@@ -98,7 +100,7 @@ class LeaderResource(resources.ModelResource):
 
 
 @admin.register(Leader)
-class LeaderAdmin(OrganisationScopedAdmin):
+class LeaderAdmin(ScopedHistoryMixin, OrganisationScopedAdmin):
     resource_classes = [LeaderResource]
     list_display = ["name", "title", "level", "unit", "leader_above", "leader_since", "is_talent"]
     list_filter = ["level", "is_talent", "organisation"]
@@ -106,6 +108,24 @@ class LeaderAdmin(OrganisationScopedAdmin):
     search_fields = ["user__full_name", "user__email", "title", "unit__name"]
     autocomplete_fields = ["user", "unit", "leader_above"]
     date_hierarchy = "leader_since"
+    actions = ["anonymise_leaders"]
+
+    @admin.action(description=_("Anonymise selected leaders who have left"),
+                  permissions=["change"])
+    def anonymise_leaders(self, request: HttpRequest, queryset: Any) -> Any:
+        """Asks for confirmation first; names and contact details cannot be restored."""
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(request, "admin/accounts/leader/anonymise_confirm.html", {
+                **self.admin_site.each_context(request), "leaders": queryset,
+                "opts": self.model._meta, "action": "anonymise_leaders",
+                "title": _("Anonymise leaders"),
+            })
+        count = 0
+        for leader in queryset:
+            leader_anonymise(leader=leader, actor=request.user)
+            count += 1
+        messages.success(request, _("%(count)d leaders anonymised.") % {"count": count})
+        return None
 
     @admin.display(description=_("name"), ordering="user__full_name")
     def name(self, obj: Leader) -> str:
@@ -125,7 +145,7 @@ class UserChangeForm(auth_forms.UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(OrganisationScopedAdmin, DjangoUserAdmin):
+class UserAdmin(ScopedHistoryMixin, OrganisationScopedAdmin, DjangoUserAdmin):
     add_form = UserCreationForm
     form = UserChangeForm
     list_display = ["email", "full_name", "organisation", "is_oaf_admin", "is_facilitator",

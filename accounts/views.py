@@ -19,6 +19,7 @@ from .dashboard import panels_for
 from .forms import LanguageForm
 from .health import health_check
 from .models import User
+from .privacy import personal_data_export
 from .selectors import min_side_get
 
 
@@ -80,3 +81,26 @@ def calendar_token_reset(request: HttpRequest) -> HttpResponse:
     services.user_reset_calendar_token(user=request.user)
     messages.success(request, _("Your calendar has a new address. The old one no longer works."))
     return redirect("accounts:min_side")
+
+
+def locked_out(request: HttpRequest, response: HttpResponse | None = None,
+               credentials: dict | None = None) -> HttpResponse:
+    """Shown by django-axes after too many failed logins (portal and admin alike)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes},
+                  status=429)
+
+
+@require_GET
+def my_data(request: HttpRequest) -> JsonResponse:
+    """The logged-in person's own data as a JSON file (GDPR art. 15 and 20)."""
+    response = JsonResponse(personal_data_export(user=request.user),
+                            json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="mine-data.json"'
+    return response
+
+
+@login_not_required
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/accessibility.html")

@@ -21,8 +21,9 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 from import_export.admin import ExportMixin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .scoping import is_scoped, scope_queryset
+from .scoping import is_scoped, organisation_lookup, scope_queryset
 
 
 class OrganisationScopedMixin:
@@ -100,6 +101,26 @@ class OrganisationScopedAdmin(OrganisationScopedMixin, ExportMixin, admin.ModelA
 
 class OrganisationScopedTabularInline(OrganisationScopedMixin, admin.TabularInline):
     pass
+
+
+class ScopedHistoryMixin(SimpleHistoryAdmin):
+    """The audit trail (django-simple-history) of a scoped model, scoped too.
+
+    simple-history falls back to the history rows when the object is not in
+    ``get_queryset`` (to show deleted objects), which would let an O&F
+    administrator read another municipality's history by id; the history rows
+    are filtered by the same municipality lookup as the live rows.
+    """
+
+    def get_history_queryset(self, request: HttpRequest, history_manager: Any, pk_name: str,
+                             object_id: Any) -> models.QuerySet:
+        qs = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        lookup = organisation_lookup(self.model)
+        if lookup is None or request.user.is_superuser:
+            return qs
+        if lookup == "pk":
+            return qs.filter(**{pk_name: request.user.organisation_id})
+        return qs.filter(**{lookup.removesuffix("__pk"): request.user.organisation_id})
 
 
 class ReadOnlyScopedAdmin(OrganisationScopedMixin, admin.ModelAdmin):

@@ -170,3 +170,31 @@ def test_unit_move_below_itself_is_refused(client, personas):
         "parent": personas.bob_leader.unit_id})
     assert response.status_code == 200
     assert "parent" in response.context["adminform"].form.errors
+
+
+def test_admin_changes_to_people_leave_an_audit_trail(client, personas):
+    client.force_login(personas.alice)
+    leader = personas.bob_leader
+    url = reverse("admin:accounts_leader_change", args=[leader.pk])
+    response = client.post(url, {
+        "user": leader.user_id, "title": "Enhetsleder", "level": leader.level,
+        "unit": leader.unit_id, "leader_above": personas.boss_leader.pk,
+        "leader_since": leader.leader_since.isoformat(),
+    })
+    assert response.status_code == 302
+    latest = leader.history.latest()
+    assert latest.title == "Enhetsleder"
+    assert latest.history_user == personas.alice
+    history = client.get(reverse("admin:accounts_leader_history", args=[leader.pk]))
+    assert history.status_code == 200
+    assert "Enhetsleder" in history.content.decode()
+
+
+def test_history_of_another_municipality_is_hidden(client, personas):
+    dora = personas.dora_leader
+    dora.title = "Rektor og dagleg leiar"
+    dora.save()
+    client.force_login(personas.alice)
+    for name, pk in (("admin:accounts_leader_history", dora.pk),
+                     ("admin:accounts_user_history", dora.user_id)):
+        assert client.get(reverse(name, args=[pk])).status_code == 404
