@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "surveys",
     "coaching",
     "networks",
+    "reports",
 ]
 
 MIDDLEWARE = [
