@@ -206,6 +206,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.sessions_clear_expired",
         "schedule": 60 * 60 * 6,
     },
+    "programs-talent-seats": {
+        "task": "programs.tasks.talent_seats_release",
+        "schedule": 60 * 60,
+    },
     "reminders-sweep": {
         "task": "lib.tasks.reminders_sweep",
         "schedule": 60 * 15,

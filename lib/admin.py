@@ -57,9 +57,18 @@ class OrganisationScopedMixin:
 
     def get_list_filter(self, request: HttpRequest) -> Any:
         filters = list(super().get_list_filter(request))  # type: ignore[misc]
-        if not request.user.is_superuser:
-            filters = [f for f in filters if f != "organisation"]
-        return filters
+        if request.user.is_superuser:
+            return filters
+        # A plain related filter lists every row of the related model, other
+        # municipalities' names included; offer only what the scoped rows use.
+        scoped = []
+        for entry in filters:
+            if entry == "organisation":
+                continue
+            if isinstance(entry, str) and _is_relation(self.model, entry):  # type: ignore[attr-defined]
+                entry = (entry, admin.RelatedOnlyFieldListFilter)
+            scoped.append(entry)
+        return scoped
 
     def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, **kwargs)  # type: ignore[misc]
@@ -69,6 +78,18 @@ class OrganisationScopedMixin:
         formset = super().get_formset(request, obj, **kwargs)  # type: ignore[misc]
         formset.form = _with_organisation(formset.form, request, self.model)  # type: ignore[attr-defined]
         return formset
+
+
+def _is_relation(model: type[models.Model], path: str) -> bool:
+    """True if ``path`` (``"unit"``, ``"module__programme"``) ends in a relation."""
+    from django.contrib.admin.utils import get_fields_from_path
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        field = get_fields_from_path(model, path)[-1]
+    except (FieldDoesNotExist, Exception):  # a custom filter name, not a field path
+        return False
+    return bool(getattr(field, "is_relation", False))
 
 
 def _has_direct_organisation(model: type[models.Model]) -> bool:

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class ProgramsConfig(AppConfig):
     name = "programs"
     verbose_name = _("Programmes and leadership deepening")
+
+    def ready(self) -> None:
+        from accounts.calendar import register_calendar_source
+        from accounts.dashboard import Panel, register_panel
+
+        from .selectors import calendar_events, min_side_panel
+
+        register_panel(Panel(key="programs", order=30, template="programs/min_side_panel.html",
+                             load=min_side_panel))
+        register_calendar_source("programs", calendar_events)

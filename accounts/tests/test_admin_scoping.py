@@ -198,3 +198,20 @@ def test_history_of_another_municipality_is_hidden(client, personas):
     for name, pk in (("admin:accounts_leader_history", dora.pk),
                      ("admin:accounts_user_history", dora.user_id)):
         assert client.get(reverse(name, args=[pk])).status_code == 404
+
+
+def test_related_list_filters_offer_only_own_municipality(client, personas, monkeypatch):
+    from django.contrib import admin as django_admin
+
+    from accounts.admin import LeaderAdmin
+
+    monkeypatch.setattr(LeaderAdmin, "list_filter", ["level", "unit", "leader_above"])
+    client.force_login(personas.alice)
+    response = client.get(reverse("admin:accounts_leader_changelist"))
+    text = response.content.decode()
+    assert "Solbakken sykehjem" in text  # the filter is there…
+    assert "Brattli skule" not in text and "Dora Leiar" not in text  # …scoped
+    model_admin = django_admin.site._registry[Leader]
+    request = response.wsgi_request
+    assert ("unit", django_admin.RelatedOnlyFieldListFilter) in model_admin.get_list_filter(
+        request)

@@ -1,0 +1,156 @@
+"""Who may see and do what in the deepening track.
+
+Everything is fetched through the user's municipality first (``visible_to``),
+so another municipality's objects are a 404 whatever their id; inside the
+municipality a user without a role on the object gets a 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import Leader, User
+
+from .models import Enrollment, Gathering, Module, ModuleSession, ModuleStatus
+
+
+def is_oaf_for(user: User | Any, organisation_id: int) -> bool:
+    """O&F administrators of the municipality (and system administrators)."""
+    return bool(user.is_superuser
+                or (user.is_oaf_admin and user.organisation_id == organisation_id))
+
+
+def leader_for(user: User | Any) -> Leader | None:
+    """The user's leader profile with unit and leader above, or None (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (Leader.objects.select_related("unit", "leader_above__user")
+            .filter(user=user).first())
+
+
+def is_approver_for(user: User | Any, enrollment: Enrollment) -> bool:
+    """The enrolled leader's own leader above, or O&F of the municipality.
+
+    Expects ``leader__leader_above`` and ``module__programme`` to be loaded.
+    """
+    if is_oaf_for(user, enrollment.module.programme.organisation_id):
+        return True
+    above = enrollment.leader.leader_above
+    return above is not None and above.user_id == user.pk
+
+
+def _uuid_or_404(value: Any) -> UUID:
+    try:
+        return value if isinstance(value, UUID) else UUID(str(value))
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+@dataclass(frozen=True)
+class ModuleAccess:
+    module: Module
+    leader: Leader | None
+    can_manage: bool
+    can_request: bool  # the audience includes the user's leader profile
+
+
+def get_module_for_user(user: User | Any, module_uuid: Any) -> ModuleAccess:
+    """A module of the user's municipality, or 404; 403 for someone it is not for.
+
+    Drafts exist only for O&F. A leader may open a module meant for them, one
+    they are enrolled in, or one a leader reporting to them has asked for;
+    facilitators open the modules they run.
+    """
+    module = (Module.objects.visible_to(user).select_related("programme")
+              .prefetch_related("audience_units")
+              .filter(uuid=_uuid_or_404(module_uuid)).first())
+    if module is None:
+        raise Http404
+    manage = is_oaf_for(user, module.programme.organisation_id)
+    if not manage and module.status == ModuleStatus.DRAFT:
+        raise Http404
+    leader = leader_for(user)
+    for_leader = leader is not None and module.is_for(leader)
+    if manage or for_leader:
+        return ModuleAccess(module, leader, manage, for_leader)
+    enrolled = leader is not None and module.enrollments.filter(leader=leader).exists()
+    if (enrolled or module.sessions.filter(facilitators=user).exists()
+            or module.enrollments.filter(leader__leader_above__user=user).exists()):
+        return ModuleAccess(module, leader, False, False)
+    raise PermissionDenied(_("This module is not open to you."))
+
+
+@dataclass(frozen=True)
+class EnrollmentAccess:
+    enrollment: Enrollment
+    is_own: bool
+    can_decide: bool  # approve / decline
+
+
+def get_enrollment_for_user(user: User | Any, enrollment_uuid: Any) -> EnrollmentAccess:
+    """The enrolment for the leader, their leader above or O&F; 404 outside, 403 else."""
+    enrollment = (Enrollment.objects.visible_to(user)
+                  .select_related("module__programme", "leader__user",
+                                  "leader__leader_above__user", "leader__unit", "decided_by")
+                  .filter(uuid=_uuid_or_404(enrollment_uuid)).first())
+    if enrollment is None:
+        raise Http404
+    own = enrollment.leader.user_id == user.pk
+    decide = is_approver_for(user, enrollment)
+    if not (own or decide):
+        raise PermissionDenied(_("This enrolment belongs to a leader who does not report "
+                                 "to you."))
+    return EnrollmentAccess(enrollment, own, decide)
+
+
+def get_enrollment_for_approver(user: User | Any, enrollment_uuid: Any) -> Enrollment:
+    """Edit variant: only the leader above or O&F; anyone else gets PermissionDenied."""
+    access = get_enrollment_for_user(user, enrollment_uuid)
+    if not access.can_decide:
+        raise PermissionDenied(_("Only the leader's own leader above or O&F can approve or "
+                                 "decline this request."))
+    return access.enrollment
+
+
+def get_session_for_user(user: User | Any, session_uuid: Any) -> ModuleSession:
+    """A session whose module the user may open (same rules as the module)."""
+    session = (ModuleSession.objects.visible_to(user).select_related("module__programme")
+               .filter(uuid=_uuid_or_404(session_uuid)).first())
+    if session is None:
+        raise Http404
+    get_module_for_user(user, session.module.uuid)
+    return session
+
+
+def get_session_for_register(user: User | Any, session_uuid: Any) -> ModuleSession:
+    """Attendance is kept by O&F and the session's own facilitators."""
+    session = (ModuleSession.objects.visible_to(user).select_related("module__programme")
+               .filter(uuid=_uuid_or_404(session_uuid)).first())
+    if session is None:
+        raise Http404
+    if is_oaf_for(user, session.module.programme.organisation_id):
+        return session
+    if session.facilitators.filter(pk=user.pk).exists():
+        return session
+    raise PermissionDenied(_("Only O&F and the session's facilitators keep attendance."))
+
+
+def get_gathering_for_user(user: User | Any, gathering_uuid: Any) -> Gathering:
+    """A gathering for its programme's participants, its advisers and O&F."""
+    gathering = (Gathering.objects.visible_to(user).select_related("programme")
+                 .filter(uuid=_uuid_or_404(gathering_uuid)).first())
+    if gathering is None:
+        raise Http404
+    if is_oaf_for(user, gathering.programme.organisation_id):
+        return gathering
+    if gathering.advisers.filter(pk=user.pk).exists():
+        return gathering
+    if gathering.programme.participations.filter(leader__user=user).exists():
+        return gathering
+    raise PermissionDenied(_("You do not take part in this programme."))

@@ -1,0 +1,485 @@
+"""Programmes, their day gatherings, and the deepening track (ledelsesfordypning).
+
+A Programme holds offerings of all three tracks; this app builds the
+deepening modules with sessions, seats and enrolment, and the programme's
+own gatherings (ledersamlinger). Seat rules live in :mod:`programs.services`;
+the models keep only what one row can check about itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Leader, LeaderLevel, Organisation, Unit
+from lib.scoping import OrganisationQuerySet
+
+from .seats import SeatState
+
+
+class Programme(models.Model):
+    """A municipality's programme, e.g. "Fjordviklederen 2026–2027"."""
+
+    organisation_path = "organisation"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="programmes", verbose_name=_("municipality"))
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=80,
+                            help_text=_("Used in addresses; unique within the municipality."))
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    participants = models.ManyToManyField(
+        Leader, through="ProgrammeParticipant", related_name="programmes", blank=True,
+        verbose_name=_("participants"),
+        help_text=_("Leaders taking part in the whole programme and its gatherings."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "slug"],
+                                    name="programme_slug_unique_per_organisation"),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")),
+                                   name="programme_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The programme cannot end before it starts.")})
+
+
+class ProgrammeParticipant(models.Model):
+    """A leader taking part in a whole programme (its gatherings, network groups)."""
+
+    organisation_path = "programme__organisation"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE,
+                                  related_name="participations", verbose_name=_("programme"))
+    leader = models.ForeignKey(Leader, on_delete=models.CASCADE,
+                               related_name="programme_participations", verbose_name=_("leader"))
+    joined_on = models.DateField(_("joined"), default=timezone.localdate)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme participant")
+        verbose_name_plural = _("programme participants")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "leader"],
+                                    name="programme_participant_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader} – {self.programme}"
+
+    def clean(self) -> None:
+        if (self.programme_id and self.leader_id
+                and self.programme.organisation_id != self.leader.organisation_id):
+            raise ValidationError({"leader": _("The leader belongs to another municipality.")})
+
+
+def _check_times(start: dt.time | None, end: dt.time | None) -> None:
+    if start and end and end <= start:
+        raise ValidationError({"ends_at": _("The end must be after the start.")})
+
+
+class Gathering(models.Model):
+    """A programme day (ledersamling) with a theme and its advisers."""
+
+    organisation_path = "programme__organisation"
+
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE,
+                                  related_name="gatherings", verbose_name=_("programme"))
+    theme = models.CharField(_("theme"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    date = models.DateField(_("date"))
+    starts_at = models.TimeField(_("starts at"))
+    ends_at = models.TimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    advisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="advised_gatherings", blank=True,
+        limit_choices_to={"is_facilitator": True}, verbose_name=_("advisers"),
+        help_text=_("Facilitators or advisers leading the day, usually two."))
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gathering")
+        verbose_name_plural = _("gatherings")
+        ordering = ["date", "starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")),
+                                   name="gathering_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.theme} ({self.date:%d.%m.%Y})"
+
+    def clean(self) -> None:
+        _check_times(self.starts_at, self.ends_at)
+
+    @property
+    def start(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.date, self.starts_at))
+
+    @property
+    def end(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.date, self.ends_at))
+
+
+class Term(models.TextChoices):
+    SPRING = "var", _("spring")
+    AUTUMN = "host", _("autumn")
+
+
+class Audience(models.TextChoices):
+    EVERYONE = "alle", _("every leader")
+    NEW_LEADERS = "nye", _("new leaders (under 12 months)")
+    UNITS = "enheter", _("leaders in chosen units")
+    LEVELS = "nivaer", _("leaders at chosen levels")
+
+
+class ModuleStatus(models.TextChoices):
+    DRAFT = "utkast", _("draft")
+    PUBLISHED = "publisert", _("published")
+    CANCELLED = "avlyst", _("module cancelled")
+
+
+class ModuleQuerySet(OrganisationQuerySet):
+    def with_seat_counts(self) -> ModuleQuerySet:
+        """Annotate seated, talent-seated, waiting and requested counts in one join."""
+        return self.annotate(
+            seated_count=models.Count("enrollments", filter=Q(enrollments__status="plass")),
+            talent_seated_count=models.Count(
+                "enrollments", filter=Q(enrollments__status="plass",
+                                        enrollments__talent_seat=True)),
+            waiting_count=models.Count("enrollments",
+                                       filter=Q(enrollments__status="venteliste")),
+            requested_count=models.Count("enrollments", filter=Q(enrollments__status="sokt")),
+        )
+
+
+class Module(models.Model):
+    """A deepening module: usually three sessions of three hours over a semester.
+
+    ``capacity`` counts every seat, the talent seats included; until
+    ``talent_seats_release_on`` that many of them are kept for leaders flagged
+    as talents.
+    """
+
+    organisation_path = "programme__organisation"
+
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE,
+                                  related_name="modules", verbose_name=_("programme"))
+    topic = models.CharField(_("topic"), max_length=200,
+                             help_text=_("E.g. «Teamledelse» or «Endringsledelse»."))
+    description = models.TextField(_("description"), blank=True)
+    term = models.CharField(_("semester"), max_length=4, choices=Term.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ModuleStatus.choices, default=ModuleStatus.DRAFT,
+        help_text=_("Leaders see only published modules."))
+    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices,
+                                default=Audience.EVERYONE)
+    audience_units = models.ManyToManyField(
+        Unit, related_name="+", blank=True, verbose_name=_("units"),
+        help_text=_("For «chosen units»: leaders in these units or anywhere below them."))
+    audience_levels = models.JSONField(
+        _("levels"), default=list, blank=True,
+        help_text=_("For «chosen levels»: the leader levels the module is for."))
+    capacity = models.PositiveIntegerField(_("seats"),
+                                           help_text=_("All seats, talent seats included."))
+    waiting_list_limit = models.PositiveIntegerField(
+        _("waiting list places"), null=True, blank=True,
+        help_text=_("How many approved leaders may wait for a seat. Empty: no limit."))
+    talent_seats = models.PositiveIntegerField(
+        _("talent seats"), default=5,
+        help_text=_("Seats kept for leader talents until the release date."))
+    talent_seats_release_on = models.DateField(
+        _("talent seats released"), null=True, blank=True,
+        help_text=_("From this day any leader may take a free talent seat. Empty: never released."))
+    enrolment_opens_on = models.DateField(_("enrolment opens"))
+    enrolment_closes_on = models.DateField(
+        _("enrolment closes"), help_text=_("The last day a leader can ask for a place."))
+    cancellation_cutoff_on = models.DateField(
+        _("last day to cancel"), help_text=_("After this day a leader cannot cancel their place."))
+    min_sessions_attended = models.PositiveSmallIntegerField(
+        _("sessions needed to complete"), default=2,
+        help_text=_("A leader has completed the module after attending this many sessions."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ModuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        ordering = ["year", "-term", "topic"]
+        constraints = [
+            models.CheckConstraint(condition=Q(talent_seats__lte=F("capacity")),
+                                   name="module_talent_seats_within_capacity"),
+            models.CheckConstraint(condition=Q(enrolment_closes_on__gte=F("enrolment_opens_on")),
+                                   name="module_enrolment_window_ordered"),
+            models.CheckConstraint(condition=Q(min_sessions_attended__gte=1),
+                                   name="module_completion_needs_a_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} ({self.get_term_display()} {self.year})"
+
+    @property
+    def semester_label(self) -> str:
+        return f"{self.get_term_display()} {self.year}"
+
+    def clean(self) -> None:
+        errors: dict[str, object] = {}
+        if self.capacity is not None and self.talent_seats is not None \
+                and self.talent_seats > self.capacity:
+            errors["talent_seats"] = _("There cannot be more talent seats than seats.")
+        if self.enrolment_opens_on and self.enrolment_closes_on \
+                and self.enrolment_closes_on < self.enrolment_opens_on:
+            errors["enrolment_closes_on"] = _("Enrolment cannot close before it opens.")
+        valid_levels = set(LeaderLevel.values)
+        if not isinstance(self.audience_levels, list) or \
+                any(level not in valid_levels for level in self.audience_levels):
+            errors["audience_levels"] = _("Choose levels from the list.")
+        elif self.audience == Audience.LEVELS and not self.audience_levels:
+            errors["audience_levels"] = _("Choose at least one level.")
+        if self.pk and self.capacity is not None:
+            seated = self.enrollments.filter(status=EnrollmentStatus.SEATED).count()
+            if seated > self.capacity:
+                errors["capacity"] = _(
+                    "%(seated)d leaders already have a seat; cancel places before lowering "
+                    "the number of seats.") % {"seated": seated}
+        if errors:
+            raise ValidationError(errors)
+
+    def is_for(self, leader: Leader, today: dt.date | None = None) -> bool:
+        """Whether the module's audience includes this leader.
+
+        Reads ``audience_units`` (prefetch it when checking many modules); a
+        chosen unit includes every unit below it.
+        """
+        if leader.organisation_id != self.programme.organisation_id:
+            return False
+        if self.audience == Audience.EVERYONE:
+            return True
+        if self.audience == Audience.NEW_LEADERS:
+            return leader.is_new(today)
+        if self.audience == Audience.LEVELS:
+            return leader.level in self.audience_levels
+        path = leader.unit.path
+        return any(path.startswith(unit.path) for unit in self.audience_units.all())
+
+    def audience_level_labels(self) -> list[str]:
+        labels = dict(LeaderLevel.choices)
+        return [str(labels[level]) for level in self.audience_levels if level in labels]
+
+    def enrolment_is_open(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return (self.status == ModuleStatus.PUBLISHED
+                and self.enrolment_opens_on <= today <= self.enrolment_closes_on)
+
+    def seat_state(self, today: dt.date | None = None) -> SeatState:
+        """Seats now; needs ``with_seat_counts()`` or explicit counts set by a service."""
+        return SeatState(capacity=self.capacity, reserved=self.talent_seats_reserved(today),
+                         seated=self.seated_count,  # type: ignore[attr-defined]
+                         talent_seated=self.talent_seated_count)  # type: ignore[attr-defined]
+
+    def talent_seats_reserved(self, today: dt.date | None = None) -> int:
+        """How many seats are still kept for talents today (0 once released)."""
+        today = today or timezone.localdate()
+        if self.talent_seats_release_on is not None and today >= self.talent_seats_release_on:
+            return 0
+        return self.talent_seats
+
+
+class ModuleSession(models.Model):
+    """One session of a module (usually three hours), with its facilitators."""
+
+    organisation_path = "module__programme__organisation"
+
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="sessions",
+                               verbose_name=_("module"))
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    date = models.DateField(_("date"))
+    starts_at = models.TimeField(_("starts at"))
+    ends_at = models.TimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    video_url = models.URLField(
+        _("video link"), blank=True,
+        help_text=_("For sessions held on video instead of, or besides, a room."))
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="facilitated_sessions", blank=True,
+        limit_choices_to={"is_facilitator": True}, verbose_name=_("facilitators"))
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["date", "starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")),
+                                   name="module_session_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        label = self.theme or str(self.module.topic)
+        return f"{label} ({self.date:%d.%m.%Y})"
+
+    def clean(self) -> None:
+        _check_times(self.starts_at, self.ends_at)
+        if not self.place and not self.video_url:
+            raise ValidationError(_("Give a place or a video link."))
+
+    @property
+    def start(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.date, self.starts_at))
+
+    @property
+    def end(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.date, self.ends_at))
+
+    @property
+    def location(self) -> str:
+        return ", ".join(part for part in (self.place, self.video_url) if part)
+
+
+class EnrollmentStatus(models.TextChoices):
+    REQUESTED = "sokt", _("place requested")
+    WAITING = "venteliste", _("waiting list")
+    SEATED = "plass", _("seated")
+    DECLINED = "avslatt", _("request declined")
+    CANCELLED = "avmeldt", _("enrolment cancelled")
+
+
+ACTIVE_STATUSES = (EnrollmentStatus.REQUESTED, EnrollmentStatus.WAITING, EnrollmentStatus.SEATED)
+
+
+class Enrollment(models.Model):
+    """A leader's place (or wish for one) in a module.
+
+    The waiting-list position is not stored: it is the order of ``approved_at``
+    among the module's waiting enrolments, so it cannot drift. "Completed" is
+    derived from attendance and the module's completion rule.
+    """
+
+    organisation_path = "module__programme__organisation"
+
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="enrollments",
+                               verbose_name=_("module"))
+    leader = models.ForeignKey(Leader, on_delete=models.CASCADE, related_name="enrollments",
+                               verbose_name=_("leader"))
+    status = models.CharField(_("status"), max_length=12, choices=EnrollmentStatus.choices,
+                              default=EnrollmentStatus.REQUESTED)
+    note = models.TextField(_("why I want to take part"), blank=True, max_length=2000)
+    requested_at = models.DateTimeField(_("requested on"), default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("place requested by"))
+    decided_at = models.DateTimeField(_("approved or declined"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("approved or declined by"))
+    decision_note = models.TextField(_("reason given"), blank=True, max_length=2000)
+    seated_at = models.DateTimeField(_("seat given"), null=True, blank=True)
+    talent_seat = models.BooleanField(
+        _("holds a talent seat"), default=False,
+        help_text=_("Set by the seat rules when the leader took one of the reserved talent seats."))
+    cancelled_at = models.DateTimeField(_("cancelled on"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("cancelled by"))
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["requested_at"]
+        constraints = [
+            # One live enrolment per leader and module; a declined or cancelled
+            # one may be followed by a new request.
+            models.UniqueConstraint(
+                fields=["module", "leader"],
+                condition=Q(status__in=["sokt", "venteliste", "plass"]),
+                name="enrollment_one_active_per_module"),
+            models.CheckConstraint(
+                condition=(~Q(status__in=["venteliste", "plass", "avslatt"])
+                           | Q(decided_at__isnull=False)),
+                name="enrollment_decided_has_time"),
+            models.CheckConstraint(
+                condition=~Q(status="plass") | Q(seated_at__isnull=False),
+                name="enrollment_seated_has_time"),
+            models.CheckConstraint(
+                condition=~Q(status="avmeldt") | Q(cancelled_at__isnull=False),
+                name="enrollment_cancelled_has_time"),
+            models.CheckConstraint(
+                condition=Q(talent_seat=False) | Q(status="plass"),
+                name="enrollment_talent_seat_only_when_seated"),
+        ]
+        indexes = [
+            models.Index(fields=["module", "status", "decided_at"]),
+            models.Index(fields=["leader", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader} – {self.module}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class Attendance(models.Model):
+    """Whether a seated leader attended one session."""
+
+    organisation_path = "session__module__programme__organisation"
+
+    session = models.ForeignKey(ModuleSession, on_delete=models.CASCADE,
+                                related_name="attendances", verbose_name=_("session"))
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE,
+                                   related_name="attendances", verbose_name=_("enrolment"))
+    attended = models.BooleanField(_("attended"), default=True)
+    marked_at = models.DateTimeField(_("marked"), default=timezone.now)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("marked by"))
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "enrollment"],
+                                    name="attendance_once_per_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment.leader} – {self.session}"
+
+    def clean(self) -> None:
+        if (self.session_id and self.enrollment_id
+                and self.session.module_id != self.enrollment.module_id):
+            raise ValidationError(_("The session belongs to another module."))

@@ -1,0 +1,59 @@
+"""Emails of the deepening track, each in its reader's language.
+
+Called by the services inside their transaction; ``queue_email`` sends after
+commit, so a refused or rolled-back change sends nothing.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.models import User
+from lib.emails import queue_email
+
+from .models import Enrollment
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def _send(user: User, template: str, enrollment: Enrollment, **extra: object) -> None:
+    context = {
+        "recipient": user,
+        "enrollment": enrollment,
+        "module": enrollment.module,
+        "leader": enrollment.leader,
+        "enrollment_url": _absolute(reverse("programs:enrollment_detail",
+                                            args=[enrollment.uuid])),
+        "module_url": _absolute(reverse("programs:module_detail", args=[enrollment.module.uuid])),
+        **extra,
+    }
+    queue_email(to=user.email, template_base=f"programs/emails/{template}", context=context,
+                language=user.language)
+
+
+def request_to_approvers(*, enrollment: Enrollment) -> None:
+    """Ask the leader above to decide; with no leader above, O&F decides."""
+    above = enrollment.leader.leader_above
+    if above is not None and above.user.is_active:
+        approvers = [above.user]
+    else:
+        approvers = list(User.objects.filter(
+            organisation_id=enrollment.module.programme.organisation_id, is_oaf_admin=True,
+            is_active=True))
+    for user in approvers:
+        _send(user, "request", enrollment)
+
+
+def decision_to_leader(*, enrollment: Enrollment) -> None:
+    _send(enrollment.leader.user, "decision", enrollment)
+
+
+def seat_given_to_leader(*, enrollment: Enrollment) -> None:
+    _send(enrollment.leader.user, "seat_given", enrollment)
+
+
+def cancelled_to_leader(*, enrollment: Enrollment) -> None:
+    _send(enrollment.leader.user, "cancelled", enrollment)

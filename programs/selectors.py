@@ -1,0 +1,308 @@
+"""Reads for the deepening pages, Min side and the calendar, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Leader, User
+from lib.ical import CalendarEvent
+
+from .access import ModuleAccess
+from .models import (
+    ACTIVE_STATUSES,
+    Enrollment,
+    EnrollmentStatus,
+    Gathering,
+    Module,
+    ModuleSession,
+    ModuleStatus,
+    Programme,
+    ProgrammeParticipant,
+)
+from .seats import SeatState
+
+COMPLETED = "fullfort"
+STATUS_LABELS = {
+    EnrollmentStatus.REQUESTED: _("requested, waiting for approval"),
+    EnrollmentStatus.WAITING: _("on the waiting list"),
+    EnrollmentStatus.SEATED: _("seated"),
+    EnrollmentStatus.DECLINED: _("request declined"),
+    EnrollmentStatus.CANCELLED: _("enrolment cancelled"),
+    COMPLETED: _("module completed"),
+}
+
+
+def waiting_positions(*, module_ids: Iterable[int]) -> dict[int, int]:
+    """Waiting-list place of every waiting enrolment in these modules (one query).
+
+    Derived from the approval order each time, so it can never drift.
+    """
+    ids = list(module_ids)
+    if not ids:
+        return {}
+    rows = (Enrollment.objects.filter(module_id__in=ids, status=EnrollmentStatus.WAITING)
+            .annotate(position=Window(RowNumber(), partition_by=[F("module_id")],
+                                      order_by=[F("decided_at").asc(), F("pk").asc()]))
+            .values_list("pk", "position"))
+    return dict(rows)
+
+
+@dataclass
+class EnrollmentView:
+    """An enrolment as a leader sees it: the derived status, place and next session."""
+
+    enrollment: Enrollment
+    attended: int = 0
+    position: int | None = None
+    next_session: ModuleSession | None = None
+
+    @property
+    def status(self) -> str:
+        e = self.enrollment
+        if e.status == EnrollmentStatus.SEATED and self.attended >= e.module.min_sessions_attended:
+            return COMPLETED
+        return e.status
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+
+def _next_session(sessions: Iterable[ModuleSession], today: dt.date) -> ModuleSession | None:
+    return next((s for s in sessions if s.date >= today), None)
+
+
+@dataclass
+class ModuleCard:
+    module: Module
+    seats: SeatState
+    mine: EnrollmentView | None
+    can_request: bool
+    is_open: bool
+    for_me: bool = True
+    sessions: list[ModuleSession] = field(default_factory=list)
+    free_for_me: int = 0  # seats this leader could take now (kept talent seats count for talents)
+
+    @property
+    def seats_left(self) -> int:
+        return self.seats.free
+
+
+def _free_for(module: Module, leader: Leader | None, today: dt.date) -> int:
+    return module.seat_state(today).free_for(is_talent=leader is not None and leader.is_talent)
+
+
+def _mine(leader: Leader | None, module_ids: list[int]) -> dict[int, Enrollment]:
+    """The leader's live enrolment in each module, else their latest one (one query)."""
+    if leader is None or not module_ids:
+        return {}
+    rows = (Enrollment.objects.filter(leader=leader, module_id__in=module_ids)
+            .annotate(attended_count=Count("attendances", filter=Q(attendances__attended=True)))
+            .order_by("requested_at"))
+    mine: dict[int, Enrollment] = {}
+    for row in rows:
+        current = mine.get(row.module_id)
+        if current is None or row.status in ACTIVE_STATUSES \
+                or current.status not in ACTIVE_STATUSES:
+            mine[row.module_id] = row
+    return mine
+
+
+def module_list(*, user: User, leader: Leader | None,
+                today: dt.date | None = None) -> list[ModuleCard]:
+    """Current and coming modules for this user, with seats and their own status.
+
+    Leaders see published modules meant for them (or that they are enrolled
+    in), facilitators the modules they run; O&F see every module of the
+    municipality. A fixed number of queries whatever the number of modules,
+    sessions or enrolments: modules with seat counts, their sessions, their
+    audience units, the leader's own enrolments, the modules the user
+    facilitates, waiting positions.
+    """
+    today = today or timezone.localdate()
+    manage = user.is_superuser or user.is_oaf_admin
+    upcoming = Exists(ModuleSession.objects.filter(module=OuterRef("pk"), date__gte=today))
+    qs = (Module.objects.visible_to(user).filter(Q(enrolment_closes_on__gte=today) | upcoming)
+          .with_seat_counts().select_related("programme")
+          .prefetch_related(Prefetch("sessions", queryset=ModuleSession.objects.order_by(
+              "date", "starts_at")), "audience_units")
+          .order_by("year", "-term", "topic"))
+    if not manage:
+        qs = qs.filter(status=ModuleStatus.PUBLISHED)
+    modules = list(qs)
+    mine = _mine(leader, [m.pk for m in modules])
+    facilitated = set(ModuleSession.objects.filter(module__in=[m.pk for m in modules],
+                                                   facilitators=user)
+                      .values_list("module_id", flat=True))
+    positions = waiting_positions(module_ids=[m for m, e in mine.items()
+                                              if e.status == EnrollmentStatus.WAITING])
+    cards = []
+    for module in modules:
+        for_me = leader is not None and module.is_for(leader, today)
+        own = mine.get(module.pk)
+        if not (manage or for_me or own is not None or module.pk in facilitated):
+            continue
+        view = None
+        if own is not None:
+            own.module = module
+            view = EnrollmentView(own, own.attended_count, positions.get(own.pk))
+        is_open = module.enrolment_is_open(today)
+        live = own is not None and own.status in ACTIVE_STATUSES
+        cards.append(ModuleCard(
+            module=module, seats=module.seat_state(today), mine=view, for_me=for_me,
+            can_request=is_open and for_me and not live, is_open=is_open,
+            sessions=list(module.sessions.all()), free_for_me=_free_for(module, leader, today)))
+    return cards
+
+
+@dataclass
+class ModulePage:
+    card: ModuleCard
+    sessions: list[ModuleSession]
+    can_manage: bool
+    leader: Leader | None
+
+
+def module_page(*, access: ModuleAccess, user: User, today: dt.date | None = None) -> ModulePage:
+    """A module with seats, sessions (with facilitators) and the user's own enrolment.
+
+    Queries: the module with seat counts, sessions, their facilitators, the
+    leader's enrolments in it, and waiting positions if they wait.
+    """
+    today = today or timezone.localdate()
+    module = (Module.objects.with_seat_counts().select_related("programme")
+              .get(pk=access.module.pk))
+    sessions = list(module.sessions.order_by("date", "starts_at")
+                    .prefetch_related("facilitators"))
+    mine = _mine(access.leader, [module.pk]).get(module.pk)
+    view = None
+    if mine is not None:
+        mine.module = module
+        position = None
+        if mine.status == EnrollmentStatus.WAITING:
+            position = waiting_positions(module_ids=[module.pk]).get(mine.pk)
+        view = EnrollmentView(mine, mine.attended_count, position,
+                              _next_session(sessions, today))
+    is_open = module.enrolment_is_open(today)
+    live = mine is not None and mine.status in ACTIVE_STATUSES
+    card = ModuleCard(module=module, seats=module.seat_state(today), mine=view,
+                      for_me=access.can_request,
+                      can_request=is_open and access.can_request and not live, is_open=is_open,
+                      sessions=sessions, free_for_me=_free_for(module, access.leader, today))
+    return ModulePage(card=card, sessions=sessions, can_manage=access.can_manage,
+                      leader=access.leader)
+
+
+def leader_enrollments(*, leader: Leader, today: dt.date | None = None) -> list[EnrollmentView]:
+    """The leader's enrolments of current and recent modules, newest module first.
+
+    Queries: enrolments with module and attendance count, the modules'
+    sessions, the waiting positions.
+    """
+    today = today or timezone.localdate()
+    rows = list(
+        Enrollment.objects.filter(leader=leader, module__year__gte=today.year - 1)
+        .exclude(module__status=ModuleStatus.DRAFT)
+        .select_related("module__programme")
+        .prefetch_related(Prefetch("module__sessions",
+                                   queryset=ModuleSession.objects.order_by("date", "starts_at")))
+        .annotate(attended_count=Count("attendances", filter=Q(attendances__attended=True)))
+        .order_by("-module__year", "module__term", "module__topic", "-requested_at"))
+    positions = waiting_positions(module_ids={e.module_id for e in rows
+                                              if e.status == EnrollmentStatus.WAITING})
+    return [EnrollmentView(e, e.attended_count, positions.get(e.pk),
+                           _next_session(e.module.sessions.all(), today)) for e in rows]
+
+
+def pending_approvals(*, user: User) -> list[Enrollment]:
+    """Requests from leaders who report to this user, waiting for their decision."""
+    return list(Enrollment.objects.filter(status=EnrollmentStatus.REQUESTED,
+                                          leader__leader_above__user=user)
+                .select_related("leader__user", "module__programme")
+                .order_by("requested_at"))
+
+
+def programmes_for_leader(*, leader: Leader, today: dt.date | None = None) -> list[Programme]:
+    """Programmes the leader takes part in, each with ``coming`` gatherings (two queries)."""
+    today = today or timezone.localdate()
+    return list(Programme.objects.filter(participations__leader=leader, ends_on__gte=today)
+                .prefetch_related(Prefetch(
+                    "gatherings", to_attr="coming",
+                    queryset=Gathering.objects.filter(date__gte=today)
+                    .order_by("date", "starts_at")))
+                .order_by("starts_on"))
+
+
+def facilitated_sessions(*, user: User, today: dt.date | None = None) -> list[ModuleSession]:
+    """The next sessions this user facilitates, for keeping attendance (one query)."""
+    today = today or timezone.localdate()
+    return list(ModuleSession.objects.filter(facilitators=user, date__gte=today)
+                .exclude(module__status=ModuleStatus.DRAFT)
+                .select_related("module").order_by("date", "starts_at")[:10])
+
+
+def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
+    """The Min side panel: own modules with status and next session, requests to decide.
+
+    Queries: own enrolments, their sessions, waiting positions (only when the
+    leader waits somewhere), requests to decide, programmes and their
+    gatherings; for facilitators their next sessions.
+    """
+    today = timezone.localdate()
+    facilitating = facilitated_sessions(user=user, today=today) if user.is_facilitator else []
+    if leader is None:
+        return {"facilitating": facilitating, "today": today} if facilitating else None
+    return {"enrollments": leader_enrollments(leader=leader, today=today),
+            "approvals": pending_approvals(user=user),
+            "programmes": programmes_for_leader(leader=leader, today=today),
+            "facilitating": facilitating, "leader": leader, "today": today}
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def session_event(session: ModuleSession) -> CalendarEvent:
+    module = session.module
+    summary = f"{module.topic}: {session.theme}" if session.theme else str(module.topic)
+    return CalendarEvent(
+        uid=f"programs-session-{session.uuid}", start=session.start, end=session.end,
+        summary=summary, location=session.location,
+        description=module.programme.name,
+        url=_absolute(reverse("programs:module_detail", args=[module.uuid])),
+        cancelled=module.status == ModuleStatus.CANCELLED)
+
+
+def gathering_event(gathering: Gathering) -> CalendarEvent:
+    return CalendarEvent(
+        uid=f"programs-gathering-{gathering.uuid}", start=gathering.start, end=gathering.end,
+        summary=f"{gathering.programme.name}: {gathering.theme}", location=gathering.place,
+        description=gathering.description,
+        url=_absolute(reverse("programs:programme_detail", args=[gathering.programme.slug])))
+
+
+def calendar_events(user: User) -> list[CalendarEvent]:
+    """The personal feed: seated sessions, facilitated sessions, gatherings taken part in."""
+    seated = Enrollment.objects.filter(module=OuterRef("module"), leader__user=user,
+                                       status=EnrollmentStatus.SEATED)
+    facilitated = ModuleSession.facilitators.through.objects.filter(
+        modulesession=OuterRef("pk"), user=user)
+    sessions = (ModuleSession.objects.filter(Exists(seated) | Exists(facilitated))
+                .exclude(module__status=ModuleStatus.DRAFT)
+                .select_related("module__programme"))
+    participant = ProgrammeParticipant.objects.filter(programme=OuterRef("programme"),
+                                                      leader__user=user)
+    advising = Gathering.advisers.through.objects.filter(gathering=OuterRef("pk"), user=user)
+    gatherings = (Gathering.objects.filter(Exists(participant) | Exists(advising))
+                  .select_related("programme"))
+    return [*map(session_event, sessions), *map(gathering_event, gatherings)]
