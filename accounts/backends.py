@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 
 # Apps whose records an O&F administrator manages for their own municipality.
-OAF_APPS = frozenset({"accounts", "programs", "groups", "surveys", "coaching", "networks", "reports", "lib"})
+OAF_APPS = frozenset({"accounts", "programs", "groups", "surveys", "coaching", "networks",
+                      "reports", "lib"})
 # Municipalities themselves are created by system administrators only.
 OAF_DENIED = frozenset({"accounts.add_organisation", "accounts.delete_organisation"})
 
