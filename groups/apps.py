@@ -9,7 +9,13 @@ class GroupsConfig(AppConfig):
     def ready(self) -> None:
         from accounts.dashboard import Panel, register_panel
 
+        from . import calendar, documents
+        from .milestones import group_milestones
+        from .progress import register_milestone_source
         from .selectors import min_side_panel
 
         register_panel(Panel(key="groups", order=20, template="groups/min_side_panel.html",
                              load=min_side_panel))
+        register_milestone_source("groups", group_milestones)
+        documents.register()
+        calendar.register()

@@ -1,29 +1,216 @@
+"""Reads for the leader-facing pages and the Min side panel, each in a fixed number of queries."""
+
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Leader, User
 
-from .models import LeaderGroup
+from .access import GroupAccess
+from .diff import DiffRow, commitments_diff, words_diff
+from .models import (
+    LeaderGroup,
+    PosterComment,
+    PosterCommitment,
+    PosterVersion,
+    ProcessSession,
+    PurposePoster,
+    TaskCompletion,
+    TrainingTask,
+)
+from .progress import Milestone, milestones_for
+
+
+def _with_overview(qs: Any) -> Any:
+    """Head, unit, process with facilitator and wave, member count, next session — one query."""
+    upcoming = (ProcessSession.objects.filter(process__group=OuterRef("pk"), held_on__isnull=True,
+                                              planned_at__gte=timezone.now())
+                .order_by("planned_at").values("planned_at")[:1])
+    return (qs.select_related("head__user", "unit", "process__facilitator", "process__wave",
+                              "poster")
+            .annotate(member_count=Count("memberships", distinct=True),
+                      next_session_at=Subquery(upcoming))
+            .order_by("name"))
 
 
 def groups_for_leader(*, leader: Leader) -> list[LeaderGroup]:
-    """The groups a leader heads or belongs to, with head and member count (one query)."""
+    """The groups a leader heads or belongs to, with what Min side shows (one query)."""
     mine = LeaderGroup.objects.filter(Q(head=leader) | Q(memberships__leader=leader))
-    return list(
-        LeaderGroup.objects.filter(pk__in=mine.values("pk"))
-        .select_related("head__user", "unit")
-        .annotate(member_count=Count("memberships"))
-        .order_by("name")
-    )
+    return list(_with_overview(LeaderGroup.objects.filter(pk__in=mine.values("pk"))))
+
+
+def groups_facilitated_by(*, user: User) -> list[LeaderGroup]:
+    return list(_with_overview(LeaderGroup.objects.visible_to(user)
+                               .filter(process__facilitator=user)))
 
 
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
-    if leader is None:
+    groups = groups_for_leader(leader=leader) if leader is not None else []
+    facilitated = groups_facilitated_by(user=user) if user.is_facilitator else []
+    if not groups and not facilitated:
         return None
-    groups = groups_for_leader(leader=leader)
-    if not groups:
-        return None
-    return {"groups": groups, "leader": leader}
+    return {"groups": groups, "facilitated": facilitated, "leader": leader}
+
+
+@dataclass
+class IndexPage:
+    groups: list[LeaderGroup]
+    facilitated: list[LeaderGroup]
+    posters: list[PurposePoster]
+
+
+def index_get(*, user: User) -> IndexPage:
+    """The user's own groups, the groups they facilitate, and every published poster of
+    their municipality (three queries)."""
+    leader = Leader.objects.filter(user=user).first()
+    groups = groups_for_leader(leader=leader) if leader is not None else []
+    facilitated = groups_facilitated_by(user=user) if user.is_facilitator else []
+    posters = list(PurposePoster.objects.visible_to(user)
+                   .filter(published_version__isnull=False)
+                   .select_related("group__unit", "published_version")
+                   .order_by("group__name"))
+    return IndexPage(groups=groups, facilitated=facilitated, posters=posters)
+
+
+@dataclass
+class ProgressPage:
+    access: GroupAccess
+    members: list[Leader]
+    sessions: list[ProcessSession]
+    tasks: list[TrainingTask]
+    milestones: list[Milestone]
+    next: Milestone | None = None
+
+
+def next_milestone(milestones: list[Milestone], today: dt.date | None = None) -> Milestone | None:
+    """What is next: the earliest open milestone from today on; failing that the
+    earliest overdue one; failing that the first without a date."""
+    today = today or timezone.localdate()
+    open_ = [m for m in milestones if not m.done]
+    upcoming = [m for m in open_ if m.date is not None and m.date >= today]
+    overdue = [m for m in open_ if m.date is not None and m.date < today]
+    for candidates in (upcoming, overdue):
+        if candidates:
+            return min(candidates, key=lambda m: m.date or today)
+    return open_[0] if open_ else None
+
+
+def progress_get(*, access: GroupAccess) -> ProgressPage:
+    """Members, sessions, tasks (with the user's own ticks) and the timeline.
+
+    Queries: members, sessions, tasks, then one query per milestone source
+    (five for this app's own) — the same for 1 or 100 sessions, tasks or members.
+    """
+    group = access.group
+    members = list(Leader.objects.filter(group_memberships__group=group)
+                   .select_related("user").order_by("user__full_name"))
+    process = access.process
+    sessions: list[ProcessSession] = []
+    tasks: list[TrainingTask] = []
+    if process is not None:
+        sessions = list(process.sessions.order_by("number"))
+        mine = TaskCompletion.objects.filter(task=OuterRef("pk"), leader__user_id=access.user.pk)
+        tasks = list(process.tasks.select_related("after_session")
+                     .annotate(n_done=Count("completions"), done_by_me=Exists(mine))
+                     .order_by("due_on", "pk"))
+    milestones = milestones_for([group])[group.pk]
+    return ProgressPage(access=access, members=members, sessions=sessions, tasks=tasks,
+                        milestones=milestones, next=next_milestone(milestones))
+
+
+@dataclass
+class PosterPage:
+    access: GroupAccess
+    poster: PurposePoster | None
+    published: PosterVersion | None = None
+    latest: PosterVersion | None = None
+    versions: list[PosterVersion] = field(default_factory=list)
+
+
+def _attach_commitments(versions: list[PosterVersion]) -> None:
+    by_version: dict[int, list[PosterCommitment]] = {v.pk: [] for v in versions}
+    for c in PosterCommitment.objects.filter(version__in=versions).order_by("position"):
+        by_version[c.version_id].append(c)
+    for v in versions:
+        v.commitment_list = by_version[v.pk]  # type: ignore[attr-defined]
+
+
+def poster_page_get(*, access: GroupAccess) -> PosterPage:
+    """The published poster for every reader; for followers also the newest draft,
+    the version history and the draft's comments.
+
+    Queries: poster, versions (followers), commitments of the shown versions,
+    comments of the newest (followers). A reader of a group with nothing
+    published gets 404.
+    """
+    poster = (PurposePoster.objects.filter(group=access.group)
+              .select_related("published_version__author", "published_by").first())
+    published = poster.published_version if poster else None
+    if not access.can_follow:
+        if published is None:
+            raise Http404
+        _attach_commitments([published])
+        return PosterPage(access=access, poster=poster, published=published)
+    page = PosterPage(access=access, poster=poster, published=published)
+    if poster is None:
+        return page
+    page.versions = list(poster.versions.select_related("author")
+                         .annotate(n_comments=Count("comments")).order_by("-number"))
+    page.latest = page.versions[0] if page.versions else None
+    if published is not None and page.latest is not None and published.pk == page.latest.pk:
+        published = page.latest
+        page.published = published
+    # The published version is often the newest: load its commitments once.
+    shown = list({id(v): v for v in (published, page.latest) if v}.values())
+    _attach_commitments(shown)
+    if page.latest is not None:
+        page.latest.comment_list = list(  # type: ignore[attr-defined]
+            PosterComment.objects.filter(version=page.latest).select_related("author"))
+    return page
+
+
+def version_get(*, access: GroupAccess, number: int) -> tuple[PosterVersion, list[int]]:
+    """One version with commitments and comments, and the numbers of all versions."""
+    version = (PosterVersion.objects.filter(poster__group=access.group, number=number)
+               .select_related("author", "based_on", "poster").prefetch_related(
+                   Prefetch("comments", queryset=PosterComment.objects.select_related("author")))
+               .first())
+    if version is None:
+        raise Http404
+    _attach_commitments([version])
+    numbers = list(PosterVersion.objects.filter(poster=version.poster)
+                   .order_by("-number").values_list("number", flat=True))
+    return version, numbers
+
+
+@dataclass
+class Comparison:
+    old: PosterVersion
+    new: PosterVersion
+    lead: list[Any]
+    rows: list[DiffRow]
+    numbers: list[int]
+
+
+def comparison_get(*, access: GroupAccess, old_number: int, new_number: int) -> Comparison:
+    """Two versions side by side, commitment by commitment (three queries)."""
+    versions = {v.number: v for v in PosterVersion.objects.filter(
+        poster__group=access.group, number__in=[old_number, new_number]
+    ).select_related("author")}
+    if old_number not in versions or new_number not in versions:
+        raise Http404
+    old, new = versions[old_number], versions[new_number]
+    _attach_commitments(list(versions.values()))
+    numbers = list(PosterVersion.objects.filter(poster_id=new.poster_id)
+                   .order_by("-number").values_list("number", flat=True))
+    return Comparison(old=old, new=new, lead=words_diff(old.lead, new.lead),
+                      rows=commitments_diff(old.commitment_list,  # type: ignore[attr-defined]
+                                            new.commitment_list),  # type: ignore[attr-defined]
+                      numbers=numbers)
+

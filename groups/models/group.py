@@ -1,9 +1,8 @@
-"""Leader groups (ledergrupper): a head and the leaders reporting to them.
-
-The development process, the purpose poster and progress build on these.
-"""
+"""Leader groups (ledergrupper): a head and the leaders reporting to them."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,6 +17,8 @@ class LeaderGroup(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
                                      related_name="leader_groups", verbose_name=_("municipality"))
+    # Addresses use this, not the sequential id, so a guessed URL reveals nothing.
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="leader_groups",
                              verbose_name=_("unit"), help_text=_("The unit the group leads."))

@@ -1,0 +1,130 @@
+"""Who may do what with a leader group — the one place these rules live.
+
+* members (the head included) follow the group: progress, drafts, comments;
+  they draft the poster and mark training tasks done;
+* the head also publishes a version of the poster;
+* the group's facilitator follows it, comments on drafts and records sessions;
+* O&F administrators of the municipality follow every group read-only and
+  record sessions;
+* every other user of the municipality sees only the published poster;
+* users of another municipality see nothing (404, never 403: a foreign group
+  must not be revealed to exist).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+
+from .models import GroupProcess, LeaderGroup, LeaderGroupMembership
+
+
+@dataclass(frozen=True)
+class GroupAccess:
+    group: LeaderGroup
+    user: User
+    is_head: bool
+    is_member: bool
+    is_facilitator: bool
+    is_oaf: bool
+
+    @property
+    def can_follow(self) -> bool:
+        """See progress, drafts, versions and comments."""
+        return self.is_member or self.is_facilitator or self.is_oaf
+
+    @property
+    def can_draft(self) -> bool:
+        return self.is_member
+
+    @property
+    def can_comment(self) -> bool:
+        return self.is_member or self.is_facilitator
+
+    @property
+    def can_publish(self) -> bool:
+        return self.is_head
+
+    @property
+    def can_do_tasks(self) -> bool:
+        return self.is_member
+
+    @property
+    def can_run_sessions(self) -> bool:
+        return self.is_facilitator or self.is_oaf
+
+    @property
+    def process(self) -> GroupProcess | None:
+        return group_process(self.group)
+
+
+def group_process(group: LeaderGroup) -> GroupProcess | None:
+    """The group's process or None, without a query when it was select_related."""
+    try:
+        return group.process
+    except GroupProcess.DoesNotExist:
+        return None
+
+
+def groups_with_access(user: Any) -> QuerySet[LeaderGroup]:
+    """Groups of the user's municipality, each annotated with whether the user is a member."""
+    return (
+        LeaderGroup.objects.visible_to(user)
+        .select_related("unit", "head__user", "organisation", "process__facilitator",
+                        "process__wave")
+        .annotate(_is_member=Exists(LeaderGroupMembership.objects.filter(
+            group=OuterRef("pk"), leader__user_id=user.pk)))
+    )
+
+
+def access_for(user: Any, group: LeaderGroup) -> GroupAccess:
+    """Compute the access of ``user`` to a group loaded through :func:`groups_with_access`."""
+    is_head = group.head.user_id == user.pk
+    process = group_process(group)
+    is_oaf = user.is_superuser or (user.is_oaf_admin
+                                   and user.organisation_id == group.organisation_id)
+    return GroupAccess(
+        group=group, user=user, is_head=is_head,
+        is_member=is_head or bool(getattr(group, "_is_member", False)),
+        is_facilitator=process is not None and process.facilitator_id == user.pk,
+        is_oaf=is_oaf,
+    )
+
+
+def _load(user: Any, public_id: UUID | str) -> GroupAccess:
+    group = groups_with_access(user).filter(public_id=public_id).first()
+    if group is None:
+        raise Http404
+    return access_for(user, group)
+
+
+def get_group_for_reader(user: Any, public_id: UUID | str) -> GroupAccess:
+    """The group for anyone of its municipality (the published poster); 404 for others."""
+    return _load(user, public_id)
+
+
+def get_group_for_user(user: Any, public_id: UUID | str) -> GroupAccess:
+    """The group for those who follow it (members, head, facilitator, O&F); 404 for others.
+
+    A leader outside the group gets 404 too: drafts, comments and progress are
+    the group's own.
+    """
+    access = _load(user, public_id)
+    if not access.can_follow:
+        raise Http404
+    return access
+
+
+def get_group_for_edit(user: Any, public_id: UUID | str, *, permission: str) -> GroupAccess:
+    """As :func:`get_group_for_user`, then PermissionDenied unless ``access.<permission>``."""
+    access = get_group_for_user(user, public_id)
+    if not getattr(access, permission):
+        raise PermissionDenied
+    return access

@@ -1,0 +1,117 @@
+"""This app's own milestones for the progress timeline, read from its models.
+
+One call answers for every group on a page in five queries: processes,
+sessions, training tasks with their completion counts, member counts and
+posters. Registered in ``GroupsConfig.ready`` as the source ``"groups"``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, Min
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    GroupProcess,
+    LeaderGroup,
+    LeaderGroupMembership,
+    ProcessSession,
+    PurposePoster,
+    SessionKind,
+    TrainingTask,
+)
+from .progress import Milestone
+
+
+def _session_label(kind: str, development_number: int) -> str:
+    if kind == SessionKind.START:
+        return _("Start session: motivation and needs")
+    if kind == SessionKind.FOLLOW_UP:
+        return _("Follow-up session")
+    return _("Development session %(number)s") % {"number": development_number}
+
+
+def group_milestones(groups: list[LeaderGroup]) -> dict[int, list[Milestone]]:
+    pks = [g.pk for g in groups]
+    public_ids = {g.pk: g.public_id for g in groups}
+    result: dict[int, list[Milestone]] = defaultdict(list)
+
+    processes = GroupProcess.objects.filter(group_id__in=pks).values(
+        "group_id", "phase", "started_on", "finished_on", "wave__starts_on")
+    for p in processes:
+        group_pk = p["group_id"]
+        started = p["started_on"]
+        result[group_pk].append(Milestone(
+            key="process_started", kind="process",
+            label=_("Process started") if started else _("Process starts (rollout wave)"),
+            date=started or p["wave__starts_on"], done=started is not None))
+        result[group_pk].append(Milestone(
+            key="process_finished", kind="process", label=_("Process finished"),
+            date=p["finished_on"], done=p["finished_on"] is not None))
+
+    sessions = (ProcessSession.objects.filter(process__group_id__in=pks)
+                .order_by("number").values("process__group_id", "pk", "number", "kind",
+                                           "planned_at", "held_on"))
+    development_seen: dict[int, int] = defaultdict(int)
+    for s in sessions:
+        group_pk = s["process__group_id"]
+        if s["kind"] == SessionKind.DEVELOPMENT:
+            development_seen[group_pk] += 1
+        held = s["held_on"] is not None
+        result[group_pk].append(Milestone(
+            key=f"session_{s['pk']}", kind="session",
+            label=_session_label(s["kind"], development_seen[group_pk]),
+            date=s["held_on"] if held else timezone.localdate(s["planned_at"]), done=held))
+
+    members = dict(LeaderGroupMembership.objects.filter(group_id__in=pks).values("group_id")
+                   .annotate(n=Count("pk")).values_list("group_id", "n"))
+    tasks = (TrainingTask.objects.filter(process__group_id__in=pks)
+             .annotate(n_done=Count("completions"))
+             .values("process__group_id", "pk", "title", "due_on", "created_at", "n_done"))
+    for t in tasks:
+        group_pk = t["process__group_id"]
+        total = members.get(group_pk, 0)
+        result[group_pk].append(Milestone(
+            key=f"task_{t['pk']}", kind="task",
+            label=_("Training task «%(title)s»: %(done)s of %(total)s done")
+            % {"title": t["title"], "done": t["n_done"], "total": total},
+            date=t["due_on"] or timezone.localdate(t["created_at"]),
+            done=total > 0 and t["n_done"] >= total))
+
+    posters = (PurposePoster.objects.filter(group_id__in=pks)
+               .annotate(first_saved=Min("versions__created_at"), n_versions=Count("versions"))
+               .values("group_id", "first_saved", "n_versions", "published_at",
+                       "published_version__number"))
+    with_poster = set()
+    for p in posters:
+        group_pk = p["group_id"]
+        url = reverse("groups:poster", args=[public_ids[group_pk]])
+        if p["first_saved"] is not None:
+            with_poster.add(group_pk)
+            result[group_pk].append(Milestone(
+                key="poster_drafted", kind="poster", url=url,
+                label=_("Purpose poster drafted (%(count)s versions so far)")
+                % {"count": p["n_versions"]},
+                date=timezone.localdate(p["first_saved"]), done=True))
+        published = p["published_version__number"] is not None
+        result[group_pk].append(Milestone(
+            key="poster_published", kind="poster", url=url,
+            label=_("Purpose poster published (version %(number)s)")
+            % {"number": p["published_version__number"]} if published
+            else _("Purpose poster published"),
+            date=timezone.localdate(p["published_at"]) if published else None, done=published))
+    for group_pk in pks:
+        if group_pk not in with_poster:
+            result[group_pk].append(Milestone(
+                key="poster_drafted", kind="poster", label=_("Purpose poster drafted"),
+                url=reverse("groups:poster", args=[public_ids[group_pk]]), date=None,
+                done=False))
+        if not any(m.key == "poster_published" for m in result[group_pk]):
+            result[group_pk].append(Milestone(
+                key="poster_published", kind="poster", label=_("Purpose poster published"),
+                url=reverse("groups:poster", args=[public_ids[group_pk]]), date=None,
+                done=False))
+    return dict(result)
