@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,25 @@ from django.utils.translation import gettext_lazy as _
 class CoachingConfig(AppConfig):
     name = "coaching"
     verbose_name = _("Individual leadership development")
+
+    def ready(self) -> None:
+        from accounts.calendar import register_calendar_source
+        from accounts.dashboard import Panel, register_panel
+
+        from . import invoices
+        from .selectors import (
+            calendar_events,
+            min_side_approvals_panel,
+            min_side_coach_panel,
+            min_side_leader_panel,
+        )
+
+        register_panel(Panel(key="coaching", order=40, template="coaching/panels/leader.html",
+                             load=min_side_leader_panel))
+        register_panel(Panel(key="coaching_approvals", order=41,
+                             template="coaching/panels/approvals.html",
+                             load=min_side_approvals_panel))
+        register_panel(Panel(key="coaching_coach", order=42,
+                             template="coaching/panels/coach.html", load=min_side_coach_panel))
+        register_calendar_source("coaching", calendar_events)
+        invoices.register()

@@ -1,0 +1,277 @@
+"""Reads for the coaching pages and Min side panels, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Leader, User
+from lib.ical import CalendarEvent
+
+from .access import CourseAccess
+from .models import (
+    USED,
+    AvailabilityException,
+    Booking,
+    BookingStatus,
+    CoachingCourse,
+    CoachProfile,
+    CourseStatus,
+    DevelopmentProject,
+    Mode,
+    ReflectionNote,
+    WeeklyAvailability,
+)
+from .slots import Slot, coach_time_load, free_slots
+
+OPEN = (CourseStatus.SUBMITTED, CourseStatus.APPROVED, CourseStatus.ACTIVE)
+
+
+def with_counts(qs: QuerySet[CoachingCourse], now: dt.datetime) -> QuerySet[CoachingCourse]:
+    """Annotate sessions used, their minutes and the next booked start, in the same query."""
+    used = Q(bookings__status__in=USED)
+    return qs.annotate(
+        used_count=Count("bookings", filter=used),
+        used_minutes=Sum("bookings__minutes", filter=used),
+        next_start=Min("bookings__starts_at", filter=Q(bookings__status=BookingStatus.BOOKED,
+                                                       bookings__starts_at__gte=now)),
+    )
+
+
+def hours(minutes: int | None) -> Decimal:
+    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.01"))
+
+
+def sessions_left(course: CoachingCourse) -> int:
+    return max(0, course.sessions_allowed - course.used_count)  # type: ignore[attr-defined]
+
+
+def courses_for_leader(*, leader: Leader, now: dt.datetime | None = None
+                       ) -> list[CoachingCourse]:
+    """All the leader's courses, newest first, with counts (one query)."""
+    now = now or timezone.now()
+    return list(with_counts(CoachingCourse.objects.filter(leader=leader), now)
+                .select_related("coach__user", "ordering_unit", "agreement")
+                .order_by("-year", "-term", "-applied_at"))
+
+
+@dataclass
+class CoursePage:
+    access: CourseAccess
+    used: int
+    used_minutes: int
+    bookings: list[Booking] = field(default_factory=list)
+    project: DevelopmentProject | None = None
+    notes: list[ReflectionNote] = field(default_factory=list)
+    project_shared: bool = False
+
+    @property
+    def left(self) -> int:
+        return max(0, self.access.course.sessions_allowed - self.used)
+
+    @property
+    def hours(self) -> Decimal:
+        return hours(self.used_minutes)
+
+
+def course_page(*, access: CourseAccess) -> CoursePage:
+    """What this user may see of a course: counts for all; bookings, project and notes by role.
+
+    Queries: counts (1), bookings (1, if allowed), project (1), notes (1, if readable).
+    """
+    course = access.course
+    counts = course.bookings.filter(status__in=USED).aggregate(n=Count("pk"), m=Sum("minutes"))
+    page = CoursePage(access=access, used=counts["n"], used_minutes=counts["m"] or 0)
+    if access.can_see_bookings:
+        page.bookings = list(course.bookings.select_related("coach__user")
+                             .order_by("starts_at"))
+    if access.is_owner or access.is_coach:
+        project = DevelopmentProject.objects.filter(course=course).first()
+        page.project_shared = bool(project and project.shared_with_coach)
+        if project is not None and access.can_read_project(project.shared_with_coach):
+            page.project = project
+            page.notes = list(project.notes.all())
+    return page
+
+
+def coaches_with_room(*, course: CoachingCourse) -> list[CoachProfile]:
+    """The agreement's active coaches with fewer courses this semester than their maximum."""
+    taken = Count("courses", filter=Q(courses__year=course.year, courses__term=course.term,
+                                      courses__status__in=[CourseStatus.ACTIVE,
+                                                           CourseStatus.COMPLETED]))
+    return list(CoachProfile.objects.filter(
+        organisation_id=course.organisation_id, supplier_id=course.agreement.supplier_id,
+        is_active=True, user__is_active=True,
+    ).annotate(taken=taken).filter(taken__lt=F("max_courses")).select_related("user")
+        .order_by("user__full_name"))
+
+
+@dataclass
+class SlotPage:
+    first_day: dt.date
+    last_day: dt.date
+    window: tuple[dt.date, dt.date]
+    days: list[tuple[dt.date, list[Slot]]]
+    previous: dt.date | None
+    next: dt.date | None
+
+    @property
+    def has_slots(self) -> bool:
+        return any(slots for _day, slots in self.days)
+
+
+SLOT_DAYS = 7
+
+
+def slot_page(*, course: CoachingCourse, start: dt.date | None, now: dt.datetime | None = None,
+              ignore_booking_id: int | None = None) -> SlotPage:
+    """A week of the coach's free slots inside the course's booking window (3 queries)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    window_start, window_end = course.booking_window
+    earliest = max(window_start, today)
+    first = min(max(start or earliest, earliest), max(window_end, earliest))
+    last = min(first + dt.timedelta(days=SLOT_DAYS - 1), window_end)
+    days: list[tuple[dt.date, list[Slot]]] = []
+    if course.coach_id is not None and first <= last:
+        time = coach_time_load(course.coach, first_day=first, last_day=last,
+                               ignore_booking_id=ignore_booking_id)
+        per_day = free_slots(time, first_day=first, last_day=last,
+                             minutes=course.agreement.session_minutes, not_before=now)
+        days = [(day, slots) for day, slots in per_day.items() if slots]
+    previous = None
+    if first > earliest:
+        previous = max(first - dt.timedelta(days=SLOT_DAYS), earliest)
+    following = first + dt.timedelta(days=SLOT_DAYS)
+    return SlotPage(first_day=first, last_day=last, window=(window_start, window_end), days=days,
+                    previous=previous, next=following if following <= window_end else None)
+
+
+@dataclass
+class CoachWeek:
+    coach: CoachProfile
+    first_day: dt.date
+    days: list[tuple[dt.date, list[Booking], list[AvailabilityException]]]
+    weekly: list[WeeklyAvailability]
+    to_mark: list[Booking]
+
+    @property
+    def previous(self) -> dt.date:
+        return self.first_day - dt.timedelta(days=7)
+
+    @property
+    def next(self) -> dt.date:
+        return self.first_day + dt.timedelta(days=7)
+
+
+def coach_week(*, coach: CoachProfile, first_day: dt.date,
+               now: dt.datetime | None = None) -> CoachWeek:
+    """The coach's week: sessions and exceptions per day, weekly hours, sessions to mark.
+
+    Queries: bookings of the week (1), exceptions of the week (1), weekly
+    hours (1), past sessions still to mark (1) — whatever the number of rows.
+    Leaders' names and units are shown; never their project.
+    """
+    now = now or timezone.now()
+    start = timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))
+    end = start + dt.timedelta(days=7)
+    bookings = list(Booking.objects.filter(coach=coach, starts_at__gte=start, starts_at__lt=end)
+                    .select_related("course__leader__user", "course__ordering_unit")
+                    .order_by("starts_at"))
+    exceptions = list(AvailabilityException.objects.filter(
+        coach=coach, starts_at__lt=end, ends_at__gt=start).order_by("starts_at"))
+    days = []
+    for offset in range(7):
+        day = first_day + dt.timedelta(days=offset)
+        days.append((
+            day,
+            [b for b in bookings if timezone.localdate(b.starts_at) == day],
+            [e for e in exceptions
+             if timezone.localdate(e.starts_at) <= day <= timezone.localdate(e.ends_at)],
+        ))
+    to_mark = list(Booking.objects.filter(coach=coach, status=BookingStatus.BOOKED,
+                                          starts_at__lte=now)
+                   .select_related("course__leader__user").order_by("starts_at")[:50])
+    return CoachWeek(coach=coach, first_day=first_day, days=days,
+                     weekly=list(coach.weekly_hours.all()), to_mark=to_mark)
+
+
+# --- Min side -------------------------------------------------------------------------------
+
+
+def min_side_leader_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
+    """The leader's open courses with sessions used and left and the next booking (1 query)."""
+    if leader is None:
+        return None
+    now = timezone.now()
+    courses = list(with_counts(CoachingCourse.objects.filter(leader=leader, status__in=OPEN), now)
+                   .select_related("coach__user").order_by("year", "term"))
+    for course in courses:
+        course.left = sessions_left(course)  # type: ignore[attr-defined]
+    return {"courses": courses}
+
+
+def min_side_approvals_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
+    """Applications from the leader's reports that wait for their decision (1 query)."""
+    if leader is None:
+        return None
+    pending = list(CoachingCourse.objects.filter(leader__leader_above=leader,
+                                                 status=CourseStatus.SUBMITTED)
+                   .select_related("leader__user", "ordering_unit").order_by("applied_at"))
+    if not pending:
+        return None
+    return {"pending": pending}
+
+
+def min_side_coach_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
+    """A coach's next sessions (2 queries: the profile, the sessions)."""
+    if not user.is_coach:
+        return None
+    coach = CoachProfile.objects.filter(user=user).first()
+    if coach is None:
+        return None
+    upcoming = list(Booking.objects.filter(coach=coach, status=BookingStatus.BOOKED,
+                                           starts_at__gte=timezone.now())
+                    .select_related("course__leader__user").order_by("starts_at")[:5])
+    return {"coach": coach, "upcoming": upcoming}
+
+
+# --- Calendar feed ---------------------------------------------------------------------------
+
+
+def calendar_events(user: User) -> list[CalendarEvent]:
+    """The user's sessions as leader or coach, from 90 days back (one query).
+
+    Cancelled sessions stay in the feed as cancelled so calendar programs
+    remove them. The description never holds the development project.
+    """
+    since = timezone.now() - dt.timedelta(days=90)
+    bookings = (Booking.objects.filter(Q(course__leader__user=user) | Q(coach__user=user),
+                                       starts_at__gte=since)
+                .select_related("coach__user", "course__leader__user"))
+    events = []
+    for booking in bookings:
+        as_coach = booking.coach.user_id == user.pk
+        if as_coach:
+            summary = _("Coaching: %(leader)s") % {"leader": booking.course.leader.name}
+        else:
+            summary = _("Coaching with %(coach)s") % {"coach": booking.coach.name}
+        events.append(CalendarEvent(
+            uid=f"coaching-booking-{booking.uuid}", start=booking.starts_at, end=booking.ends_at,
+            summary=summary, location=booking_location(booking),
+            cancelled=booking.is_cancelled))
+    return events
+
+
+def booking_location(booking: Booking) -> str:
+    if booking.mode == Mode.ON_SITE:
+        return booking.coach.location
+    if booking.mode == Mode.VIDEO:
+        return booking.coach.meeting_link
+    return str(Mode(booking.mode).label)
