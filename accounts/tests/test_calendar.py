@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from accounts.calendar import register_calendar_source
+from accounts import calendar as calendar_registry
 from lib.ical import CalendarEvent
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,10 @@ def _events(user):
                           summary="Samling: Relasjonsleiing", location="Rådhuset")]
 
 
-register_calendar_source("test", _events)
+@pytest.fixture(autouse=True)
+def test_source(monkeypatch):
+    """Registered for these tests only, so other apps' feed tests never see it."""
+    monkeypatch.setitem(calendar_registry._sources, "test", _events)
 
 
 def test_feed_holds_the_users_events(client, personas):

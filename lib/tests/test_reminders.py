@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from lib.ical import CalendarEvent, calendar_bytes
 from lib.models import ReminderStatus, SentReminder
-from lib.reminders import Due, register_reminder_source, reminder_queue, reminders_sweep
+from lib import reminders as reminder_registry
+from lib.reminders import Due, reminder_queue, reminders_sweep
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +33,10 @@ def _source(now):
                            "uid": "u", "token": "t"}, ics=ics)
 
 
-register_reminder_source("test", _source)
-
-
 @pytest.fixture
-def recipients(personas):
+def recipients(personas, monkeypatch):
+    # Only this test source: the track apps' sources have their own tests.
+    monkeypatch.setattr(reminder_registry, "_sources", {"test": _source})
     _recipients[:] = [personas.bob, personas.boss_leader.user]
     yield _recipients
     _recipients.clear()
