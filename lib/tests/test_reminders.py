@@ -10,9 +10,9 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 
+from lib import reminders as reminder_registry
 from lib.ical import CalendarEvent, calendar_bytes
 from lib.models import ReminderStatus, SentReminder
-from lib import reminders as reminder_registry
 from lib.reminders import Due, reminder_queue, reminders_sweep
 from tests.factories import UserFactory
 
