@@ -29,7 +29,7 @@ from groups.models import LeaderGroup, LeaderGroupMembership
 
 # Track apps that add demo data, in dependency order. Each has
 # ``<app>/demo.py: seed_demo(*, large, small, rng, today, scale) -> dict[str, int]``.
-TRACK_SEEDERS = ["groups", "programs", "networks", "surveys", "coaching"]
+TRACK_SEEDERS = ["groups", "programs", "networks", "surveys", "coaching", "reports"]
 
 DEMO_PASSWORD = "lederutvikling"  # noqa: S105 - printed in the README on purpose
 
