@@ -12,7 +12,7 @@ class CoachingConfig(AppConfig):
         from accounts.calendar import register_calendar_source
         from accounts.dashboard import Panel, register_panel
 
-        from . import invoices
+        from . import invoices, reminders
         from .selectors import (
             calendar_events,
             min_side_approvals_panel,
@@ -29,3 +29,4 @@ class CoachingConfig(AppConfig):
                              template="coaching/panels/coach.html", load=min_side_coach_panel))
         register_calendar_source("coaching", calendar_events)
         invoices.register()
+        reminders.register()

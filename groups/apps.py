@@ -9,7 +9,7 @@ class GroupsConfig(AppConfig):
     def ready(self) -> None:
         from accounts.dashboard import Panel, register_panel
 
-        from . import calendar, documents
+        from . import calendar, documents, reminders
         from .milestones import group_milestones
         from .progress import register_milestone_source
         from .selectors import min_side_panel
@@ -19,3 +19,9 @@ class GroupsConfig(AppConfig):
         register_milestone_source("groups", group_milestones)
         documents.register()
         calendar.register()
+        reminders.register()
+        from accounts.privacy import register_anonymiser, register_personal_data
+
+        from . import privacy
+        register_personal_data("groups", privacy.personal_data)
+        register_anonymiser("groups", privacy.anonymise)

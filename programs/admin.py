@@ -24,7 +24,11 @@ from django.utils.translation import ngettext
 from import_export import fields, resources
 
 from accounts.models import Leader
-from lib.admin import OrganisationScopedAdmin, OrganisationScopedTabularInline
+from lib.admin import (
+    OrganisationScopedAdmin,
+    OrganisationScopedTabularInline,
+    ScopedHistoryMixin,
+)
 from lib.scoping import scope_queryset
 
 from . import exports, services
@@ -274,7 +278,7 @@ class EnrollmentResource(resources.ModelResource):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(OrganisationScopedAdmin):
+class EnrollmentAdmin(ScopedHistoryMixin, OrganisationScopedAdmin):
     resource_classes = [EnrollmentResource]
     list_display = ["leader_name", "module", "status_shown", "talent_seat", "requested_at",
                     "decided_by", "attended"]

@@ -10,8 +10,15 @@ class ProgramsConfig(AppConfig):
         from accounts.calendar import register_calendar_source
         from accounts.dashboard import Panel, register_panel
 
+        from . import reminders
         from .selectors import calendar_events, min_side_panel
 
         register_panel(Panel(key="programs", order=30, template="programs/min_side_panel.html",
                              load=min_side_panel))
         register_calendar_source("programs", calendar_events)
+        reminders.register()
+        from accounts.privacy import register_anonymiser, register_personal_data
+
+        from . import privacy
+        register_personal_data("programs", privacy.personal_data)
+        register_anonymiser("programs", privacy.anonymise)

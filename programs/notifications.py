@@ -52,7 +52,21 @@ def decision_to_leader(*, enrollment: Enrollment) -> None:
 
 
 def seat_given_to_leader(*, enrollment: Enrollment) -> None:
-    _send(enrollment.leader.user, "seat_given", enrollment)
+    """Through the once-only reminder log: a retried or repeated fill never emails twice."""
+    from lib.reminders import Due, reminder_queue
+
+    user = enrollment.leader.user
+    context = {
+        "enrollment": enrollment, "module": enrollment.module, "leader": enrollment.leader,
+        "enrollment_url": _absolute(reverse("programs:enrollment_detail",
+                                            args=[enrollment.uuid])),
+        "module_url": _absolute(reverse("programs:module_detail", args=[enrollment.module.uuid])),
+    }
+    seated = f"{enrollment.seated_at:%Y%m%d%H%M%S}" if enrollment.seated_at else "0"
+    reminder_queue(Due(organisation=enrollment.module.programme.organisation,
+                       occasion=f"programs.seat_given:{enrollment.pk}:{seated}", recipient=user,
+                       kind="seat_given", template_base="programs/emails/seat_given",
+                       context=context))
 
 
 def cancelled_to_leader(*, enrollment: Enrollment) -> None:

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports and reminders")
+
+    def ready(self) -> None:
+        from . import documents, reminders
+
+        documents.register()
+        reminders.register()

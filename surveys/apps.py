@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self) -> None:
+        from accounts.dashboard import Panel, register_panel
+        from groups.progress import register_milestone_source
+
+        from . import reminders
+        from .documents import register
+        from .milestones import effect_milestones
+        from .selectors import min_side_panel
+
+        register_panel(Panel(key="surveys", order=15, template="surveys/min_side_panel.html",
+                             load=min_side_panel))
+        register_milestone_source("surveys.effect", effect_milestones)
+        register()
+        reminders.register()

@@ -1,0 +1,211 @@
+"""Who may see and do what with network groups — the one place these rules live.
+
+* O&F administrators of the municipality compose the groups, plan, confirm and
+  cancel meetings; they see the date-poll answers but not the groups' notes;
+* members of a confirmed group see their group and its meetings, answer the
+  date polls and write the notes after a meeting;
+* the group's (or the meeting's) facilitator sees the group, the answers and
+  the notes, and the meeting plan of the programmes they facilitate;
+* everyone else in the municipality gets 403 on groups and meetings and 404 on
+  notes (a note's existence is the group's own);
+* users of another municipality get 404 everywhere: everything is fetched
+  through ``visible_to`` first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import Leader, User
+from programs.models import Programme
+
+from .models import NetworkGroup, NetworkMeeting, NetworkMembership, NetworkPlan
+
+
+def is_oaf_for(user: User | Any, organisation_id: int) -> bool:
+    """O&F administrators of the municipality (and system administrators)."""
+    return bool(user.is_superuser
+                or (user.is_oaf_admin and user.organisation_id == organisation_id))
+
+
+def leader_for(user: User | Any) -> Leader | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Leader.objects.filter(user=user).first()
+
+
+def _uuid_or_404(value: Any) -> UUID:
+    try:
+        return value if isinstance(value, UUID) else UUID(str(value))
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+# -- programmes and plans ----------------------------------------------------------------
+def get_programme_for_oaf(user: User | Any, slug: str) -> Programme:
+    """A programme of the user's municipality (404 otherwise); only O&F may start its groups."""
+    programme = Programme.objects.visible_to(user).filter(slug=slug).first()
+    if programme is None:
+        raise Http404
+    if not is_oaf_for(user, programme.organisation_id):
+        raise PermissionDenied(_("Only O&F sets up network groups."))
+    return programme
+
+
+@dataclass(frozen=True)
+class PlanAccess:
+    plan: NetworkPlan
+    can_manage: bool  # O&F: compose, plan, confirm
+
+
+def get_plan_for_user(user: User | Any, plan_uuid: Any) -> PlanAccess:
+    """The plan for O&F and the programme's facilitators (read); 403 for other users."""
+    plan = (NetworkPlan.objects.visible_to(user).select_related("programme")
+            .filter(uuid=_uuid_or_404(plan_uuid)).first())
+    if plan is None:
+        raise Http404
+    if is_oaf_for(user, plan.programme.organisation_id):
+        return PlanAccess(plan, True)
+    if user.is_facilitator and (plan.facilitators.filter(pk=user.pk).exists()
+                                or plan.groups.filter(facilitator=user).exists()):
+        return PlanAccess(plan, False)
+    raise PermissionDenied(_("The meeting plan is for O&F and the programme's facilitators."))
+
+
+def get_plan_for_edit(user: User | Any, plan_uuid: Any) -> NetworkPlan:
+    """Edit variant: O&F only; anyone else of the municipality gets PermissionDenied."""
+    plan = (NetworkPlan.objects.visible_to(user).select_related("programme")
+            .filter(uuid=_uuid_or_404(plan_uuid)).first())
+    if plan is None:
+        raise Http404
+    if not is_oaf_for(user, plan.programme.organisation_id):
+        raise PermissionDenied(_("Only O&F composes network groups and plans their meetings."))
+    return plan
+
+
+# -- groups ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GroupAccess:
+    group: NetworkGroup
+    leader: Leader | None
+    is_member: bool
+    is_facilitator: bool
+    is_oaf: bool
+
+
+def _membership(user: User | Any) -> Exists:
+    return Exists(NetworkMembership.objects.filter(group=OuterRef("pk"),
+                                                   leader__user_id=user.pk))
+
+
+def get_group_for_user(user: User | Any, group_uuid: Any) -> GroupAccess:
+    """A group for its members (once confirmed), its facilitator and O&F; 403 for others."""
+    group = (NetworkGroup.objects.visible_to(user)
+             .select_related("plan__programme", "facilitator")
+             .annotate(_is_member=_membership(user))
+             .filter(uuid=_uuid_or_404(group_uuid)).first())
+    if group is None:
+        raise Http404
+    is_oaf = is_oaf_for(user, group.plan.programme.organisation_id)
+    # Members see their group once O&F has confirmed it, not while it is a draft.
+    is_member = bool(group._is_member) and not group.plan.is_draft  # type: ignore[attr-defined]
+    is_facilitator = group.facilitator_id == user.pk
+    if not (is_oaf or is_member or is_facilitator):
+        raise PermissionDenied(_("This network group is for its members and facilitator."))
+    return GroupAccess(group, leader_for(user) if is_member else None, is_member,
+                       is_facilitator, is_oaf)
+
+
+def get_group_for_edit(user: User | Any, group_uuid: Any) -> NetworkGroup:
+    """Edit variant: O&F renames, gives a facilitator, removes; others get PermissionDenied."""
+    access = get_group_for_user(user, group_uuid)
+    if not access.is_oaf:
+        raise PermissionDenied(_("Only O&F composes network groups and plans their meetings."))
+    return access.group
+
+
+# -- meetings ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MeetingAccess:
+    meeting: NetworkMeeting
+    leader: Leader | None  # set when the user is a member
+    is_member: bool
+    is_facilitator: bool
+    is_oaf: bool
+
+    @property
+    def can_vote(self) -> bool:
+        return self.is_member
+
+    @property
+    def can_read_note(self) -> bool:
+        return self.is_member or self.is_facilitator
+
+    @property
+    def can_manage(self) -> bool:
+        return self.is_oaf
+
+
+def _load_meeting(user: User | Any, meeting_uuid: Any) -> MeetingAccess | None:
+    meeting = (NetworkMeeting.objects.visible_to(user)
+               .select_related("group__plan__programme", "group__facilitator", "facilitator",
+                               "focus_gathering")
+               .annotate(_is_member=Exists(NetworkMembership.objects.filter(
+                   group=OuterRef("group"), leader__user_id=user.pk)))
+               .filter(uuid=_uuid_or_404(meeting_uuid)).first())
+    if meeting is None:
+        return None
+    group = meeting.group
+    is_member = bool(meeting._is_member) and not group.plan.is_draft  # type: ignore[attr-defined]
+    return MeetingAccess(
+        meeting=meeting, leader=leader_for(user) if is_member else None, is_member=is_member,
+        is_facilitator=user.pk in (meeting.facilitator_id, group.facilitator_id),
+        is_oaf=is_oaf_for(user, group.plan.programme.organisation_id))
+
+
+def get_meeting_for_user(user: User | Any, meeting_uuid: Any) -> MeetingAccess:
+    """A meeting for its group's members, its facilitator and O&F; 403 for others."""
+    access = _load_meeting(user, meeting_uuid)
+    if access is None:
+        raise Http404
+    if not (access.is_member or access.is_facilitator or access.is_oaf):
+        raise PermissionDenied(_("This meeting is for the network group and its facilitator."))
+    return access
+
+
+def get_meeting_for_vote(user: User | Any, meeting_uuid: Any) -> MeetingAccess:
+    access = get_meeting_for_user(user, meeting_uuid)
+    if not access.can_vote:
+        raise PermissionDenied(_("Only the group's members answer the date poll."))
+    return access
+
+
+def get_meeting_for_edit(user: User | Any, meeting_uuid: Any) -> MeetingAccess:
+    access = get_meeting_for_user(user, meeting_uuid)
+    if not access.can_manage:
+        raise PermissionDenied(_("Only O&F plans and confirms network meetings."))
+    return access
+
+
+def get_meeting_for_note(user: User | Any, meeting_uuid: Any) -> MeetingAccess:
+    """The note is the group's own: members and the facilitator read it; to everyone else,
+    O&F included, it does not exist (404)."""
+    access = _load_meeting(user, meeting_uuid)
+    if access is None or not access.can_read_note:
+        raise Http404
+    return access
+
+
+def get_meeting_for_note_edit(user: User | Any, meeting_uuid: Any) -> MeetingAccess:
+    """Members write the note; the facilitator reads it (PermissionDenied on writing)."""
+    access = get_meeting_for_note(user, meeting_uuid)
+    if not access.is_member:
+        raise PermissionDenied(_("The group's members write the note."))
+    return access

@@ -1,0 +1,63 @@
+"""Emails of the network groups, each in its reader's language.
+
+Called by the services inside their transaction; ``queue_email`` sends after
+commit, so a refused or rolled-back change sends nothing.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.models import User
+from lib.emails import queue_email
+
+from .models import NetworkGroup, NetworkMeeting
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def _recipients(meeting: NetworkMeeting) -> list[User]:
+    """Every member of the group and the meeting's facilitator, once each."""
+    users = {u.pk: u for u in User.objects.filter(
+        leader__network_memberships__group_id=meeting.group_id, is_active=True)}
+    if meeting.facilitator_id and meeting.facilitator_id not in users:
+        facilitator = User.objects.filter(pk=meeting.facilitator_id, is_active=True).first()
+        if facilitator is not None:
+            users[facilitator.pk] = facilitator
+    return sorted(users.values(), key=lambda u: u.pk)
+
+
+def _send(user: User, template: str, context: dict) -> None:
+    queue_email(to=user.email, template_base=f"networks/emails/{template}",
+                context={"recipient": user, **context}, language=user.language)
+
+
+def _meeting_context(meeting: NetworkMeeting) -> dict:
+    return {
+        "meeting": meeting, "group": meeting.group,
+        "meeting_url": absolute(reverse("networks:meeting_detail", args=[meeting.uuid])),
+        "ics_url": absolute(reverse("networks:meeting_ics", args=[meeting.uuid])),
+    }
+
+
+def meeting_confirmed(*, meeting: NetworkMeeting, changed: bool = False) -> None:
+    """Tell the group and the facilitator the decided (or changed) date."""
+    context = {**_meeting_context(meeting), "changed": changed}
+    for user in _recipients(meeting):
+        _send(user, "meeting_confirmed", context)
+
+
+def meeting_cancelled(*, meeting: NetworkMeeting) -> None:
+    context = _meeting_context(meeting)
+    for user in _recipients(meeting):
+        _send(user, "meeting_cancelled", context)
+
+
+def poll_invitation(*, user: User, group: NetworkGroup, meetings: list[NetworkMeeting]) -> None:
+    _send(user, "poll_invitation", {
+        "group": group, "meetings": meetings,
+        "group_url": absolute(reverse("networks:group_detail", args=[group.uuid])),
+    })

@@ -1,0 +1,62 @@
+"""Reminder source of the network track: confirmed network meetings N days before.
+
+Registered from ``NetworksConfig.ready``; run by ``lib.tasks.reminders_sweep``.
+Members and the meeting's facilitator get the calendar file; a fixed number
+of queries however many meetings there are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from lib.ical import calendar_bytes
+from lib.reminders import Due, register_reminder_source
+from reports.reminderkit import absolute, already_sent, lead_due, longest_lead, policies
+
+from .models import MeetingStatus, NetworkMeeting, NetworkMembership
+from .selectors import meeting_event
+
+
+def meeting_reminders(now: dt.datetime) -> Iterator[Due]:
+    today = now.date()
+    confirmed = NetworkMeeting.objects.filter(status=MeetingStatus.CONFIRMED, date__gte=today)
+    org_ids = set(confirmed.filter(date__lte=today + dt.timedelta(days=60))
+                  .values_list("group__plan__programme__organisation_id", flat=True)
+                  .order_by().distinct())
+    policy_map = policies(org_ids)
+    lead = longest_lead(policy_map)
+    meetings = (confirmed.filter(date__lte=today + dt.timedelta(days=lead))
+                .select_related("group__plan__programme__organisation", "facilitator")
+                .prefetch_related(Prefetch(
+                    "group__memberships",
+                    queryset=NetworkMembership.objects.select_related("leader__user"))))
+    sent = already_sent(kind="network_meeting", since=now - dt.timedelta(days=lead + 1))
+    for meeting in meetings:
+        organisation = meeting.group.plan.programme.organisation
+        policy = policy_map.get(organisation.pk)
+        if policy is None or not policy.network_meetings_on:
+            continue
+        days = lead_due(meeting.start, now, policy)
+        if days is None:
+            continue
+        occasion = f"networks.meeting:{meeting.pk}:{days}d"
+        people = [m.leader.user for m in meeting.group.memberships.all()]
+        if meeting.facilitator is not None:
+            people.append(meeting.facilitator)
+        ics = calendar_bytes([meeting_event(meeting)])
+        context = {"meeting": meeting, "group": meeting.group, "days": days,
+                   "url": absolute(reverse("networks:meeting_detail", args=[meeting.uuid]))}
+        for user in people:
+            if user.is_active and (occasion, user.pk) not in sent:
+                yield Due(organisation=organisation, occasion=occasion, recipient=user,
+                          kind="network_meeting",
+                          template_base="emails/networks/meeting_reminder", context=context,
+                          ics=ics)
+
+
+def register() -> None:
+    register_reminder_source("networks.meetings", meeting_reminders)

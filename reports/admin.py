@@ -1,0 +1,153 @@
+"""O&F's admin: reminder policy, beat schedule, rates, budgets, travel, report jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lib.admin import OrganisationScopedAdmin, ReadOnlyScopedAdmin
+
+from .forms import ReportForm
+from .models import CostRates, ProgrammeBudget, ReminderPolicy, ReportJob, TravelCost
+from .services import policy_get, report_request
+
+
+def beat_schedule() -> list[dict[str, Any]]:
+    """The periodic jobs from settings, for O&F to read (django-celery-beat has no 6.1 support)."""
+    rows = []
+    for name, entry in sorted(settings.CELERY_BEAT_SCHEDULE.items()):
+        schedule = entry["schedule"]
+        seconds = (schedule.total_seconds() if isinstance(schedule, dt.timedelta)
+                   else float(schedule) if isinstance(schedule, (int, float)) else None)
+        rows.append({"name": name, "task": entry["task"], "seconds": seconds,
+                     "minutes": round(seconds / 60) if seconds is not None else None,
+                     "text": "" if seconds is not None else str(schedule)})
+    return rows
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(OrganisationScopedAdmin):
+    change_form_template = "admin/reports/reminderpolicy_change_form.html"
+    list_display = ["__str__", "organisation", "first_reminder_days", "last_reminder_days",
+                    "survey_interval_days", "approval_interval_days", "digest_weekday",
+                    "updated_at"]
+    list_select_related = ["organisation"]
+    fieldsets = [
+        (gettext_lazy("When"), {"fields": ["first_reminder_days", "last_reminder_days",
+                                           "survey_interval_days", "approval_interval_days",
+                                           "digest_weekday"]}),
+        (gettext_lazy("Which reminders are sent"), {"fields": [
+            "sessions_on", "gatherings_on", "network_meetings_on", "bookings_on", "surveys_on",
+            "approvals_on", "digest_on"]}),
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # one per municipality, created on demand
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # O&F land straight on their municipality's policy, made with defaults if missing.
+        if not request.user.is_superuser and request.user.organisation_id:
+            policy = policy_get(organisation_id=request.user.organisation_id)
+            return redirect("admin:reports_reminderpolicy_change", policy.pk)
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: ReminderPolicy, form: Any,
+                   change: bool) -> None:
+        from django.utils import timezone
+
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self) -> list:
+        return [path("tidsplan/", self.admin_site.admin_view(self.schedule_view),
+                     name="reports_beat_schedule"), *super().get_urls()]
+
+    def schedule_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": _("When the periodic jobs run"), "rows": beat_schedule()}
+        return TemplateResponse(request, "admin/reports/beat_schedule.html", context)
+
+
+@admin.register(CostRates)
+class CostRatesAdmin(OrganisationScopedAdmin):
+    list_display = ["programme", "gathering_day_per_adviser", "network_meeting_day",
+                    "meetings_per_day"]
+    list_select_related = ["programme"]
+    autocomplete_fields = ["programme"]
+    search_fields = ["programme__name"]
+
+
+@admin.register(ProgrammeBudget)
+class ProgrammeBudgetAdmin(OrganisationScopedAdmin):
+    list_display = ["programme", "oaf_amount", "units_amount"]
+    list_select_related = ["programme"]
+    autocomplete_fields = ["programme"]
+    search_fields = ["programme__name"]
+
+
+@admin.register(TravelCost)
+class TravelCostAdmin(OrganisationScopedAdmin):
+    list_display = ["date", "programme", "description", "amount", "paid_by"]
+    list_filter = ["paid_by", "programme"]
+    list_select_related = ["programme"]
+    autocomplete_fields = ["programme"]
+    search_fields = ["description", "programme__name"]
+    date_hierarchy = "date"
+
+
+@admin.register(ReportJob)
+class ReportJobAdmin(ReadOnlyScopedAdmin):
+    """Every job that makes a file — these reports, posters, invoice bases — in one list."""
+
+    list_display = ["title", "kind", "status", "progress", "requested_by", "created_at",
+                    "expires_at", "open_link"]
+    list_filter = ["status", "kind", "organisation"]
+    list_select_related = ["requested_by"]
+    search_fields = ["title", "kind"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=gettext_lazy("file"))
+    def open_link(self, obj: ReportJob) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("lib:document_detail", args=[obj.pk]),
+                           _("open"))
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("reports.add_reportjob")
+
+    def add_view(self, request: HttpRequest, form_url: str = "",
+                 extra_context: Any = None) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ReportForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            label = dict(ReportForm.REPORTS)[data["kind"]]
+            try:
+                document = report_request(
+                    kind=data["kind"], programme=data["programme"], requested_by=request.user,
+                    first=data["first"], last=data["last"],
+                    title=f"{label}: {data['programme'].name}")
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The report is being made."))
+                return HttpResponseRedirect(reverse("lib:document_detail", args=[document.pk]))
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": _("Make a report"), "form": form}
+        return TemplateResponse(request, "admin/reports/make_report.html", context)

@@ -1,0 +1,68 @@
+"""Who may open what. Everything is fetched through the user's municipality first,
+so another municipality's round is a 404 whatever its id; inside the
+municipality, someone without a role on the round gets a 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.models import Leader, User
+from groups.models import LeaderGroup, LeaderGroupMembership
+
+from .models import InstrumentKind, Round
+
+
+def is_oaf_for(user: User | Any, organisation_id: int) -> bool:
+    """O&F administrators of the municipality, and system administrators."""
+    return bool(user.is_superuser
+                or (user.is_oaf_admin and user.organisation_id == organisation_id))
+
+
+def leader_for(user: User | Any) -> Leader | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Leader.objects.select_related("unit").filter(user=user).first()
+
+
+def get_round_for_user(user: User | Any, round_id: UUID | str) -> Round:
+    """A round of the user's municipality, or 404."""
+    round = (Round.objects.visible_to(user)
+             .select_related("instrument", "organisation", "group", "baseline", "follow_up",
+                             "module_session__module__programme", "gathering__programme")
+             .filter(pk=round_id).first())
+    if round is None:
+        raise Http404
+    return round
+
+
+def may_view_report(user: User | Any, round: Round) -> bool:
+    """O&F sees every report of its municipality; a group's head and members see their
+    group's; facilitators and advisers see the evaluations of what they led."""
+    if is_oaf_for(user, round.organisation_id):
+        return True
+    if round.kind == InstrumentKind.EFFECT:
+        return (LeaderGroup.objects.filter(pk=round.group_id, head__user=user).exists()
+                or LeaderGroupMembership.objects.filter(group_id=round.group_id,
+                                                        leader__user=user).exists())
+    if round.module_session_id:
+        return round.module_session.facilitators.filter(pk=user.pk).exists()
+    if round.gathering_id:
+        return round.gathering.advisers.filter(pk=user.pk).exists()
+    return False
+
+
+def get_round_report_for_user(user: User | Any, round_id: UUID | str) -> Round:
+    """The round if the user may read its report: 404 outside the municipality, else 403."""
+    round = get_round_for_user(user, round_id)
+    if not may_view_report(user, round):
+        raise PermissionDenied
+    return round
+
+
+def may_view_evaluations(user: User | Any) -> bool:
+    return bool(user.is_superuser or user.is_oaf_admin or user.is_facilitator)

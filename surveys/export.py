@@ -1,0 +1,92 @@
+"""Reports as CSV: the aggregates a reader may see, never single answers.
+
+Semicolon-separated with decimal commas (in bokmål and nynorsk) and a byte
+order mark, because O&F opens these in Excel set up for Norway.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils import formats, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import LeaderLevel
+
+from .models import InstrumentKind, Round, YearsBand
+from .reports.common import Stat
+from .reports.evaluation import evaluation_report
+from .reports.group import group_report
+from .reports.needs import UNKNOWN_AREA, needs_areas, needs_cells
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return ""
+    return formats.number_format(value, 2, use_l10n=True)
+
+
+def _stat(stat: Stat | None) -> list[Any]:
+    if stat is None:
+        return ["", "", ""]
+    return [stat.n, _num(stat.mean), _num(stat.sd)]
+
+
+def group_rows(round: Round) -> list[list[Any]]:
+    report = group_report(round)
+    rows: list[list[Any]] = [[_("Dimension"), _("Before: n"), _("Before: mean"),
+                              _("Before: spread"), _("After: n"), _("After: mean"),
+                              _("After: spread"), _("Change since before")]]
+    if report.anything_shown:
+        for row in report.rows:
+            change = row.change if report.paired else None
+            rows.append([row.dimension.name, *_stat(row.before), *_stat(row.after),
+                         _num(change)])
+    return rows
+
+
+def needs_rows(round: Round) -> list[list[Any]]:
+    areas = dict(needs_areas(round))
+    areas[UNKNOWN_AREA] = _("Unit no longer exists")
+    levels, bands = dict(LeaderLevel.choices), dict(YearsBand.choices)
+    everyone = _("All")
+    rows: list[list[Any]] = [[_("Service area"), _("Leader level"), _("Years as leader"),
+                              _("Respondents"), _("Question group"), _("Question"), _("n"),
+                              _("Mean"), _("Spread")]]
+    for (area, level, band), n, item, stat in needs_cells(round):
+        rows.append([areas.get(area, everyone) if area is not None else everyone,
+                     levels.get(level, everyone) if level else everyone,
+                     bands.get(band, everyone) if band else everyone, n,
+                     item.dimension.name if item.dimension_id else "", item.text,
+                     *_stat(stat)])
+    return rows
+
+
+def evaluation_rows(round: Round) -> list[list[Any]]:
+    report = evaluation_report(round)
+    rows: list[list[Any]] = [[_("Question"), _("n"), _("Mean"), _("Spread")]]
+    for result in report.items:
+        if result.stat is not None:
+            rows.append([result.item.text, *_stat(result.stat)])
+    return rows
+
+
+def report_csv_response(round: Round) -> HttpResponse:
+    if round.kind == InstrumentKind.EFFECT:
+        rows = group_rows(round)
+    elif round.kind == InstrumentKind.NEEDS:
+        rows = needs_rows(round)
+    else:
+        rows = evaluation_rows(round)
+    buffer = io.StringIO()
+    delimiter = ";" if translation.get_language() in ("nb", "nn") else ","
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerows(rows)
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    name = slugify(round.display_title)[:60] or "rapport"
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response

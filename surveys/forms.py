@@ -1,0 +1,145 @@
+"""The answer form, built from an instrument's items, and the needs report's filter form.
+
+The form turns posted fields into the answers dict (see :mod:`surveys.answers`)
+and shows messages next to each question; whether answers are valid is
+decided by :func:`surveys.answers.answers_clean`, which the services call
+again before storing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import LeaderLevel
+
+from .answers import TEXT_MAX_LENGTH, Answers, answers_clean
+from .models import Item, ItemKind, YearsBand
+
+CHECK = {"class": "form-check-input"}
+
+
+def field_name(item: Item) -> str:
+    return f"item_{item.pk}"
+
+
+def rank_field_name(item: Item, choice_pk: int) -> str:
+    return f"item_{item.pk}_rank_{choice_pk}"
+
+
+class AnswerForm(forms.Form):
+    """One field per item (a ranking has one place field per option)."""
+
+    def __init__(self, *args: Any, items: Sequence[Item], answers: Answers | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        answers = answers or {}
+        for item in self.items:
+            value = answers.get(str(item.pk))
+            self._add_fields(item, value)
+
+    def _add_fields(self, item: Item, value: Any) -> None:
+        name = field_name(item)
+        common = {"label": item.text, "required": False, "help_text": item.help}
+        invalid = {"invalid_choice": _("Choose one of the options.")}
+        if item.kind == ItemKind.SCALE:
+            top = item.scale_max or 5
+            self.fields[name] = forms.TypedChoiceField(
+                choices=[(str(i), str(i)) for i in range(1, top + 1)], coerce=int,
+                widget=forms.RadioSelect(attrs=CHECK), initial=value, **common,
+                error_messages={"invalid_choice": _("Choose a value from 1 to %(max)s.")
+                                % {"max": top}})
+        elif item.kind == ItemKind.TEXT:
+            self.fields[name] = forms.CharField(widget=forms.Textarea(attrs={
+                "rows": 4, "class": "form-control", "maxlength": TEXT_MAX_LENGTH}),
+                                                initial=value, strip=True, **common)
+        elif item.kind == ItemKind.SINGLE:
+            self.fields[name] = forms.TypedChoiceField(
+                choices=[(str(c.pk), c.label) for c in item.choices.all()], coerce=int,
+                widget=forms.RadioSelect(attrs=CHECK), initial=value, error_messages=invalid,
+                **common)
+        elif item.kind == ItemKind.MULTIPLE:
+            self.fields[name] = forms.TypedMultipleChoiceField(
+                choices=[(str(c.pk), c.label) for c in item.choices.all()], coerce=int,
+                widget=forms.CheckboxSelectMultiple(attrs=CHECK), initial=value,
+                error_messages=invalid,
+                **common)
+        else:
+            choices = list(item.choices.all())
+            places = [("", "–")] + [(str(i), str(i)) for i in range(1, len(choices) + 1)]
+            for choice in choices:
+                self.fields[rank_field_name(item, choice.pk)] = forms.TypedChoiceField(
+                    label=choice.label, choices=places, coerce=int, required=False,
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                    initial=(value or {}).get(str(choice.pk)), empty_value=None,
+                    error_messages=invalid)
+
+    def raw_answers(self) -> Answers:
+        """The posted answers as the answers dict (from cleaned fields)."""
+        data = self.cleaned_data
+        raw: Answers = {}
+        for item in self.items:
+            if item.kind == ItemKind.RANKING:
+                places = {str(c.pk): data.get(rank_field_name(item, c.pk))
+                          for c in item.choices.all()}
+                raw[str(item.pk)] = {k: v for k, v in places.items() if v is not None}
+            else:
+                value = data.get(field_name(item))
+                raw[str(item.pk)] = value if value not in ("", None, []) else None
+        return {k: v for k, v in raw.items() if v not in (None, {}, [])}
+
+    def check(self, *, complete: bool) -> Answers | None:
+        """Validate for saving (``complete=False``) or submitting; None with errors shown."""
+        if not self.is_valid():
+            return None
+        try:
+            return answers_clean(self.items, self.raw_answers(), complete=complete)
+        except ValidationError as exc:
+            self.add_service_errors(exc)
+            return None
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """Put a service's errors (keyed by item id) next to the questions."""
+        by_pk = {str(item.pk): item for item in self.items}
+        for key, messages in exc.message_dict.items():
+            item = by_pk.get(key)
+            if item is None:
+                self.add_error(None, messages)
+            elif item.kind == ItemKind.RANKING:
+                first = next(iter(item.choices.all()), None)
+                self.add_error(rank_field_name(item, first.pk) if first else None, messages)
+            else:
+                self.add_error(field_name(item), messages)
+
+
+BREAKDOWNS = [("", gettext_lazy("No breakdown")), ("area", gettext_lazy("Service area")),
+              ("level", gettext_lazy("Leader level")), ("band", gettext_lazy("Years as leader"))]
+
+
+class NeedsFilterForm(forms.Form):
+    area = forms.TypedChoiceField(label=gettext_lazy("Service area"), required=False,
+                                  coerce=int, empty_value=None)
+    level = forms.ChoiceField(label=gettext_lazy("Leader level"), required=False,
+                              choices=[("", gettext_lazy("All levels")), *LeaderLevel.choices])
+    band = forms.ChoiceField(label=gettext_lazy("Years as leader"), required=False,
+                             choices=[("", gettext_lazy("Any")), *YearsBand.choices])
+    by = forms.ChoiceField(label=gettext_lazy("Break down by"), required=False,
+                           choices=BREAKDOWNS)
+
+    def __init__(self, *args: Any, areas: Sequence[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", _("All areas")),
+                                       *[(str(pk), name) for pk, name in areas]]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        by = data.get("by")
+        if by and data.get(by) not in (None, ""):
+            self.add_error("by", _("Break down by something you have not already chosen."))
+        return data

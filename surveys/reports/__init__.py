@@ -1,0 +1,1 @@
+"""Reports: aggregated in the database, shown only where no group under N can be read."""

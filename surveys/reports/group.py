@@ -1,0 +1,116 @@
+"""The leader group's Effect report: before vs after per dimension.
+
+Each round is one cell (the group's respondents), so there is nothing to
+difference within a round; a round is shown only once released and with at
+least N respondents, each dimension only with N respondents of its own, and
+the change only when both sides are shown. Dimensions do not share items, so
+no shown number can be subtracted from another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from ..models import Answer, Dimension, Item, Phase, Round
+from .chart import Chart, bar_chart
+from .common import RoundStatus, Stat, comments, round_statuses, scale_stats
+
+
+@dataclass
+class DimensionRow:
+    dimension: Dimension
+    before: Stat | None = None
+    after: Stat | None = None
+
+    @property
+    def change(self) -> float | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after.mean - self.before.mean
+
+
+@dataclass
+class Comments:
+    status: RoundStatus
+    item: Item
+    texts: list[str]
+
+
+@dataclass
+class GroupReport:
+    round: Round
+    group: Any
+    before: RoundStatus | None
+    after: RoundStatus | None
+    rows: list[DimensionRow] = field(default_factory=list)
+    scale_max: int = 7
+    chart: Chart | None = None
+    comments: list[Comments] = field(default_factory=list)
+
+    @property
+    def paired(self) -> bool:
+        return bool(self.before and self.after and self.before.shown and self.after.shown)
+
+    @property
+    def anything_shown(self) -> bool:
+        return any(s is not None and s.shown for s in (self.before, self.after))
+
+
+def _mean(stat: Stat | None) -> float | None:
+    return stat.mean if stat is not None else None
+
+
+def pair_of(round: Round) -> tuple[Round | None, Round | None]:
+    """(before, after) for an Effect round, either of which may be missing."""
+    if round.phase == Phase.BEFORE:
+        return round, getattr(round, "follow_up", None)
+    return round.baseline, round
+
+
+def group_report(round: Round, today: dt.date | None = None) -> GroupReport:
+    """Build the report of the pair ``round`` belongs to (a fixed number of queries)."""
+    before, after = pair_of(round)
+    present = [r for r in (before, after) if r is not None]
+    statuses = round_statuses(present, today)
+    report = GroupReport(round=round, group=round.group,
+                         before=statuses.get(before.pk) if before else None,
+                         after=statuses.get(after.pk) if after else None)
+    dimensions = list(Dimension.objects.filter(instrument_id=round.instrument_id)
+                      .order_by("order", "pk"))
+    report.rows = [DimensionRow(dimension=d) for d in dimensions]
+    by_pk = {row.dimension.pk: row for row in report.rows}
+    shown = {s.round.pk: s for s in statuses.values() if s.shown}
+    if shown:
+        scale = (Item.objects.filter(instrument_id=round.instrument_id, scale_max__isnull=False)
+                 .values_list("scale_max", flat=True).first())
+        report.scale_max = scale or 7
+        rows = scale_stats(Answer.objects.filter(response__round_id__in=list(shown),
+                                                 item__dimension__isnull=False),
+                           "response__round_id", "item__dimension_id")
+        for row in rows:
+            status = shown[row["response__round_id"]]
+            if row["n"] < status.round.min_respondents:
+                continue
+            target = by_pk.get(row["item__dimension_id"])
+            if target is not None:
+                side = "before" if status.round.phase == Phase.BEFORE else "after"
+                setattr(target, side, Stat.from_row(row))
+        items = {i.pk: i for i in Item.objects.filter(instrument_id=round.instrument_id,
+                                                      kind="text")}
+        for status in (report.before, report.after):
+            if status is not None and status.shown:
+                for item_id, texts in comments(status.round, status):
+                    report.comments.append(Comments(status=status, item=items[item_id],
+                                                    texts=texts))
+        sides = [(side, label) for side, label in (("before", _("Before")),
+                                                    ("after", _("After")))
+                 if getattr(report, side) is not None]
+        report.chart = bar_chart(
+            [(row.dimension.name, [_mean(getattr(row, side)) for side, _label in sides])
+             for row in report.rows],
+            series=sides, scale_max=report.scale_max, hidden_label=_("not shown"))
+    return report

@@ -1,0 +1,352 @@
+"""The needs survey report: abilities and topics ranked, by area, level and years as leader.
+
+Which cells (filter combinations) may be shown is decided once per round by
+:func:`needs_safety` from the finest counts (area × level × years band), with
+:mod:`.disclosure`'s complementary suppression; every filter and breakdown a
+reader asks for is looked up in that one fixed set. An item that not everyone
+answered is shown in breakdowns only if the cells stay safe for the subset who
+answered it; otherwise only for the whole round.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import LeaderLevel, Unit
+
+from ..models import Answer, Dimension, InstrumentKind, Item, ItemKind, Response, Round, YearsBand
+from .common import RoundStatus, Stat, comments, round_statuses, scale_stats
+from .disclosure import family_is_safe, publishable
+
+DIMS = ("area", "level", "band")
+FIELDS = {"area": "area_id", "level": "level", "band": "years_band"}
+UNKNOWN_AREA = 0  # a response whose unit was deleted since
+
+Key = tuple[Any, Any, Any]  # (area, level, band); None means "any"
+WHOLE: Key = (None, None, None)
+
+
+@dataclass(frozen=True)
+class NeedsFilter:
+    area: int | None = None
+    level: str | None = None
+    band: str | None = None
+    by: str | None = None  # breakdown dimension
+
+    @property
+    def key(self) -> Key:
+        return (self.area, self.level, self.band)
+
+    def with_value(self, dim: str, value: Any) -> Key:
+        key = list(self.key)
+        key[DIMS.index(dim)] = value
+        return tuple(key)  # type: ignore[return-value]
+
+
+def _q_for(key: Key, prefix: str = "") -> Q:
+    q = Q()
+    for dim, value in zip(DIMS, key, strict=True):
+        if value is None:
+            continue
+        field_name = f"{prefix}{FIELDS[dim]}"
+        if dim == "area" and value == UNKNOWN_AREA:
+            q &= Q(**{f"{field_name}__isnull": True})
+        else:
+            q &= Q(**{field_name: value})
+    return q
+
+
+def _matches(key: Key, fine: Key) -> bool:
+    return all(k is None or k == f for k, f in zip(key, fine, strict=True))
+
+
+@dataclass
+class Safety:
+    """The fixed set of cells of one round that may be shown."""
+
+    threshold: int
+    counts: dict[Key, int]
+    shown: set[Key]
+    members: dict[Key, list[Key]]
+    # Items some respondents skipped, for which breakdowns would not be safe.
+    whole_only_items: set[int] = field(default_factory=set)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def is_shown(self, key: Key) -> bool:
+        if key == WHOLE:
+            return self.total >= self.threshold
+        return key in self.shown
+
+    def n(self, key: Key) -> int | None:
+        """The number of respondents of a shown cell; None for a withheld one."""
+        if not self.is_shown(key):
+            return None
+        return sum(n for fine, n in self.counts.items() if _matches(key, fine))
+
+
+def _fine_counts(rows: Any) -> dict[Key, int]:
+    counts: dict[Key, int] = {}
+    for row in rows:
+        area = row["area_id"] if row["area_id"] is not None else UNKNOWN_AREA
+        key = (area, row["level"], row["years_band"])
+        counts[key] = counts.get(key, 0) + row["n"]
+    return counts
+
+
+# The order in which breakdowns get their cells shown: O&F chooses topics by area and
+# level first, years as leader matters least.
+DIMENSION_ORDER = [(0,), (1,), (2,), (0, 1), (1, 2), (0, 2), (0, 1, 2)]
+
+
+def _candidates(counts: dict[Key, int]) -> tuple[list[tuple[Key, list[Key]]], dict]:
+    """Every cell with respondents: areas, levels, bands, then their combinations."""
+    members: dict[Key, list[Key]] = defaultdict(list)
+    for fine in counts:
+        for size in (1, 2, 3):
+            for dims in combinations(range(3), size):
+                key = tuple(fine[i] if i in dims else None for i in range(3))
+                members[key].append(fine)  # type: ignore[index]
+
+    def order(key: Key) -> tuple[int, int, str]:
+        dims = tuple(i for i, k in enumerate(key) if k is not None)
+        return (DIMENSION_ORDER.index(dims), -sum(counts[f] for f in members[key]), repr(key))
+
+    keys = sorted(members, key=order)
+    return [(k, members[k]) for k in keys], members
+
+
+def needs_safety(round: Round, *, store: bool = False) -> Safety:
+    """Which cells of the round may be shown.
+
+    Worked out once the results are released (they no longer change then):
+    the beat task :func:`needs_rounds_prepare` stores the set on the round, so
+    every later reader gets the very same set and the check — which can take
+    a second on a large round — runs once. A reader who comes before beat
+    gets the same set computed on the spot and kept in the cache (a GET
+    writes nothing to the database). Reads: the finest counts (one query),
+    plus two when the set is worked out.
+    """
+    threshold = round.min_respondents
+    counts = _fine_counts(Response.objects.filter(round=round)
+                          .values("area_id", "level", "years_band").annotate(n=Count("pk"))
+                          .order_by())
+    candidates, members = _candidates(counts)
+    total = sum(counts.values())
+    cache_key = f"surveys:disclosure:{round.pk}:{total}:{threshold}"
+    stored = round.disclosure or cache.get(cache_key) or {}
+    if stored.get("total") != total or stored.get("threshold") != threshold:
+        shown = publishable(counts, candidates, threshold)
+        safety = Safety(threshold=threshold, counts=counts, members=members, shown=shown)
+        stored = {"total": total, "threshold": threshold, "shown": sorted(shown, key=repr),
+                  "whole_only": sorted(_whole_only_items(round, safety))}
+        cache.set(cache_key, stored, timeout=60 * 60 * 24)
+    if store and round.results_released() and round.disclosure != stored:
+        round.disclosure = stored
+        Round.objects.filter(pk=round.pk).update(disclosure=stored)
+    return Safety(threshold=threshold, counts=counts, members=members,
+                  shown={tuple(k) for k in stored["shown"]},  # type: ignore[misc]
+                  whole_only_items=set(stored["whole_only"]))
+
+
+def _whole_only_items(round: Round, safety: Safety) -> set[int]:
+    """Items some respondents skipped whose breakdowns would not be safe for those who did."""
+    answered = (Answer.objects.filter(response__round=round, item__kind=ItemKind.SCALE)
+                .values("item_id").annotate(n=Count("response_id", distinct=True))
+                .values_list("item_id", "n"))
+    partial = [pk for pk, n in answered if n < safety.total]
+    if not partial or not safety.shown:
+        return set()
+    per_item: dict[int, dict[Key, int]] = defaultdict(dict)
+    rows = (Answer.objects.filter(response__round=round, item_id__in=partial)
+            .values("item_id", "response__area_id", "response__level", "response__years_band")
+            .annotate(n=Count("response_id", distinct=True)).order_by())
+    for row in rows:
+        area = row["response__area_id"]
+        fine = (area if area is not None else UNKNOWN_AREA, row["response__level"],
+                row["response__years_band"])
+        per_item[row["item_id"]][fine] = row["n"]
+    cells = [safety.members[k] for k in safety.shown]
+    return {pk for pk in partial
+            if not family_is_safe(per_item.get(pk, {}), cells, safety.threshold)}
+
+
+@dataclass
+class ItemResult:
+    item: Item
+    stat: Stat | None
+
+
+@dataclass
+class Section:
+    dimension: Dimension | None
+    items: list[ItemResult]
+
+
+@dataclass
+class Column:
+    value: Any
+    label: str
+    n: int | None  # None: withheld
+
+
+@dataclass
+class Breakdown:
+    dim: str
+    columns: list[Column]
+    rows: list[tuple[Item, list[Stat | None]]]
+
+
+@dataclass
+class NeedsReport:
+    round: Round
+    status: RoundStatus
+    filter: NeedsFilter
+    filter_shown: bool = False
+    filter_n: int | None = None
+    sections: list[Section] = field(default_factory=list)
+    breakdown: Breakdown | None = None
+    comments: list[tuple[Item, list[str]]] = field(default_factory=list)
+    areas: list[tuple[int, str]] = field(default_factory=list)
+
+
+def dimension_values(areas: list[tuple[int, str]]) -> dict[str, list[tuple[Any, str]]]:
+    """Every possible value of each breakdown, fixed (never derived from who answered)."""
+    return {"area": [*areas, (UNKNOWN_AREA, _("Unit no longer exists"))],
+            "level": [(v, str(label)) for v, label in LeaderLevel.choices],
+            "band": [(v, str(label)) for v, label in YearsBand.choices]}
+
+
+def needs_areas(round: Round) -> list[tuple[int, str]]:
+    """The municipality's service areas (top-level units), for filters and breakdowns."""
+    return list(Unit.objects.filter(organisation_id=round.organisation_id, depth=1)
+                .order_by("name").values_list("pk", "name"))
+
+
+def needs_report(round: Round, flt: NeedsFilter, today: dt.date | None = None,
+                 areas: list[tuple[int, str]] | None = None) -> NeedsReport:
+    status = round_statuses([round], today)[round.pk]
+    areas = needs_areas(round) if areas is None else areas
+    report = NeedsReport(round=round, status=status, filter=flt, areas=areas)
+    if not status.shown:
+        return report
+    safety = needs_safety(round)
+    items = list(Item.objects.filter(instrument_id=round.instrument_id)
+                 .select_related("dimension").order_by("order", "pk"))
+    scale_items = [i for i in items if i.kind == ItemKind.SCALE]
+    report.filter_shown = safety.is_shown(flt.key)
+    report.filter_n = safety.n(flt.key)
+    if not report.filter_shown:
+        return report
+    answers = Answer.objects.filter(response__round=round).filter(_q_for(flt.key, "response__"))
+    stats = {row["item_id"]: Stat.from_row(row) for row in scale_stats(answers, "item_id")}
+    allowed = {i.pk for i in scale_items
+               if flt.key == WHOLE or i.pk not in safety.whole_only_items}
+    by_dimension: dict[Any, list[ItemResult]] = defaultdict(list)
+    dims: dict[Any, Dimension | None] = {}
+    for item in scale_items:
+        stat = stats.get(item.pk) if item.pk in allowed else None
+        if stat is not None and stat.n < safety.threshold:
+            stat = None
+        by_dimension[item.dimension_id].append(ItemResult(item=item, stat=stat))
+        dims[item.dimension_id] = item.dimension
+    for dim_id, results in by_dimension.items():
+        results.sort(key=lambda r: (r.stat is None, -(r.stat.mean if r.stat else 0)))
+        report.sections.append(Section(dimension=dims[dim_id], items=results))
+    report.sections.sort(key=lambda s: (s.dimension is None,
+                                        s.dimension.order if s.dimension else 0))
+    if flt.by:
+        report.breakdown = _breakdown(round, flt, safety, report, allowed, areas)
+    if flt.key == WHOLE:
+        texts = {i.pk: i for i in items if i.kind == ItemKind.TEXT}
+        report.comments = [(texts[pk], t) for pk, t in comments(round, status)]
+    return report
+
+
+def _breakdown(round: Round, flt: NeedsFilter, safety: Safety, report: NeedsReport,
+               allowed: set[int], areas: list[tuple[int, str]]) -> Breakdown:
+    dim = flt.by or "area"
+    columns = [Column(value=v, label=label, n=safety.n(flt.with_value(dim, v)))
+               for v, label in dimension_values(areas)[dim]]
+    shown_values = [c.value for c in columns if c.n is not None]
+    cells: dict[tuple[int, Any], Stat] = {}
+    if shown_values:
+        answers = Answer.objects.filter(response__round=round).filter(
+            _q_for(flt.key, "response__"))
+        field_name = f"response__{FIELDS[dim]}"
+        for row in scale_stats(answers, "item_id", field_name):
+            value = row[field_name]
+            if dim == "area" and value is None:
+                value = UNKNOWN_AREA
+            if value in shown_values and row["item_id"] in allowed \
+                    and row["item_id"] not in safety.whole_only_items:
+                cells[(row["item_id"], value)] = Stat.from_row(row)
+    rows = []
+    for section in report.sections:
+        for result in section.items:
+            rows.append((result.item, [cells.get((result.item.pk, c.value)) if c.n is not None
+                                       else None for c in columns]))
+    return Breakdown(dim=dim, columns=columns, rows=rows)
+
+
+def needs_cells(round: Round) -> list[tuple[Key, int, Item, Stat]]:
+    """Every shown cell × item, for the CSV: the whole, then each shown breakdown cell.
+
+    One grouped query per combination of dimensions (eight in all). Nothing
+    before the round's results are released.
+    """
+    if not round.results_released():
+        return []
+    safety = needs_safety(round)
+    if not safety.is_shown(WHOLE):
+        return []
+    items = {i.pk: i for i in Item.objects.filter(instrument_id=round.instrument_id,
+                                                  kind=ItemKind.SCALE).select_related("dimension")}
+    answers = Answer.objects.filter(response__round=round)
+    result = []
+    for size in range(0, 4):
+        for dims in combinations(range(3), size):
+            group_fields = [f"response__{FIELDS[DIMS[i]]}" for i in dims]
+            for row in scale_stats(answers, "item_id", *group_fields):
+                values = [row[f] for f in group_fields]
+                key_list: list[Any] = [None, None, None]
+                for i, value in zip(dims, values, strict=True):
+                    key_list[i] = UNKNOWN_AREA if (DIMS[i] == "area" and value is None) \
+                        else value
+                key: Key = tuple(key_list)  # type: ignore[assignment]
+                if not safety.is_shown(key) or row["item_id"] not in items:
+                    continue
+                if key != WHOLE and row["item_id"] in safety.whole_only_items:
+                    continue
+                if row["n"] < safety.threshold:
+                    continue
+                result.append((key, safety.n(key) or 0, items[row["item_id"]],
+                               Stat.from_row(row)))
+    return result
+
+
+def needs_rounds_prepare(*, today: dt.date | None = None) -> int:
+    """Work out and store the shown cells of every released needs round that lacks them.
+
+    Beat runs this hourly so that no reader waits for the check; a reader who
+    comes first still gets it done on the spot.
+    """
+    today = today or timezone.localdate()
+    due = (Round.objects.filter(kind=InstrumentKind.NEEDS, disclosure__isnull=True)
+           .filter(Q(completed=True) | Q(closes_on__lt=today)))
+    done = 0
+    for round in due:
+        needs_safety(round, store=True)
+        done += 1
+    return done

@@ -1,0 +1,154 @@
+"""Reads: who may answer a round, what waits for a leader, which instrument to use.
+
+Reports live in :mod:`surveys.reports`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Leader, User
+from groups.models import LeaderGroup, LeaderGroupMembership
+from programs.models import Attendance, Enrollment, EnrollmentStatus
+
+from .models import (
+    AnonymitySettings,
+    Choice,
+    Draft,
+    Instrument,
+    InstrumentKind,
+    Invitation,
+    Item,
+    Round,
+)
+from .models.rounds import DEFAULT_MIN_RESPONDENTS, DEFAULT_MIN_TEXT_RESPONDENTS
+
+
+def thresholds_for(organisation_id: int) -> tuple[int, int]:
+    """(fewest respondents for scores, for comments) of a municipality, with defaults."""
+    row = (AnonymitySettings.objects.filter(organisation_id=organisation_id)
+           .values_list("min_respondents", "min_text_respondents").first())
+    return row or (DEFAULT_MIN_RESPONDENTS, DEFAULT_MIN_TEXT_RESPONDENTS)
+
+
+def default_instrument(organisation_id: int, kind: str) -> Instrument | None:
+    """The municipality's own instrument of this kind if it has one in use, else the standard."""
+    return (Instrument.objects.available_to_organisation(organisation_id)
+            .filter(kind=kind, is_active=True)
+            .order_by(F("organisation_id").asc(nulls_last=True), "-created_at")  # own first
+            .first())
+
+
+def instrument_items(instrument_id: int) -> list[Item]:
+    """The items in order with dimension and choices: two queries however many items."""
+    return list(Item.objects.filter(instrument_id=instrument_id)
+                .select_related("dimension")
+                .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("order",
+                                                                                      "pk")))
+                .order_by("order", "pk"))
+
+
+def group_ids_of(leader: Leader) -> QuerySet:
+    """Ids of the groups a leader heads or belongs to, as a subquery."""
+    return LeaderGroup.objects.filter(
+        Q(head=leader) | Q(pk__in=LeaderGroupMembership.objects.filter(leader=leader)
+                           .values("group_id"))).values("pk")
+
+
+def eligible_leaders(round: Round) -> QuerySet[Leader]:
+    """Who may answer: the group's head and members, the session's participants, or everyone."""
+    leaders = Leader.objects.filter(organisation_id=round.organisation_id, user__is_active=True)
+    if round.kind == InstrumentKind.EFFECT:
+        return leaders.filter(
+            Q(pk__in=LeaderGroup.objects.filter(pk=round.group_id).values("head_id"))
+            | Q(pk__in=LeaderGroupMembership.objects.filter(group_id=round.group_id)
+                .values("leader_id")))
+    if round.kind == InstrumentKind.NEEDS:
+        return leaders
+    if round.module_session_id:
+        marked = Attendance.objects.filter(session_id=round.module_session_id)
+        if marked.exists():
+            # Attendance was taken: those who came evaluate.
+            return leaders.filter(pk__in=marked.filter(attended=True)
+                                  .values("enrollment__leader_id"))
+        return leaders.filter(pk__in=Enrollment.objects.filter(
+            module__sessions=round.module_session_id, status=EnrollmentStatus.SEATED)
+            .values("leader_id"))
+    return leaders.filter(programme_participations__programme__gatherings=round.gathering_id)
+
+
+def is_eligible(round: Round, leader: Leader) -> bool:
+    return eligible_leaders(round).filter(pk=leader.pk).exists()
+
+
+def waiting_for(leader: Leader, today: dt.date | None = None) -> list[Round]:
+    """Open rounds the leader may answer and has not, soonest closing first (one query).
+
+    Invited rounds, plus rounds they are eligible for by standing (the needs
+    survey, their groups' rounds) even if they joined after invitations went out.
+    """
+    today = today or timezone.localdate()
+    mine = Invitation.objects.filter(round=OuterRef("pk"), leader=leader)
+    return list(
+        Round.objects.open_on(today).filter(organisation_id=leader.organisation_id)
+        .annotate(invited=Exists(mine), answered=Exists(mine.filter(submitted=True)),
+                  has_draft=Exists(Draft.objects.filter(invitation__round=OuterRef("pk"),
+                                                        invitation__leader=leader)))
+        .filter(Q(invited=True) | Q(kind=InstrumentKind.NEEDS)
+                | Q(kind=InstrumentKind.EFFECT, group__in=group_ids_of(leader)))
+        .filter(answered=False)
+        .select_related("instrument", "group", "module_session__module", "gathering")
+        .order_by("closes_on", "created_at"))
+
+
+@dataclass
+class MySurveys:
+    leader: Leader | None
+    waiting: list[Round] = field(default_factory=list)
+    answered: list[Round] = field(default_factory=list)
+    reports: list[Round] = field(default_factory=list)
+
+
+def reports_for(user: User | Any, leader: Leader | None) -> QuerySet[Round]:
+    """Rounds whose reports the user may open: O&F all of theirs, members their groups',
+    facilitators their sessions' and gatherings'."""
+    rounds = Round.objects.visible_to(user)
+    if user.is_superuser or user.is_oaf_admin:
+        return rounds
+    allowed = Q(module_session__facilitators=user) | Q(gathering__advisers=user)
+    if leader is not None:
+        allowed |= Q(kind=InstrumentKind.EFFECT, group__in=group_ids_of(leader))
+    return rounds.filter(pk__in=Round.objects.filter(allowed).values("pk"))
+
+
+def my_surveys(*, user: User | Any, leader: Leader | None,
+               today: dt.date | None = None) -> MySurveys:
+    """The surveys page: waiting, answered and the reports the user may see (four queries)."""
+    today = today or timezone.localdate()
+    page = MySurveys(leader=leader)
+    if leader is not None:
+        page.waiting = waiting_for(leader, today)
+        page.answered = list(
+            Round.objects.filter(invitations__leader=leader, invitations__submitted=True)
+            .select_related("instrument", "group", "module_session__module", "gathering")
+            .order_by("-closes_on")[:50])
+    page.reports = list(
+        reports_for(user, leader).select_related("instrument", "group",
+                                                 "module_session__module", "gathering")
+        .order_by("-closes_on", "-created_at")[:100])
+    return page
+
+
+def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
+    """Min side: the surveys waiting for the leader with their close dates."""
+    if leader is None:
+        return None
+    waiting = waiting_for(leader)
+    if not waiting:
+        return None
+    return {"rounds": waiting}

@@ -1,0 +1,202 @@
+"""Answering: checking who may answer, saving drafts, submitting once.
+
+Anonymity is decided here. In an anonymous round the response is written
+without the person, with the week instead of a time, and (needs survey only)
+with coarse bands from the leader profile; the invitation only learns that
+its leader has answered. No audit entry names the person, because its
+timestamp would tie them to the response.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Leader, Unit
+from lib.audit import audit_log
+
+from ..answers import Answers, answers_clean
+from ..models import (
+    Answer,
+    Draft,
+    InstrumentKind,
+    Invitation,
+    Item,
+    ItemKind,
+    Response,
+    Round,
+    YearsBand,
+)
+from ..models.responses import week_start
+from ..selectors import eligible_leaders, instrument_items, is_eligible
+
+
+class AnswerRefused(Exception):
+    """The person may not answer now. ``message`` tells them why, in their language."""
+
+    def __init__(self, message: str, *, code: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+
+
+def _not_eligible(round: Round) -> AnswerRefused:
+    if round.kind == InstrumentKind.EFFECT:
+        message = _("You are not a member of the leader group «%(group)s», so you cannot answer "
+                    "its survey.") % {"group": round.group.name}
+    elif round.kind == InstrumentKind.EVALUATION:
+        message = _("Only participants can evaluate this session.")
+    else:
+        message = _("This survey is for leaders in the municipality. Your account has no leader "
+                    "profile here.")
+    return AnswerRefused(message, code="not_eligible", status=403)
+
+
+def _check_open(round: Round, today: dt.date) -> None:
+    if today < round.opens_on:
+        raise AnswerRefused(_("This survey opens on %(date)s.")
+                            % {"date": formats.date_format(round.opens_on)}, code="not_open")
+    if round.completed:
+        raise AnswerRefused(_("Everyone invited has answered, so the survey is closed."),
+                            code="closed")
+    if today > round.closes_on:
+        raise AnswerRefused(_("This survey closed on %(date)s. Answers can no longer be given.")
+                            % {"date": formats.date_format(round.closes_on)}, code="closed")
+
+
+def _check_not_answered(invitation: Invitation | None) -> None:
+    if invitation is not None and invitation.submitted:
+        raise AnswerRefused(_("You have already answered this survey. Thank you!"),
+                            code="answered")
+
+
+def answer_access(*, round: Round, leader: Leader | None,
+                  today: dt.date | None = None) -> Invitation | None:
+    """Whether ``leader`` may answer ``round`` now; their invitation if they have one.
+
+    Raises :class:`AnswerRefused`: not eligible (403), not open yet, closed,
+    or already answered. Writes nothing.
+    """
+    today = today or timezone.localdate()
+    if leader is None:
+        raise _not_eligible(round)
+    invitation = Invitation.objects.filter(round=round, leader=leader).first()
+    if invitation is None and not is_eligible(round, leader):
+        raise _not_eligible(round)
+    _check_not_answered(invitation)
+    _check_open(round, today)
+    return invitation
+
+
+def _locked_invitation(round: Round, leader: Leader, today: dt.date) -> Invitation:
+    """The leader's invitation, made now if they are eligible but joined late; row-locked."""
+    answer_access(round=round, leader=leader, today=today)
+    invitation, _created = Invitation.objects.get_or_create(round=round, leader=leader)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _check_not_answered(invitation)
+    return invitation
+
+
+@transaction.atomic
+def draft_save(*, round: Round, answers: dict[str, Any], leader: Leader | None = None,
+               invitation: Invitation | None = None, today: dt.date | None = None) -> Draft:
+    """Keep answers so far. Values are checked; unanswered questions are allowed.
+
+    Guarantees: on any error (ValidationError, AnswerRefused) nothing changes
+    and an earlier draft stays as it was.
+    """
+    today = today or timezone.localdate()
+    if invitation is None:
+        invitation = _locked_invitation(round, leader, today)  # type: ignore[arg-type]
+    else:
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        _check_not_answered(invitation)
+        _check_open(round, today)
+    cleaned = answers_clean(instrument_items(round.instrument_id), answers, complete=False)
+    draft, _created = Draft.objects.update_or_create(
+        invitation=invitation, defaults={"data": cleaned, "updated_at": timezone.now()})
+    return draft
+
+
+def _bands(round: Round, leader: Leader, today: dt.date) -> dict[str, Any]:
+    """Needs survey only: service area, level and years as leader, coarse."""
+    if round.kind != InstrumentKind.NEEDS:
+        return {}
+    unit_path = Unit.objects.filter(pk=leader.unit_id).values_list("path", flat=True).first()
+    area_id = None
+    if unit_path:
+        area_id = (Unit.objects.filter(organisation_id=leader.organisation_id,
+                                       path=unit_path[:Unit.steplen])
+                   .values_list("pk", flat=True).first())
+    return {"area_id": area_id, "level": leader.level,
+            "years_band": YearsBand.for_years(leader.years_as_leader(today))}
+
+
+def _answer_rows(response: Response, items: list[Item], cleaned: Answers) -> list[Answer]:
+    rows: list[Answer] = []
+    for item in items:
+        value = cleaned.get(str(item.pk))
+        if value is None or value == "":
+            continue
+        if item.kind == ItemKind.SCALE:
+            rows.append(Answer(response=response, item=item, value=value))
+        elif item.kind == ItemKind.TEXT:
+            rows.append(Answer(response=response, item=item, text=value))
+        elif item.kind == ItemKind.SINGLE:
+            rows.append(Answer(response=response, item=item, choice_id=value))
+        elif item.kind == ItemKind.MULTIPLE:
+            rows.extend(Answer(response=response, item=item, choice_id=c) for c in value)
+        else:
+            rows.extend(Answer(response=response, item=item, choice_id=int(c), value=place)
+                        for c, place in value.items())
+    return rows
+
+
+@transaction.atomic
+def response_submit(*, round: Round, answers: dict[str, Any], leader: Leader | None = None,
+                    invitation: Invitation | None = None,
+                    today: dt.date | None = None) -> Response:
+    """Store one complete response and mark the invitation answered, once.
+
+    Guarantees: the round row is locked, so submissions to one round are
+    serialised and a second submission by the same person is refused; on any
+    error nothing is stored and the draft stays; on success the draft is
+    deleted in the same transaction; an anonymous response has no person and
+    no time finer than the week; the round closes early when everyone
+    eligible has answered.
+    """
+    today = today or timezone.localdate()
+    round = (Round.objects.select_for_update(of=("self",)).select_related("group")
+             .get(pk=round.pk))
+    if invitation is None:
+        invitation = _locked_invitation(round, leader, today)  # type: ignore[arg-type]
+    else:
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        _check_not_answered(invitation)
+        _check_open(round, today)
+    leader = Leader.objects.get(pk=invitation.leader_id)
+    items = instrument_items(round.instrument_id)
+    cleaned = answers_clean(items, answers, complete=True)
+
+    response = Response.objects.create(
+        round=round, anonymous=round.anonymous,
+        respondent=None if round.anonymous else leader,
+        submitted_week=week_start(today), **_bands(round, leader, today))
+    Answer.objects.bulk_create(_answer_rows(response, items, cleaned))
+    Invitation.objects.filter(pk=invitation.pk).update(submitted=True)
+    Draft.objects.filter(invitation=invitation).delete()
+
+    answered = Invitation.objects.filter(round=round, submitted=True).values("leader_id")
+    if not eligible_leaders(round).exclude(pk__in=answered).exists():
+        round.completed = True
+        round.save(update_fields=["completed"])
+    if not round.anonymous:
+        audit_log(organisation=round.organisation, actor=leader.user,
+                  action="surveys.response.submitted", obj=round,
+                  summary=f"{leader} answered {round.display_title}")
+    return response
