@@ -1,0 +1,84 @@
+"""Every page of the portal a logged-in user can open, with a user who may open it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from html.parser import HTMLParser
+
+from django.urls import reverse
+
+from tests.access_cases import BUILDERS
+from tests.access_world import ROLES, World
+from tests.urlwalk import all_routes
+
+# Pages every signed-in role opens; the rest are opened by the object's owners.
+SKIP = {"logout", "healthz", "accounts:my_data", "accounts:calendar_token_reset",
+        "accounts:language_set", "surveys:thanks"}
+
+
+def page_urls(world: World) -> Iterator[tuple[str, str, str]]:
+    """(route name, role, url) for every GET page, each with every role that reaches it."""
+    signed_in = [r for r in ROLES if r != "anonymous"]
+    for route in all_routes():
+        if route.name in SKIP or route.name.startswith("password_reset"):
+            continue
+        if not route.names_object:
+            for role in signed_in:
+                yield route.name, role, reverse(route.name)
+            continue
+        case = BUILDERS[route.name](world)
+        for role in sorted(case.owners | case.also):
+            yield route.name, role, reverse(route.name, kwargs=case.kwargs)
+
+
+class PageParser(HTMLParser):
+    """Collects what the CSP walk and the form crawler look at."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inline_scripts = 0
+        self.style_attributes: list[str] = []
+        self.style_elements = 0
+        self.forms: list[dict] = []
+        self._script_has_src = False
+        self._in_script = False
+        self._select: dict | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if "style" in a:
+            self.style_attributes.append(tag)
+        if tag == "style":
+            self.style_elements += 1
+        if tag == "script":
+            self._in_script = True
+            self._script_has_src = bool(a.get("src"))
+        if tag == "form":
+            self.forms.append({"action": a.get("action") or "", "method": (a.get("method") or
+                               "get").lower(), "fields": []})
+        if not self.forms:
+            return
+        fields = self.forms[-1]["fields"]
+        if tag in {"input", "textarea"} and a.get("name"):
+            fields.append({"name": a["name"], "type": (a.get("type") or tag).lower(),
+                           "value": a.get("value") or "", "options": []})
+        if tag == "select" and a.get("name"):
+            self._select = {"name": a["name"], "type": "select", "value": "", "options": []}
+            fields.append(self._select)
+        if tag == "option" and self._select is not None:
+            self._select["options"].append(a.get("value") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            if not self._script_has_src:
+                self.inline_scripts += 1
+            self._in_script = False
+        if tag == "select":
+            self._select = None
+
+
+
+def parse(html: str) -> PageParser:
+    parser = PageParser()
+    parser.feed(html)
+    return parser

@@ -1,0 +1,109 @@
+"""The access-control matrix: every URL that names an object, as every role.
+
+Built from the URL conf, so a new view fails here until ``tests/access_cases.py``
+has a builder for it. For each route and each role that is not an owner of
+the object (always including both roles of the other municipality and the
+anonymous visitor), GET and POST are refused (403/404; 405 where the method
+is not served; anonymous: the login redirect) and a POST changes nothing.
+Owners reach the object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.urls import reverse
+
+from tests.access_cases import BUILDERS, Case
+from tests.access_world import OTHER_MUNICIPALITY, ROLES, World
+from tests.urlwalk import object_routes
+
+pytestmark = pytest.mark.django_db
+
+REFUSED = {403, 404, 405}
+LOGIN = "/konto/logg-inn/"
+# Tables too large to hash row by row on every POST; their row count is compared.
+COUNT_ONLY_ROWS = 3000
+SKIP_TABLES = {"django_session"}  # the test client's own session is saved on every request
+
+
+def db_fingerprint() -> str:
+    """A hash over every row of every table (counts only for the largest ones)."""
+    digest = hashlib.sha256()
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            table = model._meta.db_table
+            if table in SKIP_TABLES:
+                continue
+            quoted = connection.ops.quote_name(table)
+            cursor.execute(f"SELECT COUNT(*) FROM {quoted}")  # noqa: S608 - model table names
+            count = cursor.fetchone()[0]
+            digest.update(f"{table}:{count};".encode())
+            if count <= COUNT_ONLY_ROWS:
+                pk = connection.ops.quote_name(model._meta.pk.column)
+                cursor.execute(f"SELECT * FROM {quoted} ORDER BY {pk}")  # noqa: S608
+                digest.update(repr(cursor.fetchall()).encode())
+    return digest.hexdigest()
+
+
+def _refused(role: str, response, case: Case) -> bool:
+    if role == "anonymous" and response.status_code == 302:
+        return response["Location"].startswith(LOGIN)
+    if response.status_code == 200 and case.refusal_page is not None:
+        return case.refusal_page(response)
+    return response.status_code in REFUSED
+
+
+def test_every_parameterised_url_has_a_builder():
+    missing = sorted(r.name for r in object_routes() if r.name not in BUILDERS)
+    assert missing == [], f"add a builder to tests/access_cases.py for: {missing}"
+    stale = sorted(set(BUILDERS) - {r.name for r in object_routes()})
+    assert stale == [], f"builders for URL names that no longer exist: {stale}"
+
+
+def test_every_role_is_refused_what_is_not_theirs_and_owners_reach_theirs(world: World):
+    leaks: list[str] = []
+    unreachable: list[str] = []
+    clients = {role: world.client(role) for role in ROLES}
+    for route in object_routes():
+        case = BUILDERS[route.name](world)
+        url = reverse(route.name, kwargs=case.kwargs)
+        denied = [r for r in ROLES if r not in case.owners | case.also]
+        assert OTHER_MUNICIPALITY | {"anonymous"} <= set(denied), route.name
+        for role in denied:
+            response = clients[role].get(url)
+            if not _refused(role, response, case):
+                leaks.append(f"GET {route.name} as {role}: {response.status_code}")
+            before = db_fingerprint()
+            response = clients[role].post(url, {"text": "x", "note": "x", "done": "1"})
+            if not _refused(role, response, case):
+                leaks.append(f"POST {route.name} as {role}: {response.status_code}")
+            if db_fingerprint() != before:
+                leaks.append(f"POST {route.name} as {role} changed the database")
+        for role in case.owners:
+            response = clients[role].get(url)
+            ok = response.status_code == 200 or (
+                response.status_code == 302 and not response["Location"].startswith(LOGIN))
+            # POST-only actions answer 405 to GET; their owners are covered by the apps' tests.
+            if not ok and response.status_code != 405:
+                unreachable.append(f"GET {route.name} as {role}: {response.status_code}")
+    assert leaks == []
+    assert unreachable == []
+
+
+def test_other_municipality_gets_404_never_403(world: World):
+    """A foreign object must not even be revealed to exist."""
+    revealing: list[str] = []
+    for route in object_routes():
+        case = BUILDERS[route.name](world)
+        if not case.owners and not case.also:
+            continue  # capability links: nobody's object, nothing to reveal
+        url = reverse(route.name, kwargs=case.kwargs)
+        for role in sorted(OTHER_MUNICIPALITY):
+            response = world.client(role).get(url)
+            if response.status_code not in {404, 405}:
+                revealing.append(f"{route.name} as {role}: {response.status_code}")
+    assert revealing == []
