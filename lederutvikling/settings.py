@@ -210,6 +210,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programs.tasks.talent_seats_release",
         "schedule": 60 * 60,
     },
+    "surveys-rounds-open": {
+        "task": "surveys.tasks.rounds_open_due",
+        "schedule": 60 * 60 * 24,
+    },
+    "surveys-evaluations-open": {
+        "task": "surveys.tasks.evaluations_open_due",
+        "schedule": 60 * 15,
+    },
+    "surveys-reports-prepare": {
+        "task": "surveys.tasks.reports_prepare",
+        "schedule": 60 * 60,
+    },
     "reminders-sweep": {
         "task": "lib.tasks.reminders_sweep",
         "schedule": 60 * 15,

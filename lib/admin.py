@@ -109,7 +109,9 @@ def _with_organisation(form: Any, request: HttpRequest, model: type[models.Model
     class ScopedForm(form):  # type: ignore[misc, valid-type]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            if not self.instance.organisation_id:
+            # Only new rows: an existing row without a municipality (a shared
+            # default, e.g. a standard survey instrument) must stay shared.
+            if self.instance._state.adding and not self.instance.organisation_id:
                 self.instance.organisation_id = organisation_id
 
     ScopedForm.__name__ = form.__name__

@@ -197,7 +197,11 @@ def _round_invited(world: World) -> Case:
 
 
 def _round_report(world: World) -> Case:
-    round = Round.objects.filter(organisation_id=_org_a(world)).order_by("pk").first()
+    # A needs-survey round: only O&F may read it (Effect rounds are also open to the
+    # group's members, evaluations to the facilitator). Ordered by a stable field,
+    # not the random UUID, so the case is the same in every run.
+    round = (Round.objects.filter(organisation_id=_org_a(world), kind="needs")
+             .order_by("opens_on", "title").first())
     return Case({"round_id": round.pk}, frozenset({"oaf_a"}), A_ROLES)
 
 
