@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .documents import may_view
@@ -42,3 +48,21 @@ def document_download(request: HttpRequest, pk) -> FileResponse:
     return FileResponse(document.file.open("rb"), as_attachment=True,
                         filename=document.file.name.rsplit("/", 1)[-1],
                         content_type=document.content_type or "application/octet-stream")
+
+
+def explain_denied(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Show why access was refused, in the user's language, on the styled 403 page.
+
+    Services raise ``PermissionDenied(reason)``; the reason is written for the
+    person asking (e.g. "Only the leader above may approve this request").
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            reason = str(exc) or _("You do not have permission to do this.")
+            return render(request, "403.html", {"exception": reason}, status=403)
+
+    return wrapper

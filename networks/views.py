@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -17,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lib.ical import calendar_bytes
+from lib.views import explain_denied
 
 from . import selectors, services
 from .access import (
@@ -42,20 +41,6 @@ from .forms import (
     VoteForm,
 )
 from .models import NetworkPlan
-
-
-def explain_denied(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Show why access was refused (in the user's language) on a 403 page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            reason = str(exc) or _("You do not have permission to do this.")
-            return render(request, "networks/denied.html", {"reason": reason}, status=403)
-
-    return wrapper
 
 
 def _refused(request: HttpRequest, exc: ValidationError) -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -18,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lib.ical import calendar_bytes
+from lib.views import explain_denied
 
 from . import selectors, services
 from .access import (
@@ -32,20 +30,6 @@ from .access import (
 )
 from .forms import AttendanceForm, DeclineForm, EnrollmentRequestForm
 from .models import Attendance, EnrollmentStatus, Programme
-
-
-def explain_denied(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Show why access was refused (in the user's language) on a 403 page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            reason = str(exc) or _("You do not have permission to do this.")
-            return render(request, "programs/denied.html", {"reason": reason}, status=403)
-
-    return wrapper
 
 
 def _next_or(request: HttpRequest, default: str) -> str:
