@@ -23,16 +23,11 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.access import is_oaf_for  # noqa: F401 (re-exported)
 from accounts.models import Leader, User
 from programs.models import Programme
 
 from .models import NetworkGroup, NetworkMeeting, NetworkMembership, NetworkPlan
-
-
-def is_oaf_for(user: User | Any, organisation_id: int) -> bool:
-    """O&F administrators of the municipality (and system administrators)."""
-    return bool(user.is_superuser
-                or (user.is_oaf_admin and user.organisation_id == organisation_id))
 
 
 def leader_for(user: User | Any) -> Leader | None:

@@ -11,16 +11,11 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from accounts.access import is_oaf_for  # noqa: F401 (re-exported)
 from accounts.models import Leader, User
 from groups.models import LeaderGroup, LeaderGroupMembership
 
 from .models import InstrumentKind, Round
-
-
-def is_oaf_for(user: User | Any, organisation_id: int) -> bool:
-    """O&F administrators of the municipality, and system administrators."""
-    return bool(user.is_superuser
-                or (user.is_oaf_admin and user.organisation_id == organisation_id))
 
 
 def leader_for(user: User | Any) -> Leader | None:
