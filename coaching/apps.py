@@ -30,3 +30,8 @@ class CoachingConfig(AppConfig):
         register_calendar_source("coaching", calendar_events)
         invoices.register()
         reminders.register()
+        from accounts.privacy import register_anonymiser, register_personal_data
+
+        from . import privacy
+        register_personal_data("coaching", privacy.personal_data)
+        register_anonymiser("coaching", privacy.anonymise)

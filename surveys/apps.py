@@ -20,3 +20,8 @@ class SurveysConfig(AppConfig):
         register_milestone_source("surveys.effect", effect_milestones)
         register()
         reminders.register()
+        from accounts.privacy import register_anonymiser, register_personal_data
+
+        from . import privacy
+        register_personal_data("surveys", privacy.personal_data)
+        register_anonymiser("surveys", privacy.anonymise)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
-from lib.admin import OrganisationScopedAdmin
+from lib.admin import OrganisationScopedAdmin, ScopedHistoryMixin
 
 from .. import services
 from ..models import USED, Booking, BookingStatus, CoachingCourse
@@ -164,8 +164,11 @@ class CoachingCourseAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(OrganisationScopedAdmin):
-    """Read-only: bookings change through the portal or these actions, which call services."""
+class BookingAdmin(ScopedHistoryMixin, OrganisationScopedAdmin):
+    """Read-only: bookings change through the portal or these actions, which call services.
+
+    Each change the services save is kept as history, shown only within the municipality.
+    """
 
     list_display = ["starts_at", "leader_name", "coach", "status", "mode", "ordering_unit",
                     "minutes", "times_moved"]

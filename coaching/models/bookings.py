@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from lib.scoping import OrganisationQuerySet
 
@@ -78,6 +79,9 @@ class Booking(models.Model):
                                   verbose_name=_("marked by"))
 
     objects = BookingQuerySet.as_manager()
+    # Audit trail of every saved change (status, time, who): the services save(), so each
+    # booking, move, cancellation and marking is a history row; shown scoped in the admin.
+    history = HistoricalRecords(verbose_name=_("historical booking"))
 
     class Meta:
         verbose_name = _("booking")

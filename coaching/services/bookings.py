@@ -8,6 +8,9 @@ is written. The database backs this with a partial unique constraint on
 (coach, start) for occupying bookings and, on PostgreSQL, an exclusion
 constraint on overlapping times; a violation becomes the same "just taken"
 message. Locks are always taken in the order course → coach → booking.
+
+Every write is a ``save()`` with ``_history_user`` set to the actor, so the booking's
+history (django-simple-history) names who acted, from the portal, an admin action or a task.
 """
 
 from __future__ import annotations
@@ -137,6 +140,7 @@ def booking_create(*, course: CoachingCourse, actor: User, starts_at: dt.datetim
     booking = Booking(course=course, coach=coach, starts_at=starts_at,
                       ends_at=starts_at + dt.timedelta(minutes=minutes), minutes=minutes,
                       mode=mode, booked_by=actor, created_at=now)
+    booking._history_user = actor  # type: ignore[attr-defined]
     _save(booking)
     audit_log(organisation=course.organisation, actor=actor, action="coaching.booking.created",
               obj=booking, summary=f"{course.leader.name}: {_local(starts_at)}",
@@ -174,6 +178,7 @@ def booking_reschedule(*, booking: Booking, actor: User, starts_at: dt.datetime,
     booking.starts_at = starts_at
     booking.ends_at = starts_at + dt.timedelta(minutes=booking.minutes)
     booking.times_moved += 1
+    booking._history_user = actor  # type: ignore[attr-defined]
     _save(booking, ["starts_at", "ends_at", "times_moved"])
     booking.course = course
     audit_log(organisation=course.organisation, actor=actor,
@@ -207,6 +212,7 @@ def booking_cancel(*, booking: Booking, actor: User, now: dt.datetime | None = N
     booking.status = BookingStatus.LATE_CANCELLED if late else BookingStatus.CANCELLED
     booking.cancelled_at = now
     booking.cancelled_by = actor
+    booking._history_user = actor  # type: ignore[attr-defined]
     booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
     booking.course = course
     audit_log(organisation=course.organisation, actor=actor,
@@ -243,6 +249,7 @@ def booking_mark(*, booking: Booking, actor: User, status: str,
     booking.status = status
     booking.marked_at = now
     booking.marked_by = actor
+    booking._history_user = actor  # type: ignore[attr-defined]
     booking.save(update_fields=["status", "marked_at", "marked_by"])
     booking.course = course
     audit_log(organisation=course.organisation, actor=actor,

@@ -7,17 +7,21 @@ admin, exports, emails, the audit trail or the calendar feed.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.contrib import admin
 from django.test import override_settings
 from django.urls import reverse
 
+from accounts.privacy import leader_anonymise
 from coaching import services
-from coaching.models import DevelopmentProject, ReflectionNote
+from coaching.invoices import invoice_basis
+from coaching.models import Booking, CoachingCourse, DevelopmentProject, ReflectionNote
 from lib.models import AuditEntry
 
 from .conftest import SECRET
-from .factories import BookingFactory
+from .factories import BookingFactory, CourseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +121,71 @@ def test_audit_trail_and_calendar_feed_hold_no_content(client, personas, noted):
         feed = client.get(reverse("accounts:calendar_feed",
                                   kwargs={"token": user.calendar_token})).content.decode()
         assert "Coaching" in feed and SECRET not in feed and NOTE not in feed
+
+
+# -- GDPR: the leader's own export and anonymising a leader who left -------------------------
+
+
+def _my_data(client, user) -> dict:
+    client.force_login(user)
+    response = client.get(reverse("accounts:my_data"))
+    assert response.status_code == 200
+    return json.loads(response.content)["coaching"]
+
+
+def test_own_export_holds_courses_bookings_project_and_notes(client, personas, noted):
+    BookingFactory(course=noted.course, starts_at=noted.slot(11), status="avbestilt",
+                   cancelled_by=personas.bob)
+    other = CourseFactory(organisation=personas.org_a, agreement=noted.agreement,
+                          coach=noted.coach, project={"leadership": "Andres ord om ledelse"})
+    BookingFactory(course=other, starts_at=noted.slot(13))
+
+    data = _my_data(client, personas.bob)
+
+    [course] = data["courses"]
+    assert course["coach"] == "Cora Coach" and course["status"] == "aktiv"
+    assert [(b["status"], b["cancelled_by"]) for b in course["bookings"]] == [
+        ("holdt", None), ("avbestilt", "Bob Leder")]
+    project = course["development_project"]
+    assert SECRET in [a["answer"] for a in project["answers"]]
+    assert [n["reflection"] for n in project["reflection_notes"]] == [NOTE]
+    assert "Andres ord om ledelse" not in str(data)  # another leader's course is not here
+    assert "coach_profile" not in data
+
+
+def test_the_coach_export_holds_no_leader_content(client, personas, noted):
+    data = _my_data(client, noted.coach.user)
+    assert data["courses"] == [] and "coach_profile" in data
+    assert SECRET not in str(data) and NOTE not in str(data)
+
+
+def test_anonymising_clears_free_text_and_keeps_bookings_and_invoice_basis(personas, noted):
+    course = noted.course
+    CoachingCourse.objects.filter(pk=course.pk).update(decision_note="Godkjent, Bob trenger det")
+    month = noted.slot(10).date().replace(day=1)
+    basis_before = invoice_basis(organisation_id=personas.org_a.pk, month=month).rows
+    bookings_before = list(Booking.objects.filter(course=course)
+                           .values_list("pk", "status", "minutes", "starts_at"))
+    history_before = Booking.history.filter(course=course).count()
+
+    leader_anonymise(leader=personas.bob_leader, actor=personas.alice)
+
+    course.refresh_from_db()
+    project = DevelopmentProject.objects.get(course=course)
+    assert course.decision_note == "" and course.status == "aktiv"
+    assert all(getattr(project, name) == "" for name in project.ANSWER_FIELDS)
+    assert not project.shared_with_coach
+    assert list(ReflectionNote.objects.filter(project=project).values_list("body", flat=True)) \
+        == [""]  # the note is kept as a count, without its words
+    assert list(Booking.objects.filter(course=course)
+                .values_list("pk", "status", "minutes", "starts_at")) == bookings_before
+    assert invoice_basis(organisation_id=personas.org_a.pk, month=month).rows == basis_before
+    assert basis_before and basis_before[0].held == 1
+    assert Booking.history.filter(course=course).count() == history_before
+
+
+def test_anonymising_leaves_other_leaders_text_alone(personas, noted):
+    other = CourseFactory(organisation=personas.org_a, agreement=noted.agreement,
+                          coach=noted.coach, project={"leadership": "Andres ord om ledelse"})
+    leader_anonymise(leader=personas.bob_leader, actor=personas.alice)
+    assert DevelopmentProject.objects.get(course=other).leadership == "Andres ord om ledelse"
