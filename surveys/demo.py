@@ -6,7 +6,10 @@
   in follow-up, and before rounds open now for the next wave's booked groups.
 * The needs survey: last year's closed with about 250 of Fjordvik's ~650
   leaders answering (Lia's 14 of 20 show how much small numbers must hide),
-  and this year's open now, waiting on the demo leaders' Min side.
+  and this year's open now, waiting on the demo leaders' Min side. Each
+  municipality uses its own copy of the standard needs survey with a single-
+  choice, a multiple-choice and a ranking question added, so the report shows
+  those too.
 * Evaluations of every held module session and programme gathering: closed
   ones answered by most participants, and open ones for the last fortnight.
   The demo accounts leave their open invitations unanswered, so Min side has
@@ -42,8 +45,19 @@ from programs.models import (
 )
 
 from . import demo_content as text
-from .models import Answer, Instrument, Invitation, Item, ItemKind, Response, Round, YearsBand
+from .models import (
+    Answer,
+    Choice,
+    Instrument,
+    Invitation,
+    Item,
+    ItemKind,
+    Response,
+    Round,
+    YearsBand,
+)
 from .models.responses import week_start
+from .services import instrument_copy
 
 DEMO_ACCOUNTS = {"leder.gruppe@fjordvik.example", "leders.leder@fjordvik.example",
                  "leder@fjordvik.example"}
@@ -63,6 +77,31 @@ def _standard() -> dict[str, Instrument]:
             django_apps, None)
         instruments = {i.kind: i for i in Instrument.objects.filter(organisation=None)}
     return instruments
+
+
+def _own_needs(org: Organisation, standard: Instrument) -> Instrument:
+    """The municipality's copy of the needs survey with the demo's choice and ranking items."""
+    existing = Instrument.objects.filter(organisation=org, kind=standard.kind,
+                                         items__key=text.NEEDS_CHOICE_ITEMS[0]["key"]).first()
+    if existing is not None:
+        return existing
+    copy = instrument_copy(instrument=standard, organisation=org)
+    order = max(copy.items.values_list("order", flat=True), default=0)
+    for spec in text.NEEDS_CHOICE_ITEMS:
+        order += 10
+        nb, nn, en = spec["text"]
+        item = Item.objects.create(instrument=copy, key=spec["key"], kind=spec["kind"],
+                                   order=order, required=False, text_nb=nb, text_nn=nn,
+                                   text_en=en)
+        Choice.objects.bulk_create([
+            Choice(item=item, order=index, label_nb=labels[0], label_nn=labels[1],
+                   label_en=labels[2])
+            for index, (labels, _weight) in enumerate(spec["choices"])])
+    return copy
+
+
+CHOICE_WEIGHTS = {spec["key"]: [w for _labels, w in spec["choices"]]
+                  for spec in text.NEEDS_CHOICE_ITEMS}
 
 
 @dataclass
@@ -109,6 +148,28 @@ class _Writer:
                     self.rng.random() < text_share:
                 self.answers.append(Answer(response=response, item=item,
                                            text=self.rng.choice(texts[item.key])))
+            elif item.has_choices:
+                self._choose(response, item)
+
+    def _choose(self, response: Response, item: Item) -> None:
+        """Invented choice answers, shaped by the weights in the demo content."""
+        rng, choices = self.rng, list(item.choices.all())
+        weights = CHOICE_WEIGHTS.get(item.key) or [1.0] * len(choices)
+        if not choices or rng.random() < 0.08:  # some leave the question out
+            return
+        if item.kind == ItemKind.SINGLE:
+            picked = rng.choices(choices, weights=weights)[0]
+            self.answers.append(Answer(response=response, item=item, choice=picked))
+        elif item.kind == ItemKind.MULTIPLE:
+            ticked = [c for c, w in zip(choices, weights, strict=True) if rng.random() < w]
+            for choice in ticked or [rng.choice(choices)]:
+                self.answers.append(Answer(response=response, item=item, choice=choice))
+        else:
+            order = sorted(zip(choices, weights, strict=True),
+                           key=lambda cw: -rng.gauss(cw[1], 0.45))
+            for place, (choice, _weight) in enumerate(order, start=1):
+                self.answers.append(Answer(response=response, item=item, choice=choice,
+                                           value=place))
 
     def write(self) -> None:
         Round.objects.bulk_create([r for r in self.rounds if r.baseline_id is None
@@ -290,8 +351,10 @@ def _evaluations(w: _Writer, org: Organisation, instrument: Instrument, demo_ids
 def seed_demo(*, large: Organisation, small: Organisation, rng: random.Random, today: dt.date,
               scale: int) -> dict[str, int]:
     instruments = _standard()
+    own_needs = {org.pk: _own_needs(org, instruments["needs"]) for org in (large, small)}
     items: dict[int, list[Item]] = defaultdict(list)
-    for item in Item.objects.filter(instrument__in=instruments.values()).order_by("order"):
+    for item in Item.objects.filter(instrument__in=[*instruments.values(), *own_needs.values()]
+                                    ).prefetch_related("choices").order_by("order"):
         items[item.instrument_id].append(item)
     w = _Writer(rng=rng, today=today, items=items)
     demo_ids = set(Leader.objects.filter(user__email__in=DEMO_ACCOUNTS).values_list("pk",
@@ -303,10 +366,10 @@ def seed_demo(*, large: Organisation, small: Organisation, rng: random.Random, t
     # accounts have not answered it yet.
     last = today - dt.timedelta(days=365)
     for org, answers in ((large, 250 * scale), (small, 14)):
-        _needs(w, org, instruments["needs"], answer_count=answers,
+        _needs(w, org, own_needs[org.pk], answer_count=answers,
                opens_on=last - dt.timedelta(days=28), closes_on=last, others=text.NEEDS_OTHER,
                not_answering=set())
-    _needs(w, large, instruments["needs"], answer_count=110 * scale,
+    _needs(w, large, own_needs[large.pk], answer_count=110 * scale,
            opens_on=today - dt.timedelta(days=10), closes_on=today + dt.timedelta(days=11),
            others=text.NEEDS_OTHER, not_answering=demo_ids)
     w.write()

@@ -65,3 +65,40 @@ LIA_BETTER = [
     "Sende program og lesestoff tidlegare.",
     "Fleire pausar.",
 ]
+
+# Choice and ranking questions the demo municipalities add to their own copy of the needs
+# survey (bokmål, nynorsk, English). The numbers shape the invented answers: for single
+# choice relative weights, for multiple choice the chance of each being ticked, for ranking
+# how much each is wanted (higher comes first).
+NEEDS_CHOICE_ITEMS = [
+    {"key": "format", "kind": "single",
+     "text": ("Hvilken form for lederutvikling passer deg best?",
+              "Kva form for leiarutvikling passar deg best?",
+              "Which form of leadership development suits you best?"),
+     "choices": [(("Samlinger over flere dager", "Samlingar over fleire dagar",
+                   "Gatherings over several days"), 3.0),
+                 (("Korte økter på arbeidsplassen", "Korte økter på arbeidsplassen",
+                   "Short sessions at work"), 4.0),
+                 (("Nettkurs i eget tempo", "Nettkurs i eige tempo",
+                   "Online courses at my own pace"), 1.5),
+                 (("Veiledning en-til-en", "Rettleiing ein-til-ein",
+                   "One-to-one coaching"), 2.0)]},
+    {"key": "when", "kind": "multiple",
+     "text": ("Når kan du delta? Velg alle som passer.",
+              "Når kan du delta? Vel alle som passar.",
+              "When can you take part? Choose all that apply."),
+     "choices": [(("Formiddag", "Føremiddag", "Mornings"), 0.7),
+                 (("Ettermiddag", "Ettermiddag", "Afternoons"), 0.45),
+                 (("Hele dager", "Heile dagar", "Full days"), 0.35),
+                 (("Digitalt", "Digitalt", "Online"), 0.5)]},
+    {"key": "rank_topics", "kind": "ranking",
+     "text": ("Ranger disse temaene for neste år (1 er viktigst).",
+              "Ranger desse temaa for neste år (1 er viktigast).",
+              "Rank these topics for next year (1 matters most)."),
+     "choices": [(("Arbeidsmiljø og sykefravær", "Arbeidsmiljø og sjukefråvær",
+                   "Work environment and sick leave"), 1.0),
+                 (("Økonomi og prioritering", "Økonomi og prioritering",
+                   "Budgets and priorities"), 0.6),
+                 (("Rekruttering", "Rekruttering", "Recruitment"), 0.8),
+                 (("Digitalisering", "Digitalisering", "Digitalisation"), 0.3)]},
+]

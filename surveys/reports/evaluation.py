@@ -4,7 +4,9 @@ Totals over several rounds (a module, a facilitator) are built only from
 rounds that are shown on their own (released, N or more respondents). A round
 under N is left out of every total rather than merged in — otherwise "module
 total minus the sessions shown" would give it away, now or later when more
-sessions are added. Each total says how many rounds it counts.
+sessions are added. Each total says how many rounds it counts. Choice and
+ranking items (:mod:`.choices`) are shown for a single round only, when N
+respondents answered them; the totals stay scale only.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from accounts.models import User
 
 from ..models import Answer, InstrumentKind, Item, ItemKind, Round
+from .choices import ChoiceResult, choice_items, load_choices, round_results, tallies
 from .common import RoundStatus, Stat, comments, round_statuses, scale_stats
 
 
@@ -32,6 +35,7 @@ class EvaluationReport:
     status: RoundStatus
     items: list[ItemResult] = field(default_factory=list)
     comments: list[tuple[Item, list[str]]] = field(default_factory=list)
+    choices: list[ChoiceResult] = field(default_factory=list)
     leaders: list[User] = field(default_factory=list)  # facilitators or advisers
 
 
@@ -52,6 +56,11 @@ def evaluation_report(round: Round, today: dt.date | None = None) -> EvaluationR
             stat = stats.get(item.pk)
             report.items.append(ItemResult(
                 item=item, stat=stat if stat and stat.n >= round.min_respondents else None))
+    chosen = choice_items(items)
+    if chosen:
+        per_choice, per_item = tallies(Answer.objects.filter(response__round=round))
+        report.choices = round_results(chosen, load_choices(chosen), per_choice, per_item, (),
+                                       round.min_respondents)
     by_pk = {i.pk: i for i in items}
     report.comments = [(by_pk[pk], texts) for pk, texts in comments(round, status)]
     return report

@@ -4,7 +4,9 @@ Each round is one cell (the group's respondents), so there is nothing to
 difference within a round; a round is shown only once released and with at
 least N respondents, each dimension only with N respondents of its own, and
 the change only when both sides are shown. Dimensions do not share items, so
-no shown number can be subtracted from another.
+no shown number can be subtracted from another. Choice and ranking items
+(:mod:`.choices`) are shown per round under the same rule: N respondents of the
+item in that round.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ..models import Answer, Dimension, Item, Phase, Round
+from ..models import Answer, Dimension, Item, ItemKind, Phase, Round
 from .chart import Chart, bar_chart
+from .choices import CHOICE_KINDS, ChoiceResult, load_choices, round_results, tallies
 from .common import RoundStatus, Stat, comments, round_statuses, scale_stats
 
 
@@ -50,6 +53,8 @@ class GroupReport:
     scale_max: int = 7
     chart: Chart | None = None
     comments: list[Comments] = field(default_factory=list)
+    # Per shown round (before, then after): its choice and ranking items.
+    choices: list[tuple[RoundStatus, list[ChoiceResult]]] = field(default_factory=list)
 
     @property
     def paired(self) -> bool:
@@ -99,8 +104,20 @@ def group_report(round: Round, today: dt.date | None = None) -> GroupReport:
             if target is not None:
                 side = "before" if status.round.phase == Phase.BEFORE else "after"
                 setattr(target, side, Stat.from_row(row))
-        items = {i.pk: i for i in Item.objects.filter(instrument_id=round.instrument_id,
-                                                      kind="text")}
+        other = list(Item.objects.filter(instrument_id=round.instrument_id,
+                                         kind__in=[ItemKind.TEXT, *CHOICE_KINDS])
+                     .order_by("order", "pk"))
+        items = {i.pk: i for i in other if i.kind == ItemKind.TEXT}
+        chosen = [i for i in other if i.kind in CHOICE_KINDS]
+        if chosen:
+            choices = load_choices(chosen)
+            per_choice, per_item = tallies(Answer.objects.filter(
+                response__round_id__in=list(shown)), "response__round_id")
+            report.choices = [
+                (status, round_results(chosen, choices, per_choice, per_item,
+                                       (status.round.pk,), status.round.min_respondents))
+                for status in (report.before, report.after)
+                if status is not None and status.shown]
         for status in (report.before, report.after):
             if status is not None and status.shown:
                 for item_id, texts in comments(status.round, status):

@@ -5,7 +5,10 @@ Which cells (filter combinations) may be shown is decided once per round by
 :mod:`.disclosure`'s complementary suppression; every filter and breakdown a
 reader asks for is looked up in that one fixed set. An item that not everyone
 answered is shown in breakdowns only if the cells stay safe for the subset who
-answered it; otherwise only for the whole round.
+answered it; otherwise only for the whole round. Choice and ranking items
+(:mod:`.choices`) follow the same rules: the same fixed cells, N respondents of
+the item within a cell, and the same whole-round-only check for items some
+respondents skipped.
 """
 
 from __future__ import annotations
@@ -24,6 +27,15 @@ from django.utils.translation import gettext as _
 from accounts.models import LeaderLevel, Unit
 
 from ..models import Answer, Dimension, InstrumentKind, Item, ItemKind, Response, Round, YearsBand
+from .choices import (
+    CHOICE_KINDS,
+    ChoiceBreakdown,
+    ChoiceResult,
+    FineTallies,
+    choice_items,
+    fine_tallies,
+    load_choices,
+)
 from .common import RoundStatus, Stat, comments, round_statuses, scale_stats
 from .disclosure import family_is_safe, publishable
 
@@ -33,6 +45,9 @@ UNKNOWN_AREA = 0  # a response whose unit was deleted since
 
 Key = tuple[Any, Any, Any]  # (area, level, band); None means "any"
 WHOLE: Key = (None, None, None)
+# Which item kinds the stored "whole_only" set was worked out for; a set stored before
+# choice items were reported is brought up to date (withholding more, never less).
+WHOLE_ONLY_KINDS = "scale+choice"
 
 
 @dataclass(frozen=True)
@@ -88,6 +103,10 @@ class Safety:
         if key == WHOLE:
             return self.total >= self.threshold
         return key in self.shown
+
+    def fines(self, key: Key) -> list[Key]:
+        """The finest cells that make up ``key``."""
+        return list(self.counts) if key == WHOLE else self.members.get(key, [])
 
     def n(self, key: Key) -> int | None:
         """The number of respondents of a shown cell; None for a withheld one."""
@@ -145,12 +164,26 @@ def needs_safety(round: Round, *, store: bool = False) -> Safety:
     candidates, members = _candidates(counts)
     total = sum(counts.values())
     cache_key = f"surveys:disclosure:{round.pk}:{total}:{threshold}"
-    stored = round.disclosure or cache.get(cache_key) or {}
-    if stored.get("total") != total or stored.get("threshold") != threshold:
+
+    def current(data: dict | None) -> bool:
+        return bool(data) and data.get("total") == total and \
+            data.get("threshold") == threshold  # type: ignore[union-attr]
+
+    stored = round.disclosure if current(round.disclosure) else cache.get(cache_key) or {}
+    if not current(stored):
         shown = publishable(counts, candidates, threshold)
         safety = Safety(threshold=threshold, counts=counts, members=members, shown=shown)
         stored = {"total": total, "threshold": threshold, "shown": sorted(shown, key=repr),
-                  "whole_only": sorted(_whole_only_items(round, safety))}
+                  "whole_only": sorted(_whole_only_items(round, safety)),
+                  "whole_only_kinds": WHOLE_ONLY_KINDS}
+        cache.set(cache_key, stored, timeout=60 * 60 * 24)
+    elif stored.get("whole_only_kinds") != WHOLE_ONLY_KINDS:
+        # Stored before choice items were reported: the shown cells stay, the items to
+        # keep to the whole round are worked out again for every kind.
+        safety = Safety(threshold=threshold, counts=counts, members=members,
+                        shown={tuple(k) for k in stored["shown"]})  # type: ignore[misc]
+        stored = {**stored, "whole_only": sorted(_whole_only_items(round, safety)),
+                  "whole_only_kinds": WHOLE_ONLY_KINDS}
         cache.set(cache_key, stored, timeout=60 * 60 * 24)
     if store and round.results_released() and round.disclosure != stored:
         round.disclosure = stored
@@ -162,7 +195,8 @@ def needs_safety(round: Round, *, store: bool = False) -> Safety:
 
 def _whole_only_items(round: Round, safety: Safety) -> set[int]:
     """Items some respondents skipped whose breakdowns would not be safe for those who did."""
-    answered = (Answer.objects.filter(response__round=round, item__kind=ItemKind.SCALE)
+    answered = (Answer.objects.filter(response__round=round,
+                                      item__kind__in=[ItemKind.SCALE, *CHOICE_KINDS])
                 .values("item_id").annotate(n=Count("response_id", distinct=True))
                 .values_list("item_id", "n"))
     partial = [pk for pk, n in answered if n < safety.total]
@@ -206,6 +240,7 @@ class Breakdown:
     dim: str
     columns: list[Column]
     rows: list[tuple[Item, list[Stat | None]]]
+    choices: list[ChoiceBreakdown] = field(default_factory=list)
 
 
 @dataclass
@@ -219,6 +254,7 @@ class NeedsReport:
     breakdown: Breakdown | None = None
     comments: list[tuple[Item, list[str]]] = field(default_factory=list)
     areas: list[tuple[int, str]] = field(default_factory=list)
+    choices: list[ChoiceResult] = field(default_factory=list)
 
 
 def dimension_values(areas: list[tuple[int, str]]) -> dict[str, list[tuple[Any, str]]]:
@@ -266,8 +302,18 @@ def needs_report(round: Round, flt: NeedsFilter, today: dt.date | None = None,
         report.sections.append(Section(dimension=dims[dim_id], items=results))
     report.sections.sort(key=lambda s: (s.dimension is None,
                                         s.dimension.order if s.dimension else 0))
+    tallied = _choice_tallies(round, items)
+    if tallied is not None:
+        chosen, per_item, fine = tallied
+        report.choices = [fine.cell(item, per_item[item.pk], safety.fines(flt.key),
+                                    safety.threshold)
+                          if flt.key == WHOLE or item.pk not in safety.whole_only_items
+                          else ChoiceResult(item=item, n=None) for item in chosen]
     if flt.by:
         report.breakdown = _breakdown(round, flt, safety, report, allowed, areas)
+        if tallied is not None:
+            report.breakdown.choices = _choice_breakdown(flt, safety, report, tallied[2],
+                                                         tallied[1])
     if flt.key == WHOLE:
         texts = {i.pk: i for i in items if i.kind == ItemKind.TEXT}
         report.comments = [(texts[pk], t) for pk, t in comments(round, status)]
@@ -298,6 +344,78 @@ def _breakdown(round: Round, flt: NeedsFilter, safety: Safety, report: NeedsRepo
             rows.append((result.item, [cells.get((result.item.pk, c.value)) if c.n is not None
                                        else None for c in columns]))
     return Breakdown(dim=dim, columns=columns, rows=rows)
+
+
+def _to_fine(values: tuple) -> Key:
+    area, level, band = values
+    return (area if area is not None else UNKNOWN_AREA, level, band)
+
+
+FINE_FIELDS = ["response__area_id", "response__level", "response__years_band"]
+
+
+def _choice_tallies(round: Round, items: list[Item]
+                    ) -> tuple[list[Item], dict[int, list[Any]], FineTallies] | None:
+    """The choice items, their choices and their sums per finest cell (three queries)."""
+    chosen = choice_items(items)
+    if not chosen:
+        return None
+    return (chosen, load_choices(chosen),
+            fine_tallies(Answer.objects.filter(response__round=round), FINE_FIELDS, _to_fine))
+
+
+def _choice_breakdown(flt: NeedsFilter, safety: Safety, report: NeedsReport,
+                      fine: FineTallies, choices: dict[int, list[Any]]) -> list[ChoiceBreakdown]:
+    """Each choice item shown for the selection, across the breakdown's shown columns."""
+    assert report.breakdown is not None
+    result = []
+    for whole in report.choices:
+        if not whole.shown or whole.item.pk in safety.whole_only_items:
+            continue
+        cells = []
+        for column in report.breakdown.columns:
+            if column.n is None:
+                cells.append(ChoiceResult(item=whole.item, n=None))
+                continue
+            key = flt.with_value(report.breakdown.dim, column.value)
+            cells.append(fine.cell(whole.item, choices[whole.item.pk], safety.fines(key),
+                                   safety.threshold))
+        # The rows follow the selection's order (most chosen, or best ranked, first).
+        order = {row.choice.pk: i for i, row in enumerate(whole.rows)}
+        for cell in cells:
+            cell.rows.sort(key=lambda r: order.get(r.choice.pk, len(order)))
+        result.append(ChoiceBreakdown(item=whole.item, results=cells,
+                                      labels=[c.label for c in report.breakdown.columns]))
+    return result
+
+
+def needs_choice_cells(round: Round) -> list[tuple[Key, int, ChoiceResult]]:
+    """Every shown cell × choice item, for the CSV: the whole, then each shown cell.
+
+    Three queries (choices, sums per choice and respondents per item, both by
+    finest cell) besides the safety's; nothing before release.
+    """
+    if not round.results_released():
+        return []
+    safety = needs_safety(round)
+    if not safety.is_shown(WHOLE):
+        return []
+    tallied = _choice_tallies(round, list(Item.objects.filter(
+        instrument_id=round.instrument_id, kind__in=CHOICE_KINDS).order_by("order", "pk")))
+    if tallied is None:
+        return []
+    chosen, choices, fine = tallied
+    keys = [WHOLE, *sorted(safety.shown, key=lambda k: (
+        DIMENSION_ORDER.index(tuple(i for i, v in enumerate(k) if v is not None)), repr(k)))]
+    result = []
+    for key in keys:
+        for item in chosen:
+            if key != WHOLE and item.pk in safety.whole_only_items:
+                continue
+            cell = fine.cell(item, choices[item.pk], safety.fines(key), safety.threshold)
+            if cell.shown:
+                result.append((key, safety.n(key) or 0, cell))
+    return result
 
 
 def needs_cells(round: Round) -> list[tuple[Key, int, Item, Stat]]:
@@ -343,7 +461,9 @@ def needs_rounds_prepare(*, today: dt.date | None = None) -> int:
     comes first still gets it done on the spot.
     """
     today = today or timezone.localdate()
-    due = (Round.objects.filter(kind=InstrumentKind.NEEDS, disclosure__isnull=True)
+    stale = (Q(disclosure__isnull=True) | ~Q(disclosure__has_key="whole_only_kinds")
+             | ~Q(disclosure__whole_only_kinds=WHOLE_ONLY_KINDS))
+    due = (Round.objects.filter(kind=InstrumentKind.NEEDS).filter(stale)
            .filter(Q(completed=True) | Q(closes_on__lt=today)))
     done = 0
     for round in due:

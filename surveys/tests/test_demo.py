@@ -24,6 +24,9 @@ def test_seed_demo_builds_surveys_for_the_demo_accounts(client):
     report = needs_report(needs, NeedsFilter(by="area"))
     assert report.status.shown and sum(c.n is not None for c in report.breakdown.columns) >= 6
     assert not Response.objects.exclude(respondent=None).exists()
+    kinds = {result.item.kind for result in report.choices if result.shown}
+    assert kinds == {"single", "multiple", "ranking"}  # the demo shows choice items too
+    assert report.breakdown.choices
 
     above = User.objects.get(email="leders.leder@fjordvik.example")
     client.force_login(above)
