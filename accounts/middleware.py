@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -38,4 +39,32 @@ class LanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class SessionActivityMiddleware:
+    """Keep a login alive while it is used, writing the session at most once a minute.
+
+    A login expires after ``SESSION_COOKIE_AGE`` seconds without activity. Django's
+    ``SESSION_SAVE_EVERY_REQUEST`` would do that with a database write on every
+    page view; this touches the session only when the last recorded activity is
+    older than ``SESSION_ACTIVITY_RESOLUTION`` seconds (60), so the expiry is
+    exact to the minute and a busy leader's pages cost no write. Sits after
+    SessionMiddleware, which saves a touched session and renews its expiry.
+    """
+
+    KEY = "_last_activity"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.resolution = int(getattr(settings, "SESSION_ACTIVITY_RESOLUTION", 60))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - int(session.get(self.KEY, 0)) >= self.resolution:
+                session[self.KEY] = now
         return response

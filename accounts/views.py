@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from lib.fragments import fragment
 from lib.ical import calendar_bytes
 
 from . import services
@@ -24,10 +26,13 @@ from .selectors import min_side_get
 
 
 def min_side(request: HttpRequest) -> HttpResponse:
-    page = min_side_get(user=request.user)
-    return render(request, "accounts/min_side.html", {
-        "page": page, "panels": panels_for(request.user, page.leader),
-    })
+    def body() -> str:
+        page = min_side_get(user=request.user)
+        return render_to_string("accounts/min_side_body.html", {
+            "page": page, "panels": panels_for(request.user, page.leader),
+        }, request=request)
+
+    return render(request, "accounts/min_side.html", {"body": fragment(request, "min_side", body)})
 
 
 @login_not_required

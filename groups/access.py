@@ -73,12 +73,18 @@ def group_process(group: LeaderGroup) -> GroupProcess | None:
         return None
 
 
-def groups_with_access(user: Any) -> QuerySet[LeaderGroup]:
+# What the follower pages show; the published poster needs only what access_for reads
+# and the unit (each join costs PostgreSQL planning time on every request).
+FOLLOWER_RELATED = ("unit", "head__user", "organisation", "process__facilitator", "process__wave")
+READER_RELATED = ("unit", "head", "process")
+
+
+def groups_with_access(user: Any, related: tuple[str, ...] = FOLLOWER_RELATED
+                       ) -> QuerySet[LeaderGroup]:
     """Groups of the user's municipality, each annotated with whether the user is a member."""
     return (
         LeaderGroup.objects.visible_to(user)
-        .select_related("unit", "head__user", "organisation", "process__facilitator",
-                        "process__wave")
+        .select_related(*related)
         .annotate(_is_member=Exists(LeaderGroupMembership.objects.filter(
             group=OuterRef("pk"), leader__user_id=user.pk)))
     )
@@ -98,8 +104,9 @@ def access_for(user: Any, group: LeaderGroup) -> GroupAccess:
     )
 
 
-def _load(user: Any, public_id: UUID | str) -> GroupAccess:
-    group = groups_with_access(user).filter(public_id=public_id).first()
+def _load(user: Any, public_id: UUID | str,
+          related: tuple[str, ...] = FOLLOWER_RELATED) -> GroupAccess:
+    group = groups_with_access(user, related).filter(public_id=public_id).first()
     if group is None:
         raise Http404
     return access_for(user, group)
@@ -107,7 +114,7 @@ def _load(user: Any, public_id: UUID | str) -> GroupAccess:
 
 def get_group_for_reader(user: Any, public_id: UUID | str) -> GroupAccess:
     """The group for anyone of its municipality (the published poster); 404 for others."""
-    return _load(user, public_id)
+    return _load(user, public_id, READER_RELATED)
 
 
 def get_group_for_user(user: Any, public_id: UUID | str) -> GroupAccess:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from .access import GroupAccess
 from .diff import DiffRow, commitments_diff, words_diff
 from .models import (
     LeaderGroup,
+    LeaderGroupMembership,
     PosterComment,
     PosterCommitment,
     PosterVersion,
@@ -32,17 +34,24 @@ def _with_overview(qs: Any) -> Any:
     upcoming = (ProcessSession.objects.filter(process__group=OuterRef("pk"), held_on__isnull=True,
                                               planned_at__gte=timezone.now())
                 .order_by("planned_at").values("planned_at")[:1])
+    # Counted in a correlated subquery, not Count() over a join: no GROUP BY over every
+    # selected column, so PostgreSQL can start from the few wanted groups' primary keys.
+    members = (LeaderGroupMembership.objects.filter(group=OuterRef("pk")).order_by()
+               .values("group").annotate(n=Count("pk")).values("n"))
     return (qs.select_related("head__user", "unit", "process__facilitator", "process__wave",
                               "poster")
-            .annotate(member_count=Count("memberships", distinct=True),
+            .annotate(member_count=Coalesce(Subquery(members), 0),
                       next_session_at=Subquery(upcoming))
             .order_by("name"))
 
 
 def groups_for_leader(*, leader: Leader) -> list[LeaderGroup]:
-    """The groups a leader heads or belongs to, with what Min side shows (one query)."""
-    mine = LeaderGroup.objects.filter(Q(head=leader) | Q(memberships__leader=leader))
-    return list(_with_overview(LeaderGroup.objects.filter(pk__in=mine.values("pk"))))
+    """The groups a leader heads or belongs to, with what Min side shows (one query).
+
+    Membership is a subquery rather than a join, so PostgreSQL starts from the few
+    matching groups by index instead of joining every group to every membership."""
+    member_of = LeaderGroupMembership.objects.filter(leader=leader).values("group_id")
+    return list(_with_overview(LeaderGroup.objects.filter(Q(head=leader) | Q(pk__in=member_of))))
 
 
 def groups_facilitated_by(*, user: User) -> list[LeaderGroup]:

@@ -9,9 +9,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from lib.fragments import fragment
 
 from . import selectors, services
 from .access import get_group_for_edit, get_group_for_reader, get_group_for_user
@@ -110,10 +113,16 @@ def task_create(request: HttpRequest, public_id: UUID, number: int) -> HttpRespo
 
 def poster(request: HttpRequest, public_id: UUID) -> HttpResponse:
     access = get_group_for_reader(request.user, public_id)
-    page = selectors.poster_page_get(access=access)
+
+    def body() -> str:
+        page = selectors.poster_page_get(access=access)
+        return render_to_string("groups/poster_body.html", {
+            "page": page, "access": access, "group": access.group, "pdf_form": PdfForm(),
+            "comment_form": CommentForm()}, request=request)
+
     return render(request, "groups/poster.html", {
-        "page": page, "access": access, "group": access.group, "pdf_form": PdfForm(),
-        "comment_form": CommentForm()})
+        "group": access.group,
+        "body": fragment(request, "poster", body, parts=(access.group.pk,))})
 
 
 @require_http_methods(["GET", "POST"])

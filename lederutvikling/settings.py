@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.SessionActivityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "lib.fragments.FragmentInvalidationMiddleware",
     # Last, so it sees the login failures of every view (the admin's login too).
     "axes.middleware.AxesMiddleware",
 ]
@@ -114,6 +116,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The portal runs short queries only; PostgreSQL's JIT compiler cost 90 ms on
+    # Min side's group query (bench/RESULTS.md) and never pays off here.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------
@@ -129,7 +135,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Sessions end after two hours without activity (a shared office PC is common).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Inactivity expiry: accounts.middleware.SessionActivityMiddleware renews the session
+# at most once a minute instead of writing it on every request.
+SESSION_ACTIVITY_RESOLUTION = 60
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # --- Language and formats -------------------------------------------------------------
@@ -171,6 +179,9 @@ if REDIS_URL:
                           "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered page parts kept per user (lib/fragments.py). Only with a shared cache: with
+# the process-local one the web server would not see the worker's invalidations.
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 60 if REDIS_URL else 0)
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 if CELERY_BROKER_URL.startswith("filesystem://"):

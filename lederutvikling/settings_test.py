@@ -18,3 +18,5 @@ SECURE_SSL_REDIRECT = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Login rate limiting is switched on by the tests that are about it.
 AXES_ENABLED = False
+# Tests change rows directly between requests; the fragment cache's own tests switch it on.
+FRAGMENT_CACHE_SECONDS = 0

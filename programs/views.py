@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lib.fragments import fragment
 from lib.ical import calendar_bytes
 from lib.views import explain_denied
 
@@ -53,9 +55,14 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 
 @require_GET
 def module_list(request: HttpRequest) -> HttpResponse:
-    leader = leader_for(request.user)
-    cards = selectors.module_list(user=request.user, leader=leader)
-    return render(request, "programs/module_list.html", {"cards": cards, "leader": leader})
+    def body() -> str:
+        leader = leader_for(request.user)
+        cards = selectors.module_list(user=request.user, leader=leader)
+        return render_to_string("programs/module_list_body.html",
+                                {"cards": cards, "leader": leader}, request=request)
+
+    return render(request, "programs/module_list.html",
+                  {"body": fragment(request, "module_list", body)})
 
 
 @explain_denied

@@ -9,15 +9,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lib.documents import document_request
+from lib.fragments import fragment
 
 from . import services
 from .access import (
+    ANSWER_RELATED,
     get_round_for_user,
     get_round_report_for_user,
     leader_for,
@@ -65,42 +68,56 @@ def _sections(form: AnswerForm, items: list[Item]) -> list[dict[str, Any]]:
 
 def _answer_page(request: HttpRequest, *, round: Round, invitation: Invitation | None,
                  leader: Any, done_url: str) -> HttpResponse:
+    if request.method != "POST":
+        def body() -> str:
+            items = instrument_items(round.instrument_id)
+            draft = _draft(invitation)
+            form = AnswerForm(items=items, answers=draft.data if draft else None)
+            return _answer_body(request, round=round, form=form, items=items, draft=draft)
+
+        html = fragment(request, "survey_answer", body,
+                        parts=(round.pk, invitation.pk if invitation else ""))
+        return render(request, "surveys/answer.html", {"round": round, "body": html})
     items = instrument_items(round.instrument_id)
-    draft = Draft.objects.filter(invitation=invitation).first() if invitation else None
-    status = 200
-    if request.method == "POST":
-        form = AnswerForm(request.POST, items=items)
-        submitting = request.POST.get("action") == "submit"
-        answers = form.check(complete=submitting)
-        if answers is not None:
-            target = {"invitation": invitation} if invitation else {"leader": leader}
-            try:
-                if submitting:
-                    services.response_submit(round=round, answers=answers, **target)
-                    messages.success(request, _("Thank you! Your answers are in."))
-                    return redirect(done_url)
-                services.draft_save(round=round, answers=answers, **target)
-                messages.success(request, _(
-                    "Your answers are saved. Come back and submit them before the survey "
-                    "closes on %(date)s.") % {"date": formats.date_format(round.closes_on)})
-                return redirect(request.path)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            except AnswerRefused as refusal:
-                return _refused(request, round, refusal)
-        status = 400
-    else:
-        form = AnswerForm(items=items, answers=draft.data if draft else None)
-    return render(request, "surveys/answer.html", {
+    draft = _draft(invitation)
+    form = AnswerForm(request.POST, items=items)
+    submitting = request.POST.get("action") == "submit"
+    answers = form.check(complete=submitting)
+    if answers is not None:
+        target = {"invitation": invitation} if invitation else {"leader": leader}
+        try:
+            if submitting:
+                services.response_submit(round=round, answers=answers, **target)
+                messages.success(request, _("Thank you! Your answers are in."))
+                return redirect(done_url)
+            services.draft_save(round=round, answers=answers, **target)
+            messages.success(request, _(
+                "Your answers are saved. Come back and submit them before the survey "
+                "closes on %(date)s.") % {"date": formats.date_format(round.closes_on)})
+            return redirect(request.path)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except AnswerRefused as refusal:
+            return _refused(request, round, refusal)
+    html = _answer_body(request, round=round, form=form, items=items, draft=draft)
+    return render(request, "surveys/answer.html", {"round": round, "body": html}, status=400)
+
+
+def _draft(invitation: Invitation | None) -> Draft | None:
+    return Draft.objects.filter(invitation=invitation).first() if invitation else None
+
+
+def _answer_body(request: HttpRequest, *, round: Round, form: AnswerForm, items: Any,
+                 draft: Draft | None) -> str:
+    return render_to_string("surveys/answer_body.html", {
         "round": round, "form": form, "sections": _sections(form, items), "draft": draft,
-        "posted": request.method == "POST",
-    }, status=status)
+        "posted": request.method == "POST"}, request=request)
 
 
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, round_id: Any) -> HttpResponse:
     """Answer a survey after logging in: the personal link in the invitation."""
-    round = get_round_for_user(request.user, round_id)
+    round = get_round_for_user(request.user, round_id, ANSWER_RELATED)
     leader = leader_for(request.user)
     try:
         invitation = services.answer_access(round=round, leader=leader)

@@ -76,7 +76,7 @@ def test_min_side_query_count_does_not_grow(client, personas):
 
     # session, user, leader (+user, unit, organisation, leader above), unit ancestors,
     # direct reports, then each app's panel (each app pins its own panel's count in
-    # its tests), then the session save (savepoint, update, release). The whole
+    # its tests); a page view writes no session (renewed at most once a minute). The whole
     # page must not grow with the number of reports and groups.
     assert_queries_stable(lambda: client.get(reverse("accounts:min_side")), grow=grow)
 

@@ -45,9 +45,9 @@ def test_slot_list(client, personas, setup, other_slots):
             _other_booking(personas, setup, other_slots())
 
     # session, user, course with leader/coach/agreement (access), weekly hours, exceptions,
-    # occupying bookings of the week, session update (SAVEPOINT/UPDATE/RELEASE)
-    count = assert_queries_stable(lambda: client.get(url), grow=grow, expected=9)
-    assert count == 9
+    # occupying bookings of the week
+    count = assert_queries_stable(lambda: client.get(url), grow=grow, expected=6)
+    assert count == 6
     text = client.get(url).content.decode()
     assert text.count('class="btn btn-outline-primary slot-button"') == 5 * 8 - 10
 
@@ -62,8 +62,8 @@ def test_coach_calendar(client, personas, setup, other_slots):
             _other_booking(personas, setup, other_slots())
 
     # session, user, coach (access), week's bookings with leaders, week's exceptions,
-    # sessions to mark, weekly hours, session update (3)
-    assert_queries_stable(lambda: client.get(url), grow=grow, expected=10)
+    # sessions to mark, weekly hours
+    assert_queries_stable(lambda: client.get(url), grow=grow, expected=7)
     assert client.get(url).content.decode().count('class="py-1 calendar-booking"') == 10
 
 
@@ -79,8 +79,8 @@ def test_course_page(client, personas, setup, other_slots):
             BookingFactory(course=setup.course, starts_at=setup.slot(next(hours)),
                            status="avbestilt")
 
-    # session, user, course (access), counts, bookings, project, notes, session update (3)
-    assert_queries_stable(lambda: client.get(url), grow=grow, expected=10)
+    # session, user, course (access), counts, bookings, project, notes
+    assert_queries_stable(lambda: client.get(url), grow=grow, expected=7)
 
 
 def test_overview(client, personas, setup):
@@ -92,10 +92,10 @@ def test_overview(client, personas, setup):
             CourseFactory(organisation=personas.org_a, leader=personas.bob_leader,
                           agreement=setup.agreement, coach=setup.coach, year=next(years))
 
-    # session, user, leader, courses with counts, session update (3); Bob is no coach, so
+    # session, user, leader, courses with counts; Bob is no coach, so
     # no coach profile is read
     assert_queries_stable(lambda: client.get(reverse("coaching:overview")), grow=grow,
-                          expected=7)
+                          expected=4)
 
 
 def _panel(load, user, leader):

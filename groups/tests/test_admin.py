@@ -111,10 +111,9 @@ def test_rollout_plan_query_count_is_stable(client, personas, world):
 
     # session, user, the admin's two permission lookups; waves with phase counts;
     # processes without a wave; groups per service area; area names; facilitators
-    # with process counts; sessions per facilitator and month; then the session save
-    # (savepoint, update, release).
+    # with process counts; sessions per facilitator and month.
     assert_queries_stable(lambda: client.get(reverse("admin:groups_groupprocess_rollout")),
-                          grow=grow, expected=13)
+                          grow=grow, expected=10)
 
 
 def _action(client, changelist, action, pks, **extra):

@@ -137,10 +137,9 @@ def test_progress_page_query_count_is_stable(client, running, personas, own_mile
 
     # session, user; the group with head, unit, process, wave, facilitator and
     # membership flag; members; sessions; tasks with counts and my ticks; milestones:
-    # processes, sessions, member counts, tasks, posters; then the session save
-    # (savepoint, update, release).
+    # processes, sessions, member counts, tasks, posters.
     url = reverse("groups:progress", args=[running.group.public_id])
-    assert_queries_stable(lambda: client.get(url), grow=grow, expected=14)
+    assert_queries_stable(lambda: client.get(url), grow=grow, expected=11)
 
 
 def test_min_side_panel_query_count_is_stable(running, personas):

@@ -45,10 +45,9 @@ def test_module_list_query_count_is_flat(client, personas):
 
     # session, user, Bob's leader profile (+unit, leader above), modules with seat
     # counts and programme, their sessions, their audience units, Bob's enrolments,
-    # modules Bob facilitates, waiting positions; then the session save (savepoint,
-    # update, release).
+    # modules Bob facilitates, waiting positions.
     assert_queries_stable(lambda: client.get(reverse("programs:module_list")), grow=grow,
-                          expected=12)
+                          expected=9)
 
 
 def test_module_page_query_count_is_flat(client, personas, module, facilitator):
@@ -68,11 +67,10 @@ def test_module_page_query_count_is_flat(client, personas, module, facilitator):
 
     # session, user; access: module with programme, its audience units, Bob's leader
     # profile; page: module with seat counts, sessions, their facilitators, Bob's
-    # enrolments with attendance count, waiting positions; then the session save
-    # (savepoint, update, release).
+    # enrolments with attendance count, waiting positions.
     assert_queries_stable(lambda: client.get(reverse("programs:module_detail",
                                                      args=[module.uuid])),
-                          grow=grow, expected=13)
+                          grow=grow, expected=10)
 
 
 def test_min_side_panel_query_count_is_flat(personas):

@@ -149,9 +149,9 @@ def test_group_report_queries_do_not_grow_with_answers(client, personas, instrum
     # session, user, round (+instrument, group, pair, targets), leader-group head check,
     # membership check, invitation counts, response counts, dimensions, scale of the
     # instrument, dimension statistics, text items, then per round (2) comment counts and
-    # comment texts, then the session save (savepoint, update, release).
+    # comment texts.
     assert_queries_stable(lambda: client.get(reverse("surveys:report", args=[after.pk])),
-                          grow=grow, factor=3, expected=18)
+                          grow=grow, factor=3, expected=15)
 
 
 def test_needs_report_queries_do_not_grow_with_answers(client, personas, instruments):
@@ -171,9 +171,9 @@ def test_needs_report_queries_do_not_grow_with_answers(client, personas, instrum
     url = reverse("surveys:report", args=[round.pk])
     # session, user, round, areas, invitation counts, response counts, finest counts,
     # items, filter-cell statistics, breakdown statistics, comment counts (whole round
-    # only), session save (3).
+    # only).
     assert_queries_stable(lambda: client.get(url, {"by": "area"}), grow=grow, factor=3,
-                          expected=14)
+                          expected=11)
 
 
 def test_evaluations_summary_queries_do_not_grow(client, personas, held_session):
@@ -192,9 +192,9 @@ def test_evaluations_summary_queries_do_not_grow(client, personas, held_session)
 
     # session, user, leader profile, rounds, invitation counts, response counts,
     # statistics per round, module, programme, facilitator and adviser, facilitator and
-    # adviser round counts, people, session save (3).
+    # adviser round counts, people.
     assert_queries_stable(lambda: client.get(reverse("surveys:evaluations")), grow=grow,
-                          factor=3, expected=17)
+                          factor=3, expected=14)
 
 
 def test_index_and_min_side_queries_do_not_grow(client, personas, instruments, team):
@@ -210,8 +210,8 @@ def test_index_and_min_side_queries_do_not_grow(client, personas, instruments, t
             services.draft_save(round=round, leader=personas.bob_leader,
                                 answers=scale_answers(round, 3) and {})
 
-    # session, user, leader, waiting rounds, answered rounds, readable reports, session save (3)
+    # session, user, leader, waiting rounds, answered rounds, readable reports
     assert_queries_stable(lambda: client.get(reverse("surveys:index")), grow=grow, factor=3,
-                          expected=9)
+                          expected=6)
     page = client.get(reverse("accounts:min_side")).content.decode()
     assert "Undersøkelser som venter på deg" in page and "Stenger" in page

@@ -21,11 +21,12 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Leader, LeaderLevel, Organisation, Unit, UnitKind, User
 from groups.models import LeaderGroup, LeaderGroupMembership
+from lib.fragments import fragments_invalidate
 
 # Track apps that add demo data, in dependency order. Each has
 # ``<app>/demo.py: seed_demo(*, large, small, rng, today, scale) -> dict[str, int]``.
@@ -298,6 +299,12 @@ class Command(BaseCommand):
             if reset:
                 _delete_demo()
             counts = seed_all(scale=scale, seed=seed)
+        # New rows may reuse ids of deleted ones: no cached page may outlive them.
+        fragments_invalidate()
+        if connection.vendor == "postgresql":
+            # Bulk inserts leave the planner's statistics empty until autovacuum runs.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready in {time.monotonic() - started:.1f} s: " + ", ".join(
                 f"{k} {v}" for k, v in counts.items())))
