@@ -3,9 +3,10 @@
 Registered in ``NetworksConfig.ready()`` with ``accounts.privacy``.
 
 A meeting note is the group's, one per meeting; the export lists the notes the
-user last wrote, and anonymising clears those (the case may be the leader's own
-situation). Memberships, meetings and poll answers stay, so counts and the
-planner's history still add up.
+user last wrote. Anonymising clears the *case* of those notes (it is the leader's
+own situation at work) but keeps what the group *agreed*, which belongs to the
+other members too; the author shows as the anonymised user. Memberships,
+meetings and poll answers stay, so counts and the planner's history still add up.
 """
 
 from __future__ import annotations
@@ -47,5 +48,6 @@ def personal_data(user: User) -> dict[str, Any]:
 
 
 def anonymise(leader: Leader) -> None:
-    """Clear the notes the leader wrote; memberships, meetings and poll answers stay."""
-    MeetingNote.objects.filter(updated_by_id=leader.user_id).update(case="", agreed="")
+    """Clear the cases the leader wrote down; agreements, memberships, meetings and poll
+    answers stay."""
+    MeetingNote.objects.filter(updated_by_id=leader.user_id).update(case="")

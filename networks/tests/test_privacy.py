@@ -68,8 +68,7 @@ def test_export_of_a_leader_without_a_group_is_empty(client, noted):
                     "meeting_notes_written": []}
 
 
-def test_anonymising_clears_own_notes_and_keeps_memberships_meetings_and_votes(personas,
-                                                                              noted):
+def test_anonymising_clears_cases_keeps_agreements_memberships_votes(personas, noted):
     counts = (NetworkMembership.objects.count(), NetworkMeeting.objects.count(),
               MeetingVote.objects.count(), MeetingNote.objects.count())
     bobs_votes = list(MeetingVote.objects.filter(leader=personas.bob_leader)
@@ -78,7 +77,7 @@ def test_anonymising_clears_own_notes_and_keeps_memberships_meetings_and_votes(p
     leader_anonymise(leader=personas.bob_leader, actor=personas.alice)
 
     bobs_note = MeetingNote.objects.get(meeting=noted.past)
-    assert (bobs_note.case, bobs_note.agreed) == ("", "")
+    assert (bobs_note.case, bobs_note.agreed) == ("", "Prøve samtalemal")
     assert MeetingNote.objects.get(case=ANNAS_CASE).agreed == "Dele erfaringer"
     assert (NetworkMembership.objects.count(), NetworkMeeting.objects.count(),
             MeetingVote.objects.count(), MeetingNote.objects.count()) == counts
