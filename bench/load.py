@@ -1,6 +1,7 @@
 """Load benchmark: the portal under gunicorn on PostgreSQL, 50 simulated leaders.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lu_hardening \\
+    REDIS_URL=redis://127.0.0.1:6379/8 \\
         .venv/bin/python bench/load.py [--scales 1 10] [--users 50] [--seconds 60]
 
 For each scale it reseeds the demo data (``seed_demo --reset --scale N``),
@@ -8,8 +9,11 @@ starts gunicorn with ``bench.load_settings`` (the project's settings plus a
 bare one-query view, only with ``LEDERUTVIKLING_BENCH=true``) and runs locust
 headless twice against it: first 50 users on the bare view (the ceiling), then
 50 leaders going through Min side, the module list, a survey's answer page and
-a published purpose poster. It prints p50/p95, requests/s, failures and the
-ratio of the portal's throughput to the ceiling's.
+a published purpose poster, at capacity and at a leader's pace. It then restarts
+gunicorn with the fragment cache off (``FRAGMENT_CACHE_SECONDS=0``, see
+``lib/fragments.py``) and runs the capacity test again, so the figures show
+what a page costs when nothing is cached too. It prints p50/p95, requests/s,
+failures and the ratio of the portal's throughput to the ceiling's.
 
 locust is not a project dependency: if it is missing it is installed into
 this virtualenv with pip (pinned, ``locust==2.47.0``).
@@ -18,6 +22,7 @@ this virtualenv with pip (pinned, ``locust==2.47.0``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -26,6 +31,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 # A local benchmark script: it runs fixed commands (this interpreter, gunicorn, locust)
@@ -170,27 +176,24 @@ def bench_scale(scale: int, users: int, seconds: int, base_env: dict[str, str],
     found = run([PYTHON, "-c", PEOPLE_SCRIPT, str(users), str(people_file)], env).strip()
     env["BENCH_PEOPLE"] = str(people_file)
     workers = str(2 * (os.cpu_count() or 1) + 1)
-    server_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.load_settings"}
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "lederutvikling.wsgi:application", "-b", f"127.0.0.1:{PORT}",
-         "-w", workers, "--log-level", "warning"],
-        cwd=ROOT, env=server_env, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(f"{HOST}/bench/ceiling/")
+    with _server(env, workers):
         # Warm every worker (translations, templates, connections) before measuring.
         locust("Leader", users, 15, env, workdir, wait="1")
         ceiling = locust("Ceiling", users, seconds, env, workdir, wait="0")["Aggregated"]
         capacity = locust("Leader", users, seconds, env, workdir, wait="0")
         paced = locust("Leader", users, seconds, env, workdir, wait="1")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    # The same capacity run with the fragment cache off: what every page costs when
+    # nothing is cached (a leader's first visit, or right after a change).
+    with _server({**env, "FRAGMENT_CACHE_SECONDS": "0"}, workers):
+        locust("Leader", users, 15, env, workdir, wait="1")
+        uncached = locust("Leader", users, seconds, env, workdir, wait="0")
     lines = [f"## Scale {scale}", "",
              f"Seeded in {seeded:.0f} s; {found} leaders with an open survey; {users} users, "
              f"{seconds} s per run; gunicorn {workers} sync workers, {os.cpu_count()} CPUs "
              "(locust runs on the same machine).", ""]
     for title, rows in (("Capacity (no think time; the ceiling run is the same)", capacity),
-                        ("At a leader's pace (0.5–1.5 s between journeys)", paced)):
+                        ("At a leader's pace (0.5–1.5 s between journeys)", paced),
+                        ("Capacity with the fragment cache off", uncached)):
         lines += [f"### {title}", "", "| endpoint | requests | failures | p50 ms | p95 ms | "
                   "req/s |", "|---|---:|---:|---:|---:|---:|"]
         named = [("ceiling (bare view, 1 query)", ceiling)] if rows is capacity else []
@@ -200,11 +203,28 @@ def bench_scale(scale: int, users: int, seconds: int, base_env: dict[str, str],
                          f"{row['p50']:.0f} | {row['p95']:.0f} | {row['rps']:.1f} |")
         lines.append("")
     ratio = capacity["Aggregated"]["rps"] / ceiling["rps"] if ceiling["rps"] else 0.0
-    failures = capacity["Aggregated"]["failures"] + paced["Aggregated"]["failures"]
-    lines += [f"Throughput portal/ceiling at capacity: {ratio:.0%} (target ≥ 30 %). "
+    cold = uncached["Aggregated"]["rps"] / ceiling["rps"] if ceiling["rps"] else 0.0
+    failures = sum(rows["Aggregated"]["failures"] for rows in (capacity, paced, uncached))
+    lines += [f"Throughput portal/ceiling at capacity: {ratio:.0%} (target ≥ 30 %); "
+              f"with the fragment cache off: {cold:.0%}. "
               f"p95 at a leader's pace: {paced['Aggregated']['p95']:.0f} ms (target < 300 ms "
               f"at scale 10). Failures: {failures:.0f} (target 0).", ""]
     return lines
+
+
+@contextlib.contextmanager
+def _server(env: dict[str, str], workers: str) -> Iterator[None]:
+    server_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.load_settings"}
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "lederutvikling.wsgi:application", "-b", f"127.0.0.1:{PORT}",
+         "-w", workers, "--log-level", "warning"],
+        cwd=ROOT, env=server_env, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"{HOST}/bench/ceiling/")
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def main() -> None:
@@ -215,6 +235,8 @@ def main() -> None:
     args = parser.parse_args()
     if "postgres" not in os.environ.get("DATABASE_URL", ""):
         sys.exit("set DATABASE_URL to a PostgreSQL database (it is reseeded)")
+    if not os.environ.get("REDIS_URL"):
+        sys.exit("set REDIS_URL (the cache, as in production; its database is used as is)")
     ensure_locust()
     env = {**os.environ, "DEBUG": "false", "LEDERUTVIKLING_BENCH": "true",
            "DATABASE_CONN_MAX_AGE": "60", "LOG_LEVEL": "WARNING",
