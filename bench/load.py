@@ -83,7 +83,9 @@ import django
 django.setup()
 from django.utils import timezone
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from importlib import import_module
+from django.conf import settings
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 from groups.models import LeaderGroup
 from surveys.models import Invitation, Round
 from surveys.services.answering import answer_access

@@ -179,6 +179,11 @@ if REDIS_URL:
                           "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# With a shared cache, sessions are read from it and written through to the database
+# (one query less per page); a process-local cache could serve a session that was
+# logged out in another worker, so then they stay in the database only.
+SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if REDIS_URL
+                  else "django.contrib.sessions.backends.db")
 # Rendered page parts kept per user (lib/fragments.py). Only with a shared cache: with
 # the process-local one the web server would not see the worker's invalidations.
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 60 if REDIS_URL else 0)

@@ -20,3 +20,5 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 AXES_ENABLED = False
 # Tests change rows directly between requests; the fragment cache's own tests switch it on.
 FRAGMENT_CACHE_SECONDS = 0
+# Query counts pinned by the tests include the session read, with or without Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -51,3 +51,22 @@ def test_a_login_left_alone_past_its_age_is_gone(client, personas):
 def test_anonymous_visitors_get_no_session(client):
     client.get("/logg-inn/")
     assert Session.objects.count() == 0
+
+
+@pytest.mark.parametrize("engine", ["django.contrib.sessions.backends.db",
+                                    "django.contrib.sessions.backends.cached_db"])
+def test_logging_out_ends_the_login_with_either_session_store(client, personas, settings,
+                                                               engine):
+    """Production reads sessions from the shared cache (cached_db) when Redis is set."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.SESSION_ENGINE = engine
+    client.force_login(personas.bob)
+    assert client.get(MIN_SIDE).status_code == 200
+    assert client.get(MIN_SIDE).status_code == 200
+    assert Session.objects.filter(session_key=client.session.session_key).exists()
+    assert client.post(reverse("logout")).status_code == 302
+    response = client.get(MIN_SIDE)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
