@@ -20,13 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import psutil
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import load  # noqa: E402
 
 
 def _cpu() -> dict[tuple[str, int], float]:
+    import psutil  # comes with locust, which load.ensure_locust() installs
+
     used: dict[tuple[str, int], float] = {}
     for proc in psutil.process_iter(["name", "cmdline", "cpu_times"]):
         try:
