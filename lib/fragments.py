@@ -82,10 +82,11 @@ def fragment(request: HttpRequest, name: str, render: Callable[[], str],
     stamps = cache.get_many([GLOBAL_KEY, org_key])
     get_token(request)  # makes sure the secret exists and its cookie is sent
     csrf = hashlib.blake2b(_csrf_secret(request), digest_size=8).hexdigest()
-    key = ":".join(str(p) for p in (
-        "fragments", name, *parts, user.pk, translation.get_language(),
-        timezone.localdate().isoformat(), csrf,
+    identity = "\x1f".join(str(p) for p in (
+        *parts, user.pk, translation.get_language(), timezone.localdate().isoformat(), csrf,
         stamps.get(GLOBAL_KEY, 0), stamps.get(org_key, 0)))
+    # Hashed: parts may be long paths with any characters; keys stay short and safe.
+    key = f"fragments:{name}:{hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()}"
     html = cache.get(key)
     if html is None:
         html = render()

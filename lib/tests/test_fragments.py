@@ -143,3 +143,28 @@ def test_switched_off_it_renders_every_time(client, personas):
         _queries(client, MIN_SIDE)  # the first view also records activity in the session
         first = _queries(client, MIN_SIDE)[0]
         assert _queries(client, MIN_SIDE)[0] == first > 2
+
+
+def test_the_cached_menu_marks_the_current_page(client, personas):
+    client.force_login(personas.bob)
+    for _ in range(2):  # the second round comes from the cache
+        min_side = _queries(client, MIN_SIDE)[1]
+        modules = _queries(client, reverse("programs:module_list"))[1]
+        assert re.search(r'active" aria-current="page" href="/min-side/"', min_side)
+        assert not re.search(r'aria-current="page" href="/min-side/"', modules)
+        assert re.search(r'aria-current="page"[^>]*href="/fordypning/"', modules)
+
+
+def test_the_cached_menu_follows_a_role_change(client, personas):
+    client.force_login(personas.bob)
+    assert 'href="/admin/"' not in _queries(client, MIN_SIDE)[1]
+    User.objects.filter(pk=personas.bob.pk).update(is_oaf_admin=True)
+    fragments_invalidate(organisation_id=personas.org_a.pk)  # as any admin change does
+    assert 'href="/admin/"' in _queries(client, MIN_SIDE)[1]
+
+
+def test_the_language_form_returns_to_the_page_it_was_sent_from(client, personas):
+    client.force_login(personas.bob)
+    for path in (MIN_SIDE, reverse("programs:module_list"), MIN_SIDE):
+        html = _queries(client, path)[1]
+        assert f'name="next" value="{path}"' in html
