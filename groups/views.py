@@ -17,7 +17,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lib.fragments import fragment
 
 from . import selectors, services
-from .access import get_group_for_edit, get_group_for_reader, get_group_for_user
+from .access import (
+    get_group_for_edit,
+    get_group_for_reader,
+    get_group_for_user,
+    get_group_in_municipality,
+)
 from .forms import (
     CommentForm,
     PdfForm,
@@ -112,17 +117,17 @@ def task_create(request: HttpRequest, public_id: UUID, number: int) -> HttpRespo
 
 
 def poster(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    access = get_group_for_reader(request.user, public_id)
+    group = get_group_in_municipality(request.user, public_id)
 
     def body() -> str:
+        access = get_group_for_reader(request.user, public_id)
         page = selectors.poster_page_get(access=access)
         return render_to_string("groups/poster_body.html", {
             "page": page, "access": access, "group": access.group, "pdf_form": PdfForm(),
             "comment_form": CommentForm()}, request=request)
 
     return render(request, "groups/poster.html", {
-        "group": access.group,
-        "body": fragment(request, "poster", body, parts=(access.group.pk,))})
+        "group": group, "body": fragment(request, "poster", body, parts=(group.pk,))})
 
 
 @require_http_methods(["GET", "POST"])

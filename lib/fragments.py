@@ -66,25 +66,20 @@ def fragments_invalidate(*, organisation_id: int | None = None) -> None:
     cache.set(key, stamp, timeout=None)
 
 
-def fragment(request: HttpRequest, name: str, render: Callable[[], str],
-             *, parts: Iterable[Any] = ()) -> str:
+def fragment[T](request: HttpRequest, name: str, render: Callable[[], T],
+                *, parts: Iterable[Any] = ()) -> T:
     """The rendered fragment ``name`` for this request's user, from the cache or ``render()``.
 
     ``parts`` are the view's own arguments (a round id, a group id) that select
     what is shown. The caller has already checked that the user may see it.
+    ``render()`` usually returns HTML; it may return a tuple of strings when a
+    page needs a second piece (its ``<title>``) that costs queries to work out.
     """
     seconds = fragment_seconds()
     user = request.user
     if not seconds or not user.is_authenticated:
         return render()
-    organisation_id = getattr(user, "organisation_id", None)
-    org_key = _org_key(organisation_id)
-    stamps = cache.get_many([GLOBAL_KEY, org_key])
-    get_token(request)  # makes sure the secret exists and its cookie is sent
-    csrf = hashlib.blake2b(_csrf_secret(request), digest_size=8).hexdigest()
-    identity = "\x1f".join(str(p) for p in (
-        *parts, user.pk, translation.get_language(), timezone.localdate().isoformat(), csrf,
-        stamps.get(GLOBAL_KEY, 0), stamps.get(org_key, 0)))
+    identity = "\x1f".join(str(p) for p in (*parts, _request_identity(request)))
     # Hashed: parts may be long paths with any characters; keys stay short and safe.
     key = f"fragments:{name}:{hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()}"
     html = cache.get(key)
@@ -94,9 +89,39 @@ def fragment(request: HttpRequest, name: str, render: Callable[[], str],
     return html
 
 
-def _csrf_secret(request: HttpRequest) -> bytes:
-    """The CSRF secret behind this request's tokens (set by ``get_token`` if new)."""
-    return (request.META.get("CSRF_COOKIE") or "").encode()
+def _request_identity(request: HttpRequest) -> str:
+    """What every fragment of this request shares in its key; worked out once per request.
+
+    A page asks for up to three fragments (its content, the navigation, the footer);
+    the generation stamps are read from the cache once for all of them.
+    """
+    user = request.user
+    # Keyed by user and language: a login or a language switch within a request
+    # (rare, but possible) must not reuse the identity worked out before it.
+    memo_key = (user.pk, translation.get_language())
+    memo = getattr(request, "_fragment_identity", None)
+    if memo is None or memo[0] != memo_key:
+        org_key = _org_key(getattr(user, "organisation_id", None))
+        stamps = cache.get_many([GLOBAL_KEY, org_key])
+        identity = "\x1f".join(str(p) for p in (
+            *memo_key, timezone.localdate().isoformat(), _csrf_secret_hash(request),
+            stamps.get(GLOBAL_KEY, 0), stamps.get(org_key, 0)))
+        memo = (memo_key, identity)
+        request._fragment_identity = memo  # type: ignore[attr-defined]
+    return memo[1]
+
+
+def _csrf_secret_hash(request: HttpRequest) -> str:
+    """A hash of the CSRF secret that this request's forms are masked against.
+
+    Cached fragments hold forms whose tokens belong to that secret. Without a
+    secret yet, ``get_token`` makes one and has its cookie sent with the response;
+    with one, nothing needs doing (each ``get_token`` call costs a new random mask).
+    """
+    if not request.META.get("CSRF_COOKIE"):
+        get_token(request)
+    secret = (request.META.get("CSRF_COOKIE") or "").encode()
+    return hashlib.blake2b(secret, digest_size=8).hexdigest()
 
 
 class FragmentInvalidationMiddleware:

@@ -15,7 +15,7 @@ from accounts.access import is_oaf_for  # noqa: F401 (re-exported)
 from accounts.models import Leader, User
 from groups.models import LeaderGroup, LeaderGroupMembership
 
-from .models import InstrumentKind, Round
+from .models import InstrumentKind, Invitation, Round
 
 
 def leader_for(user: User | Any) -> Leader | None:
@@ -26,6 +26,31 @@ def leader_for(user: User | Any) -> Leader | None:
 
 # What the answer page shows of a round (its title); the reports need the rest.
 ANSWER_RELATED = ("instrument", "group", "module_session__module", "gathering")
+
+
+def with_title_parts(round: Round) -> Round:
+    """``round`` with what its page shows (``ANSWER_RELATED``), read in one query if needed."""
+    if Round.instrument.is_cached(round):
+        return round
+    return Round.objects.select_related(*ANSWER_RELATED).get(pk=round.pk)
+
+
+def own_invitation(user: User | Any, round_id: UUID | str) -> Invitation | None:
+    """The user's own invitation to a round of their municipality, or None.
+
+    One query brings the invitation, its round and the leader, so the busiest
+    survey page checks access without three lookups. The round's title parts
+    (``ANSWER_RELATED``) are not joined: the page keeps the title in its cached
+    fragment. None says only that there is no invitation: the caller then loads
+    the round and the leader the ordinary way (a leader may be eligible without
+    one, or the round may not be theirs at all).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    # At most one row (one invitation per leader and round): no ORDER BY to compile.
+    found = (Invitation.objects.visible_to(user).select_related("leader__unit", "round")
+             .filter(round_id=round_id, leader__user=user)[:1])
+    return found[0] if found else None
 REPORT_RELATED = ("instrument", "organisation", "group", "baseline", "follow_up",
                   "module_session__module__programme", "gathering__programme")
 

@@ -91,8 +91,8 @@ def _own_needs(org: Organisation, standard: Instrument) -> Instrument:
         order += 10
         nb, nn, en = spec["text"]
         item = Item.objects.create(instrument=copy, key=spec["key"], kind=spec["kind"],
-                                   order=order, required=False, text_nb=nb, text_nn=nn,
-                                   text_en=en)
+                                   order=order, required=spec.get("required", False),
+                                   text_nb=nb, text_nn=nn, text_en=en)
         Choice.objects.bulk_create([
             Choice(item=item, order=index, label_nb=labels[0], label_nn=labels[1],
                    label_en=labels[2])
@@ -155,7 +155,9 @@ class _Writer:
         """Invented choice answers, shaped by the weights in the demo content."""
         rng, choices = self.rng, list(item.choices.all())
         weights = CHOICE_WEIGHTS.get(item.key) or [1.0] * len(choices)
-        if not choices or rng.random() < 0.08:  # some leave the question out
+        # Some leave an optional question out (which keeps its breakdown to the whole
+        # round when a cell's skips could be worked out); a required one is always there.
+        if not choices or (not item.required and rng.random() < 0.08):
             return
         if item.kind == ItemKind.SINGLE:
             picked = rng.choices(choices, weights=weights)[0]

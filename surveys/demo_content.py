@@ -71,7 +71,7 @@ LIA_BETTER = [
 # choice relative weights, for multiple choice the chance of each being ticked, for ranking
 # how much each is wanted (higher comes first).
 NEEDS_CHOICE_ITEMS = [
-    {"key": "format", "kind": "single",
+    {"key": "format", "kind": "single", "required": True,
      "text": ("Hvilken form for lederutvikling passer deg best?",
               "Kva form for leiarutvikling passar deg best?",
               "Which form of leadership development suits you best?"),

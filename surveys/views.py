@@ -25,6 +25,8 @@ from .access import (
     get_round_report_for_user,
     leader_for,
     may_view_evaluations,
+    own_invitation,
+    with_title_parts,
 )
 from .documents import REPORT_PDF, report_title
 from .export import report_csv_response
@@ -46,8 +48,9 @@ def index(request: HttpRequest) -> HttpResponse:
 def _refused(request: HttpRequest, round: Round | None, refusal: AnswerRefused) -> HttpResponse:
     # A GET that finds a survey closed or answered is information, not an error.
     status = refusal.status if request.method == "POST" or refusal.status == 403 else 200
-    return render(request, "surveys/refused.html",
-                  {"round": round, "message": refusal.message}, status=status)
+    return render(request, "surveys/refused.html", {
+        "round": with_title_parts(round) if round else None, "message": refusal.message},
+        status=status)
 
 
 def _sections(form: AnswerForm, items: list[Item]) -> list[dict[str, Any]]:
@@ -69,15 +72,19 @@ def _sections(form: AnswerForm, items: list[Item]) -> list[dict[str, Any]]:
 def _answer_page(request: HttpRequest, *, round: Round, invitation: Invitation | None,
                  leader: Any, done_url: str) -> HttpResponse:
     if request.method != "POST":
-        def body() -> str:
+        def body() -> tuple[str, str]:
+            shown = with_title_parts(round)
             items = instrument_items(round.instrument_id)
             draft = _draft(invitation)
             form = AnswerForm(items=items, answers=draft.data if draft else None)
-            return _answer_body(request, round=round, form=form, items=items, draft=draft)
+            return shown.display_title, _answer_body(request, round=shown, form=form,
+                                                     items=items, draft=draft)
 
-        html = fragment(request, "survey_answer", body,
-                        parts=(round.pk, invitation.pk if invitation else ""))
-        return render(request, "surveys/answer.html", {"round": round, "body": html})
+        # The title is kept with the body: it may name the group, module or gathering,
+        # which are then only read when the fragment is rendered.
+        title, html = fragment(request, "survey_answer", body,
+                               parts=(round.pk, invitation.pk if invitation else ""))
+        return render(request, "surveys/answer.html", {"title": title, "body": html})
     items = instrument_items(round.instrument_id)
     draft = _draft(invitation)
     form = AnswerForm(request.POST, items=items)
@@ -99,8 +106,10 @@ def _answer_page(request: HttpRequest, *, round: Round, invitation: Invitation |
             form.add_service_errors(exc)
         except AnswerRefused as refusal:
             return _refused(request, round, refusal)
-    html = _answer_body(request, round=round, form=form, items=items, draft=draft)
-    return render(request, "surveys/answer.html", {"round": round, "body": html}, status=400)
+    shown = with_title_parts(round)
+    html = _answer_body(request, round=shown, form=form, items=items, draft=draft)
+    return render(request, "surveys/answer.html",
+                  {"title": shown.display_title, "body": html}, status=400)
 
 
 def _draft(invitation: Invitation | None) -> Draft | None:
@@ -117,10 +126,14 @@ def _answer_body(request: HttpRequest, *, round: Round, form: AnswerForm, items:
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, round_id: Any) -> HttpResponse:
     """Answer a survey after logging in: the personal link in the invitation."""
-    round = get_round_for_user(request.user, round_id, ANSWER_RELATED)
-    leader = leader_for(request.user)
+    invitation = own_invitation(request.user, round_id)
+    if invitation is not None:
+        round, leader = invitation.round, invitation.leader
+    else:  # not invited (an eligible leader may answer all the same) or not theirs at all
+        round = get_round_for_user(request.user, round_id, ANSWER_RELATED)
+        leader = leader_for(request.user)
     try:
-        invitation = services.answer_access(round=round, leader=leader)
+        invitation = services.answer_access(round=round, leader=leader, invitation=invitation)
     except AnswerRefused as refusal:
         return _refused(request, round, refusal)
     return _answer_page(request, round=round, invitation=invitation, leader=leader,
@@ -133,7 +146,8 @@ def answer_token(request: HttpRequest, token: str) -> HttpResponse:
     """Answer an evaluation from the signed link in the email, without logging in."""
     try:
         invitation = services.invitation_from_token(token)
-        services.answer_access(round=invitation.round, leader=invitation.leader)
+        services.answer_access(round=invitation.round, leader=invitation.leader,
+                               invitation=invitation)
     except AnswerRefused as refusal:
         return _refused(request, None, refusal)
     return _answer_page(request, round=invitation.round, invitation=invitation,

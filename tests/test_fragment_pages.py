@@ -4,15 +4,19 @@ objects' pages never share a cache entry."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from groups import services as group_services
-from surveys.models import Draft, ItemKind
+from lib import fragments
+from surveys.models import Draft, Invitation, ItemKind
 from tests.factories import LeaderGroupFactory, LeaderGroupMembershipFactory
 from tests.keyboard import journey_data
 
@@ -89,3 +93,67 @@ def test_another_municipality_still_gets_404_for_a_cached_poster(client, persona
     assert client.get(reverse("groups:poster", args=[group.public_id])).status_code == 200
     client.force_login(personas.dora_leader.user)
     assert client.get(reverse("groups:poster", args=[group.public_id])).status_code == 404
+
+
+def _title(page: str) -> str:
+    return html.unescape(re.search(r"<title>(.*?)</title>", page, re.S).group(1))
+
+
+def test_cached_survey_page_checks_access_in_one_query_and_keeps_its_title(client, personas):
+    data = journey_data(personas)
+    Invitation.objects.create(round=data.round, leader=personas.bob_leader)
+    client.force_login(personas.bob)
+    url = reverse("surveys:answer", args=[data.round.pk])
+    first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get(url).content.decode()
+    # The session, the user and the invitation with its round and leader.
+    assert len(ctx.captured_queries) == 3
+    assert data.group.name in _title(first)  # an effect survey's title names the group
+    assert _title(second) == _title(first)
+    assert second.count('type="radio"') == first.count('type="radio"') > 0
+
+
+def test_cached_survey_page_is_refused_once_answered_elsewhere(client, personas):
+    data = journey_data(personas)
+    Invitation.objects.create(round=data.round, leader=personas.bob_leader)
+    client.force_login(personas.bob)
+    url = reverse("surveys:answer", args=[data.round.pk])
+    client.get(url)
+    # Marked answered without a request through this portal (so nothing is invalidated):
+    # the access check runs on every request, the cache only saves the rendering.
+    Invitation.objects.filter(round=data.round, leader=personas.bob_leader).update(submitted=True)
+    page = client.get(url).content.decode()
+    assert 'type="radio"' not in page
+    assert data.group.name in _title(page)
+
+
+def test_cached_poster_checks_the_municipality_in_one_query_and_keeps_roles(personas):
+    data = journey_data(personas)
+    url = reverse("groups:poster", args=[data.group.public_id])
+    edit = reverse("groups:poster_edit", args=[data.group.public_id])
+    member, reader = Client(), Client()
+    member.force_login(personas.bob)
+    reader.force_login(personas.alice)  # O&F of the municipality: not a member
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            mine = member.get(url).content.decode()
+        queries = len(ctx.captured_queries)
+        theirs = reader.get(url).content.decode()
+        assert data.group.name in _title(mine) and data.group.name in _title(theirs)
+        assert edit in mine and edit not in theirs  # only a member may draft
+    assert queries == 3  # from the cache: session, user, the group by its public id
+
+
+def test_a_page_reads_the_generation_stamps_once(client, personas, monkeypatch):
+    calls = []
+    real = fragments.cache.get_many
+    monkeypatch.setattr(fragments.cache, "get_many",
+                        lambda keys, *a, **kw: calls.append(keys) or real(keys, *a, **kw))
+    data = journey_data(personas)
+    client.force_login(personas.bob)
+    url = reverse("groups:poster", args=[data.group.public_id])
+    client.get(url)
+    calls.clear()
+    page = client.get(url).content.decode()  # content, menu and footer: three fragments
+    assert len(calls) == 1

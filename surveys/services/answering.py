@@ -10,6 +10,7 @@ timestamp would tie them to the response.
 from __future__ import annotations
 
 import datetime as dt
+from types import EllipsisType
 from typing import Any
 
 from django.db import transaction
@@ -75,17 +76,23 @@ def _check_not_answered(invitation: Invitation | None) -> None:
                             code="answered")
 
 
-def answer_access(*, round: Round, leader: Leader | None,
-                  today: dt.date | None = None) -> Invitation | None:
+def answer_access(*, round: Round, leader: Leader | None, today: dt.date | None = None,
+                  invitation: Invitation | None | EllipsisType = ...) -> Invitation | None:
     """Whether ``leader`` may answer ``round`` now; their invitation if they have one.
 
+    ``invitation`` is the leader's invitation to the round when the caller has
+    already loaded it (None: they have none); left out, it is looked up.
     Raises :class:`AnswerRefused`: not eligible (403), not open yet, closed,
     or already answered. Writes nothing.
     """
     today = today or timezone.localdate()
     if leader is None:
         raise _not_eligible(round)
-    invitation = Invitation.objects.filter(round=round, leader=leader).first()
+    if invitation is ...:
+        invitation = Invitation.objects.filter(round=round, leader=leader).first()
+    elif invitation is not None and (invitation.round_id, invitation.leader_id) != (
+            round.pk, leader.pk):
+        raise ValueError("the invitation given is not this leader's to this round")
     if invitation is None and not is_eligible(round, leader):
         raise _not_eligible(round)
     _check_not_answered(invitation)

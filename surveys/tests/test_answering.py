@@ -222,3 +222,28 @@ def test_a_named_round_keeps_the_person_and_audits(personas, instruments):
     assert Response.objects.get(round=round).respondent == personas.bob_leader
     assert AuditEntry.objects.filter(action="surveys.response.submitted",
                                      actor=personas.bob).exists()
+
+
+def test_answer_access_takes_a_loaded_invitation_only_if_it_is_the_leaders(personas, team):
+    mine = Invitation.objects.create(round=team.before, leader=personas.bob_leader)
+    other = Invitation.objects.create(round=team.before, leader=team.members[0])
+    assert services.answer_access(round=team.before, leader=personas.bob_leader,
+                                  invitation=mine) == mine
+    with pytest.raises(ValueError):
+        services.answer_access(round=team.before, leader=personas.bob_leader, invitation=other)
+    Invitation.objects.filter(pk=mine.pk).update(submitted=True)
+    mine.refresh_from_db()
+    with pytest.raises(services.AnswerRefused):
+        services.answer_access(round=team.before, leader=personas.bob_leader, invitation=mine)
+
+
+def test_an_eligible_leader_without_an_invitation_answers_all_the_same(client, personas, team):
+    Invitation.objects.filter(round=team.before, leader=personas.bob_leader).delete()
+    client.force_login(personas.bob)
+    page = client.get(_url(team.before))
+    assert page.status_code == 200 and 'type="radio"' in page.content.decode()
+    item = _first_items(team.before, 1)[0]
+    saved = client.post(_url(team.before), _post(team.before, {item.pk: 3}, "save"))
+    assert saved.status_code == 302
+    assert Draft.objects.filter(invitation__round=team.before,
+                                invitation__leader=personas.bob_leader).exists()
