@@ -155,5 +155,6 @@ def test_a_page_reads_the_generation_stamps_once(client, personas, monkeypatch):
     url = reverse("groups:poster", args=[data.group.public_id])
     client.get(url)
     calls.clear()
-    page = client.get(url).content.decode()  # content, menu and footer: three fragments
+    response = client.get(url)  # content, menu and footer: three fragments
+    assert response.status_code == 200 and data.group.name in response.content.decode()
     assert len(calls) == 1
