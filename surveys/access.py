@@ -26,11 +26,13 @@ def leader_for(user: User | Any) -> Leader | None:
 
 # What the answer page shows of a round (its title); the reports need the rest.
 ANSWER_RELATED = ("instrument", "group", "module_session__module", "gathering")
+REPORT_RELATED = ("instrument", "organisation", "group", "baseline", "follow_up",
+                  "module_session__module__programme", "gathering__programme")
 
 
 def with_title_parts(round: Round) -> Round:
     """``round`` with what its page shows (``ANSWER_RELATED``), read in one query if needed."""
-    if Round.instrument.is_cached(round):
+    if all(getattr(Round, name.split("__")[0]).is_cached(round) for name in ANSWER_RELATED):
         return round
     return Round.objects.select_related(*ANSWER_RELATED).get(pk=round.pk)
 
@@ -51,8 +53,6 @@ def own_invitation(user: User | Any, round_id: UUID | str) -> Invitation | None:
     found = (Invitation.objects.visible_to(user).select_related("leader__unit", "round")
              .filter(round_id=round_id, leader__user=user)[:1])
     return found[0] if found else None
-REPORT_RELATED = ("instrument", "organisation", "group", "baseline", "follow_up",
-                  "module_session__module__programme", "gathering__programme")
 
 
 def get_round_for_user(user: User | Any, round_id: UUID | str,

@@ -95,6 +95,18 @@ def test_another_municipality_still_gets_404_for_a_cached_poster(client, persona
     assert client.get(reverse("groups:poster", args=[group.public_id])).status_code == 404
 
 
+def test_another_municipality_gets_404_for_a_cached_survey_page(client, personas):
+    data = journey_data(personas)
+    Invitation.objects.create(round=data.round, leader=personas.bob_leader)
+    # Even with an invitation of their own to it (made directly, as an import could).
+    Invitation.objects.create(round=data.round, leader=personas.dora_leader)
+    url = reverse("surveys:answer", args=[data.round.pk])
+    client.force_login(personas.bob)
+    assert client.get(url).status_code == 200
+    client.force_login(personas.dora_leader.user)
+    assert client.get(url).status_code == 404
+
+
 def _title(page: str) -> str:
     return html.unescape(re.search(r"<title>(.*?)</title>", page, re.S).group(1))
 
