@@ -6,16 +6,19 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
+from import_export import fields
 
 from lib.admin import OrganisationScopedAdmin, ScopedHistoryMixin
+from lib.exports import AllowListResource, export_resource
 from lib.scoping import scope_queryset
 
 from . import services
+from .forms import AdminEmailAuthenticationForm
 from .models import Leader, Organisation, Unit, User
 from .privacy import leader_anonymise
 
@@ -44,12 +47,23 @@ class UnitAdminForm(forms.ModelForm):
         model = Unit
         fields = ["organisation", "name", "kind", "code"]
 
+    def clean(self) -> dict[str, Any]:
+        # The tree services refuse this too, but in save_model that would be a 500.
+        data = super().clean()
+        parent, organisation = data.get("parent"), data.get("organisation")
+        organisation_id = organisation.pk if organisation else self.instance.organisation_id
+        if parent is not None and organisation_id and parent.organisation_id != organisation_id:
+            self.add_error("parent", ValidationError(
+                _("The parent unit belongs to another municipality."), code="other_municipality"))
+        return data
+
 
 @admin.register(Unit)
 class UnitAdmin(OrganisationScopedAdmin):
     """Units are created and moved through the tree services, never by raw path."""
 
     form = UnitAdminForm
+    resource_classes = [export_resource(Unit, ["name", "kind", "code"])]
     list_display = ["indented_name", "kind", "code", "organisation"]
     list_filter = ["kind", "organisation"]
     list_select_related = ["organisation"]
@@ -85,7 +99,7 @@ class UnitAdmin(OrganisationScopedAdmin):
         services.unit_move(unit=obj, parent=parent)
 
 
-class LeaderResource(resources.ModelResource):
+class LeaderResource(AllowListResource):
     name = fields.Field(attribute="user__full_name", column_name=_("name"))
     email = fields.Field(attribute="user__email", column_name=_("email"))
     unit_name = fields.Field(attribute="unit__name", column_name=_("unit"))
@@ -144,8 +158,16 @@ class UserChangeForm(auth_forms.UserChangeForm):
         fields = "__all__"
 
 
+# The admin's login spells the address as the portal's does, for the lockout's sake.
+admin.site.login_form = AdminEmailAuthenticationForm
+
+
 @admin.register(User)
 class UserAdmin(ScopedHistoryMixin, OrganisationScopedAdmin, DjangoUserAdmin):
+    # Never the password hash or the calendar token (lib/exports.py checks the names).
+    resource_classes = [export_resource(User, [
+        "email", "full_name", "language", "is_oaf_admin", "is_facilitator", "is_coach",
+        "is_active", "last_login", "date_joined"])]
     add_form = UserCreationForm
     form = UserChangeForm
     list_display = ["email", "full_name", "organisation", "is_oaf_admin", "is_facilitator",
@@ -166,6 +188,33 @@ class UserAdmin(ScopedHistoryMixin, OrganisationScopedAdmin, DjangoUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal: list[str] = []
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        """Superusers do not exist for an O&F administrator, even in their municipality.
+
+        Change, password (``user_change_password`` goes through ``get_object``),
+        delete, history, export and autocomplete all start from this queryset.
+        """
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(is_superuser=False)
+
+    def get_history_queryset(self, request: HttpRequest, history_manager: Any, pk_name: str,
+                             object_id: Any) -> Any:
+        # The history list and version pages fall back to history rows (for deleted
+        # users), so hide a superuser's rows too, including those from before the promotion.
+        qs = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        if request.user.is_superuser:
+            return qs
+        superusers = User.objects.filter(is_superuser=True).values("pk")
+        return qs.filter(is_superuser=False).exclude(**{f"{pk_name}__in": superusers})
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        # The O&F form has no superuser field (get_fieldsets); this is the second wall.
+        if obj.is_superuser and not request.user.is_superuser:
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)

@@ -5,12 +5,38 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
 
 # Apps whose records an O&F administrator manages for their own municipality.
 OAF_APPS = frozenset({"accounts", "programs", "groups", "surveys", "coaching", "networks",
                       "reports", "lib"})
 # Municipalities themselves are created by system administrators only.
 OAF_DENIED = frozenset({"accounts.add_organisation", "accounts.delete_organisation"})
+
+
+def normalise_email(value: str) -> str:
+    """The one spelling of a login address: stripped and lower-cased.
+
+    Emails are stored lower-cased (``UserManager``), so this is the stored
+    spelling. ``lower()`` rather than ``casefold()``: folding would turn "ß"
+    into "ss", which is another address, not another spelling of the same one.
+    """
+    return value.strip().lower()
+
+
+def axes_username(request: HttpRequest | None, credentials: dict | None = None) -> str | None:
+    """``AXES_USERNAME_CALLABLE``: count failed logins per address, whatever its letter case.
+
+    Without this, ``name@…``, ``NAME@…`` and ``Name@…`` each had their own five
+    attempts, and a locked-out address logged in by changing one letter's case.
+    """
+    from django.conf import settings
+
+    field = settings.AXES_USERNAME_FORM_FIELD
+    value = (credentials or {}).get(field)
+    if value is None and request is not None:
+        value = getattr(request, "POST", {}).get(field)
+    return normalise_email(value) if isinstance(value, str) else value
 
 
 class RoleBackend(ModelBackend):
@@ -20,6 +46,12 @@ class RoleBackend(ModelBackend):
     portal's apps; which *rows* they reach is limited separately by
     :mod:`lib.scoping`.
     """
+
+    def authenticate(self, request: HttpRequest | None, username: str | None = None,
+                     password: str | None = None, **kwargs: Any) -> Any:
+        if isinstance(username, str):
+            username = normalise_email(username)
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
     def _is_oaf(self, user_obj: Any) -> bool:
         return bool(

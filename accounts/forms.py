@@ -3,13 +3,22 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
-from lib.emails import queue_email
+from .backends import normalise_email
 
 
-class EmailAuthenticationForm(auth_forms.AuthenticationForm):
+class NormalisedEmailMixin:
+    """Authenticate with the address as stored (stripped, lower case), so that the
+    lockout (``accounts.backends.axes_username``) and the login see one spelling."""
+
+    def clean_username(self) -> str:
+        return normalise_email(self.cleaned_data["username"])  # type: ignore[attr-defined]
+
+
+class EmailAuthenticationForm(NormalisedEmailMixin, auth_forms.AuthenticationForm):
     """Login by email. The error never tells whether the address exists."""
 
     username = forms.EmailField(
@@ -22,26 +31,21 @@ class EmailAuthenticationForm(auth_forms.AuthenticationForm):
     }
 
 
+class AdminEmailAuthenticationForm(NormalisedEmailMixin, AdminAuthenticationForm):
+    """The admin's login, with the same spelling of the address as the portal's."""
+
+
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Sends the reset link through the portal's email helper, in the user's language."""
+    """Only validates the address: :mod:`accounts.password_reset` limits and queues the
+    mail, and the Celery task finds the user (``get_users``) and sends it."""
 
     email = forms.EmailField(
         label=_("Email address"), max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    def send_mail(self, subject_template_name: str, email_template_name: str,
-                  context: dict[str, Any], from_email: str | None, to_email: str,
-                  html_email_template_name: str | None = None) -> None:
-        user = context["user"]
-        queue_email(
-            to=to_email, template_base="emails/password_reset",
-            context={
-                "user": user, "protocol": context["protocol"], "domain": context["domain"],
-                "uid": context["uid"], "token": context["token"],
-            },
-            language=user.language,
-        )
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data["email"])
 
 
 class LanguageForm(forms.Form):

@@ -14,10 +14,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from lib.scoping import OrganisationQuerySet, OrganisationQuerySetMixin
+from lib.scoping import OrganisationQuerySet, OrganisationQuerySetMixin, scoped_history
 
 NEW_LEADER_DAYS = 365
 
@@ -161,7 +160,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         editable=False, help_text=_("Secret part of the personal calendar feed address."))
 
     objects = UserManager()
-    history = HistoricalRecords(
+    history = scoped_history(
         excluded_fields=["password", "last_login", "calendar_token"],
         verbose_name=_("historical user"))
 
@@ -244,7 +243,7 @@ class Leader(models.Model):
         help_text=_("Optional; used only for age statistics in reports."))
 
     objects = LeaderQuerySet.as_manager()
-    history = HistoricalRecords(verbose_name=_("historical leader"))
+    history = scoped_history(verbose_name=_("historical leader"))
 
     class Meta:
         verbose_name = _("leader")

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import views
-from .forms import EmailAuthenticationForm, PasswordResetForm
+from .forms import EmailAuthenticationForm
 
 app_name = "accounts"
 
@@ -22,8 +22,7 @@ auth_urlpatterns = [
         authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
         name="login"),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
-    path("passord/glemt/", auth_views.PasswordResetView.as_view(
-        form_class=PasswordResetForm), name="password_reset"),
+    path("passord/glemt/", views.PasswordResetView.as_view(), name="password_reset"),
     path("passord/glemt/sendt/", auth_views.PasswordResetDoneView.as_view(),
          name="password_reset_done"),
     path("passord/ny/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),

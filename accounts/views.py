@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -14,13 +17,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lib.fragments import fragment
 from lib.ical import calendar_bytes
+from lib.ratelimit import client_ip
 
 from . import services
 from .calendar import events_for
 from .dashboard import panels_for
-from .forms import LanguageForm
+from .forms import LanguageForm, PasswordResetForm
 from .health import health_check
 from .models import User
+from .password_reset import password_reset_request
 from .privacy import personal_data_export
 from .selectors import min_side_get
 
@@ -77,7 +82,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     body = calendar_bytes(events_for(user), name=_("Leadership development"))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=900"
+    # A capability URL: no shared cache (or browser cache on a shared PC) keeps it.
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -94,6 +100,25 @@ def locked_out(request: HttpRequest, response: HttpResponse | None = None,
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes},
                   status=429)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The "Forgot your password?" page: the same answer for every address (see
+    :mod:`accounts.password_reset`); only a client over its IP limit is told so."""
+
+    form_class = PasswordResetForm
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        try:
+            password_reset_request(
+                email=form.cleaned_data["email"], ip=client_ip(self.request),
+                domain=get_current_site(self.request).domain,
+                protocol="https" if self.request.is_secure() else "http",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @require_GET

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Leader, Unit
+from lib.dates import aware_or_refuse, validate_sane_date
 
 from .models import BookingStatus, CoachProfile, DevelopmentProject, DiscoveryMethod
 from .semesters import Semester
@@ -110,9 +111,8 @@ class SlotField(forms.Field):
             parsed = dt.datetime.fromisoformat(value)
         except ValueError:
             raise forms.ValidationError(_("Choose one of the times in the list.")) from None
-        if timezone.is_naive(parsed):
-            parsed = timezone.make_aware(parsed)
-        return parsed
+        # Year 9999 would overflow once the session's length or the time zone is added.
+        return aware_or_refuse(parsed)
 
 
 class BookingForm(forms.Form):
@@ -136,7 +136,8 @@ class MarkForm(forms.Form):
 
 
 class BlockForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+                           validators=[validate_sane_date])
     starts_at = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     ends_at = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
     note = forms.CharField(label=_("Note (only you and O&F see it)"), required=False,

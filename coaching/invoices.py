@@ -9,9 +9,7 @@ the total is the sum of the rows — so totals reconcile with the bookings.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -22,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Unit
 from lib.documents import BuiltFile, DocumentBuilder, register_builder
+from lib.exports import csv_bytes
 from lib.models import GeneratedDocument
 from lib.pdf import render_pdf
 
@@ -152,23 +151,23 @@ def _money(value: Decimal) -> str:
 
 
 def invoice_csv(result: InvoiceBasisResult) -> bytes:
-    """Semicolon-separated, decimal comma, UTF-8 with BOM: opens as-is in Norwegian Excel."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("Month"), _("Ordering unit"), _("Unit code"), _("Supplier"),
-                     _("Agreement"), _("Held"), _("No-show"), _("Cancelled late"),
-                     _("Billable sessions"), _("Hours"), _("Hourly rate (NOK)"),
-                     _("Amount (NOK)"), _("Not yet marked")])
+    """Semicolon-separated, decimal comma, UTF-8 with BOM: opens as-is in Norwegian Excel.
+
+    Unit, supplier and agreement names are typed by people: ``lib.exports`` escapes them.
+    """
+    rows: list[list[Any]] = [[_("Month"), _("Ordering unit"), _("Unit code"), _("Supplier"),
+                              _("Agreement"), _("Held"), _("No-show"), _("Cancelled late"),
+                              _("Billable sessions"), _("Hours"), _("Hourly rate (NOK)"),
+                              _("Amount (NOK)"), _("Not yet marked")]]
     month = result.month.strftime("%Y-%m")
-    for row in result.rows:
-        writer.writerow([month, row.unit_name, row.unit_code, row.supplier_name,
-                         row.agreement_name, row.held, row.no_show, row.late_cancelled,
-                         row.billable, _money(row.hours), _money(row.hourly_rate),
-                         _money(row.amount), row.unmarked])
-    writer.writerow([month, _("Total"), "", "", "", "", "", "", result.total_billable,
-                     _money(result.total_hours), "", _money(result.total_amount),
-                     result.total_unmarked])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    rows += [[month, row.unit_name, row.unit_code, row.supplier_name, row.agreement_name,
+              row.held, row.no_show, row.late_cancelled, row.billable, _money(row.hours),
+              _money(row.hourly_rate), _money(row.amount), row.unmarked]
+             for row in result.rows]
+    rows.append([month, _("Total"), "", "", "", "", "", "", result.total_billable,
+                 _money(result.total_hours), "", _money(result.total_amount),
+                 result.total_unmarked])
+    return csv_bytes(rows)
 
 
 # --- PDF through lib.documents (built by Celery) ---------------------------------------------

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from django.urls import reverse
 
 from accounts.models import User
+from lib.emails import absolute_url
 from lib.ical import CalendarEvent, calendar_bytes
-from lib.reminders import Due, register_reminder_source
-from reports.reminderkit import absolute, already_sent, lead_due, longest_lead, policies
+from lib.reminder_policy import lead_due, longest_lead, policies
+from lib.reminders import Due, already_sent, register_reminder_source
 
 from .models import Booking, BookingStatus, CoachingCourse
 from .models.courses import CourseStatus
@@ -54,7 +55,7 @@ def booking_reminders(now: dt.datetime) -> Iterator[Due]:
                       kind="booking", template_base="emails/coaching/booking_reminder",
                       context={"booking": booking, "other": other, "location": location,
                                "days": days,
-                               "url": absolute(reverse("coaching:course_detail",
+                               "url": absolute_url(reverse("coaching:course_detail",
                                                        args=[course.uuid]))},
                       ics=ics)
 
@@ -87,7 +88,7 @@ def application_reminders(now: dt.datetime) -> Iterator[Due]:
         occasion = f"coaching.application:{course.pk}:{bucket}"
         context = {"course": course, "leader": course.leader,
                    "waiting_days": (now - course.applied_at).days,
-                   "url": absolute(reverse("coaching:course_decide", args=[course.uuid]))}
+                   "url": absolute_url(reverse("coaching:course_decide", args=[course.uuid]))}
         for user in approvers:
             if (occasion, user.pk) not in sent:
                 yield Due(organisation=course.organisation, occasion=occasion, recipient=user,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.admin import OrganisationScopedAdmin, OrganisationScopedTabularInline
+from lib.exports import export_resource
 
 from . import services
 from .forms import PlanSessionsForm, WaveForm
@@ -59,6 +60,8 @@ class MembershipInline(OrganisationScopedTabularInline):
 
 @admin.register(LeaderGroup)
 class LeaderGroupAdmin(OrganisationScopedAdmin):
+    resource_classes = [export_resource(LeaderGroup, [
+        "name", ("unit", "unit__name"), ("head", "head__user__full_name")])]
     list_display = ["name", "unit", "head", "member_count", "wave", "phase"]
     list_select_related = ["unit", "head__user", "process__wave"]
     # RelatedOnly: the choices come from the scoped queryset, never another municipality.
@@ -108,6 +111,8 @@ class LeaderGroupAdmin(OrganisationScopedAdmin):
 
 @admin.register(RolloutWave)
 class RolloutWaveAdmin(OrganisationScopedAdmin):
+    resource_classes = [export_resource(RolloutWave, [
+        "number", "name", "starts_on", "ends_on", "priority"])]
     list_display = ["number", "name", "starts_on", "ends_on", "group_count", "started_count",
                     "finished_count"]
     list_display_links = ["number", "name"]
@@ -161,6 +166,10 @@ class TaskInline(OrganisationScopedTabularInline):
 
 @admin.register(GroupProcess)
 class GroupProcessAdmin(OrganisationScopedAdmin):
+    resource_classes = [export_resource(GroupProcess, [
+        ("group", "group__name"), ("unit", "group__unit__name", _("unit")),
+        ("wave", "wave__name"), "priority", ("facilitator", "facilitator__full_name"), "phase",
+        "started_on", "finished_on"])]
     change_list_template = "admin/groups/groupprocess/change_list.html"
     list_display = ["group", "unit", "wave", "priority", "facilitator", "phase", "started_on",
                     "session_count", "progress_link"]

@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lib.dates import validate_sane_date
+
 from .models import (
     COMMITMENT_MAX_LENGTH,
     LEAD_MAX_LENGTH,
@@ -68,10 +70,10 @@ class PdfForm(forms.Form):
 
 class SessionForm(forms.ModelForm):
     planned_at = forms.DateTimeField(
-        label=_("Planned for"), input_formats=[DATETIME_LOCAL],
+        label=_("Planned for"), input_formats=[DATETIME_LOCAL], validators=[validate_sane_date],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL))
     held_on = forms.DateField(
-        label=_("Held on"), required=False,
+        label=_("Held on"), required=False, validators=[validate_sane_date],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Fill in when the session has taken place."))
 
@@ -86,7 +88,7 @@ class TaskForm(forms.Form):
     instructions = forms.CharField(
         label=_("Instructions"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What to try in practice and reflect on before the next session."))
-    due_on = forms.DateField(label=_("Due"), required=False,
+    due_on = forms.DateField(label=_("Due"), required=False, validators=[validate_sane_date],
                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
@@ -94,7 +96,7 @@ class PlanSessionsForm(forms.Form):
     """O&F plans a group's whole series of sessions at once (admin action)."""
 
     first_at = forms.DateTimeField(
-        label=_("Start session"), input_formats=[DATETIME_LOCAL],
+        label=_("Start session"), input_formats=[DATETIME_LOCAL], validators=[validate_sane_date],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         help_text=_("Date and time of the start session; the others follow at the interval."))
     development_sessions = forms.TypedChoiceField(

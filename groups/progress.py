@@ -45,10 +45,6 @@ def register_milestone_source(key: str, source: MilestoneSource) -> None:
     _sources[key] = source
 
 
-def registered_sources() -> dict[str, MilestoneSource]:
-    return dict(_sources)
-
-
 def _sort_key(milestone: Milestone) -> tuple[bool, datetime.date, str]:
     # Undated milestones ("not planned yet") go last; ties keep a stable order by key.
     return (milestone.date is None, milestone.date or datetime.date.min, milestone.key)

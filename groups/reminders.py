@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from lib.emails import absolute_url
 from lib.ical import CalendarEvent, calendar_bytes
-from lib.reminders import Due, register_reminder_source
-from reports.reminderkit import absolute, already_sent, lead_due, longest_lead, policies
+from lib.reminder_policy import lead_due, longest_lead, policies
+from lib.reminders import Due, already_sent, register_reminder_source
 
 from .models import LeaderGroupMembership, ProcessSession
 
@@ -49,7 +50,7 @@ def session_reminders(now: dt.datetime) -> Iterator[Due]:
         people[group.head.user.pk] = group.head.user
         if session.process.facilitator is not None:
             people[session.process.facilitator.pk] = session.process.facilitator
-        url = absolute(reverse("groups:progress", args=[group.public_id]))
+        url = absolute_url(reverse("groups:progress", args=[group.public_id]))
         ics = calendar_bytes([CalendarEvent(
             uid=f"groups-session-{session.pk}", start=session.planned_at, end=session.ends_at,
             summary=f"{session.get_kind_display().capitalize()}: {group.name}",

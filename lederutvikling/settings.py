@@ -62,17 +62,26 @@ INSTALLED_APPS = [
     "coaching",
     "networks",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers before anything reads the session (accounts/health.py).
+    "accounts.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionActivityMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, whose process_view reads the body: too large a body → 413.
+    "lib.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The ORM guard: queries act for the signed-in user's municipality (lib/scoping.py).
+    "lib.scoping.ScopeMiddleware",
     "accounts.middleware.LanguageMiddleware",
+    # Cache-Control: private, no-store for signed-in users and downloads.
+    "lib.middleware.PrivateCacheMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -169,14 +178,26 @@ STORAGES = {
     },
 }
 
+# Request bodies. No page takes files today: a body larger than an ordinary form
+# is refused with 413 before anything reads it (lib.middleware; a future upload
+# view raises its own limit with @allow_upload(max_bytes)). Django's own limits
+# cover the form fields only, not the file parts of a multipart body.
+FORM_POST_MAX_BYTES = 3 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000  # the admin's survey instrument with all its items
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)  # larger files spool to disk
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Cache, Celery ---------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # lib.cache treats an unreachable Redis as misses; short timeouts keep a dead or
+    # black-holed Redis from costing a page more than a fraction of a second.
     CACHES = {"default": {"BACKEND": "lib.cache.RedisCache",
-                          "LOCATION": REDIS_URL}}
+                          "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # With a shared cache, sessions are read from it and written through to the database
@@ -202,10 +223,17 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 elif CELERY_BROKER_URL.startswith("redis"):
     # A message taken by a worker that dies is given to another worker after
-    # this many seconds (tasks are acknowledged late). Keep it above the
-    # longest task's run time.
+    # this many seconds (tasks are acknowledged late). It must stay above the
+    # longest run time *and* the longest retry countdown (a retried task waits
+    # unacknowledged in the worker; past the timeout Redis hands it out twice,
+    # which for an email means two emails): reminder_send waits up to 45 minutes,
+    # so one hour. Generated documents do not wait for it: the beat sweep
+    # documents_reap requeues or fails a build whose worker died within ~2 minutes.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60),
+        # A request that queues work must not hang on a black-holed broker; the
+        # job waits in the outbox (lib/outbox.py) instead.
+        "socket_connect_timeout": 2,
         # Look for abandoned messages every N seconds (one cheap ZRANGE each).
         "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
         "unacked_restore_throttle": 1,
@@ -246,9 +274,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lib.tasks.documents_purge_expired",
         "schedule": 60 * 60 * 6,
     },
+    # Jobs queued while the broker was down wait in the outbox (lib/outbox.py).
+    "outbox-flush": {
+        "task": "lib.tasks.outbox_flush",
+        "schedule": 60,
+    },
+    # Builds whose worker died: requeued once, then failed (lib/documents.py).
+    "documents-reap": {
+        "task": "lib.tasks.documents_reap",
+        "schedule": 30,
+    },
 }
 # Generated PDFs and CSVs are deleted this many days after they were asked for.
 DOCUMENT_RETENTION_DAYS = env_int("DOCUMENT_RETENTION_DAYS", 30)
+# A build touches its row every DOCUMENT_HEARTBEAT_SECONDS; one silent for
+# DOCUMENT_STALE_SECONDS lost its worker. With the sweep every 30 s a dead worker's
+# job is requeued or failed within 90 s. A queued job no worker started within
+# DOCUMENT_QUEUED_MINUTES is sent again once, then failed.
+DOCUMENT_HEARTBEAT_SECONDS = 15
+DOCUMENT_STALE_SECONDS = 60
+DOCUMENT_QUEUED_MINUTES = env_int("DOCUMENT_QUEUED_MINUTES", 15)
 
 # --- Mail ---------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lederutvikling <lederutvikling@example.no>")
@@ -327,9 +372,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Our login form posts the email in "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
+# …counted per address whatever its letter case (NAME@ and name@ share one counter).
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
+# Counters of lib.ratelimit (password reset: 3 per address and 10 per IP an hour,
+# accounts/password_reset.py). Off only in the test configuration.
+RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 
 # The audit trail of admin changes (django-simple-history) is for reading only.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Admin exports (django-import-export): formulas neutralised in every cell. The
+# portal's export formats (lib/exports.py) escape the OWASP way (a leading "'")
+# and also answer this switch, in place of the library's drop-the-"=".
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

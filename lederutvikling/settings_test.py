@@ -18,6 +18,8 @@ SECURE_SSL_REDIRECT = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Login rate limiting is switched on by the tests that are about it.
 AXES_ENABLED = False
+# …and so are other rate limits (lib/ratelimit.py): their counters in Redis outlive a run.
+RATELIMIT_ENABLED = False
 # Tests change rows directly between requests; the fragment cache's own tests switch it on.
 FRAGMENT_CACHE_SECONDS = 0
 # Query counts pinned by the tests include the session read, with or without Redis.

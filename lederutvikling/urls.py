@@ -20,7 +20,6 @@ urlpatterns = [
     path("undersokelser/", include("surveys.urls")),
     path("coaching/", include("coaching.urls")),
     path("nettverk/", include("networks.urls")),
-    path("rapporter/", include("reports.urls")),
     path("konto/", include(auth_urlpatterns)),
     path("healthz", account_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

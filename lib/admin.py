@@ -18,11 +18,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.http import HttpRequest
-from import_export.admin import ExportMixin
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
+from .dates import validate_sane_date
+from .exports import AllowListExportMixin
 from .scoping import is_scoped, organisation_lookup, scope_queryset
 
 
@@ -49,6 +51,13 @@ class OrganisationScopedMixin:
         self._scope_field(db_field, request, kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
 
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        if formfield is not None and isinstance(db_field, models.DateField):
+            # Year 9999 is a valid date until something adds a session's length to it.
+            formfield.validators = [*formfield.validators, validate_sane_date]
+        return formfield
+
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
         exclude = list(super().get_exclude(request, obj) or [])  # type: ignore[misc]
         if not request.user.is_superuser and _has_direct_organisation(self.model):  # type: ignore[attr-defined]
@@ -69,6 +78,12 @@ class OrganisationScopedMixin:
                 entry = (entry, admin.RelatedOnlyFieldListFilter)
             scoped.append(entry)
         return scoped
+
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any,
+                                         object_id: str) -> Any:
+        # Django redirects to the index with "… with ID 42 doesn't exist"; a row of
+        # another municipality is simply not found, like every portal page says.
+        raise Http404
 
     def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, **kwargs)  # type: ignore[misc]
@@ -114,12 +129,32 @@ def _with_organisation(form: Any, request: HttpRequest, model: type[models.Model
             if self.instance._state.adding and not self.instance.organisation_id:
                 self.instance.organisation_id = organisation_id
 
+        def _get_validation_exclusions(self) -> set[str]:
+            # The municipality is not a form field here, so Django would skip the
+            # unique constraints that include it ("one name per municipality") and
+            # the duplicate would surface as an IntegrityError (500) at save.
+            exclude = set(super()._get_validation_exclusions())
+            if self.instance.organisation_id:
+                exclude.discard("organisation")
+            return exclude
+
+        def _update_errors(self, errors: ValidationError) -> None:
+            # Errors on the hidden municipality (a duplicate row) belong to the whole form.
+            if hasattr(errors, "error_dict") and "organisation" in errors.error_dict \
+                    and "organisation" not in self.fields:
+                error_dict = dict(errors.error_dict)
+                moved = error_dict.pop("organisation")
+                error_dict[NON_FIELD_ERRORS] = [*error_dict.get(NON_FIELD_ERRORS, []), *moved]
+                errors = ValidationError(error_dict)
+            super()._update_errors(errors)
+
     ScopedForm.__name__ = form.__name__
     return ScopedForm
 
 
-class OrganisationScopedAdmin(OrganisationScopedMixin, ExportMixin, admin.ModelAdmin):
-    """Base ModelAdmin: scoped to the user's municipality, with CSV/XLSX export."""
+class OrganisationScopedAdmin(OrganisationScopedMixin, AllowListExportMixin, admin.ModelAdmin):
+    """Base ModelAdmin: scoped to the user's municipality; CSV/XLSX export of the
+    columns its ``resource_classes`` allow-list (none declared: no export)."""
 
 
 class OrganisationScopedTabularInline(OrganisationScopedMixin, admin.TabularInline):
@@ -144,6 +179,29 @@ class ScopedHistoryMixin(SimpleHistoryAdmin):
         if lookup == "pk":
             return qs.filter(**{pk_name: request.user.organisation_id})
         return qs.filter(**{lookup.removesuffix("__pk"): request.user.organisation_id})
+
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str,
+                          extra_context: dict | None = None) -> HttpResponse:
+        """One version of a row, read-only and only within the municipality.
+
+        simple-history looks the version up by bare ids and, on POST, saves
+        the form over the live row — even with revert switched off in
+        settings, which only hides the button. The version must be one of the
+        rows :meth:`get_history_queryset` shows (same municipality), and the
+        page never writes: reverting is off in this portal.
+        """
+        if request.method not in {"GET", "HEAD"}:
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        pk_name = self.model._meta.pk.attname
+        try:
+            versions = self.get_history_queryset(request, history, pk_name, object_id)
+            exists = versions.filter(history_id=version_id).exists()
+        except (ValueError, ValidationError):  # a version id that is not a number
+            exists = False
+        if not exists:
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ReadOnlyScopedAdmin(OrganisationScopedMixin, admin.ModelAdmin):

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -24,6 +23,11 @@ class RenderedEmail:
     subject: str
     body: str
     html: str
+
+
+def absolute_url(path: str) -> str:
+    """The site's address in front of ``path``, for links in emails and reminders."""
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def render_email(*, to: str, template_base: str, context: dict[str, Any],
@@ -50,11 +54,12 @@ def send_rendered(email: RenderedEmail) -> None:
 
 def queue_email(*, to: str, template_base: str, context: dict[str, Any],
                 language: str | None = None) -> None:
-    """Render now (templates need the request's objects) and send from a worker."""
+    """Render now (templates need the request's objects) and send from a worker.
+
+    The job goes through the outbox: with the broker down it is sent when it is back.
+    """
+    from .outbox import enqueue
     from .tasks import email_send
 
     email = render_email(to=to, template_base=template_base, context=context, language=language)
-    transaction.on_commit(
-        lambda: email_send.delay(to=email.to, subject=email.subject, body=email.body,
-                                 html=email.html)
-    )
+    enqueue(email_send, to=email.to, subject=email.subject, body=email.body, html=email.html)

@@ -24,6 +24,11 @@ Invalidation is coarse on purpose, so it cannot be forgotten by a new feature:
 * a fragment lives at most ``FRAGMENT_CACHE_SECONDS`` (60 s by default), which bounds
   what only the clock changes within a day ("starts in 10 minutes").
 
+When Redis is unreachable, the cache (:mod:`lib.cache`) answers every call as a miss
+and pages are rendered afresh. A bump lost in such an outage could leave stale
+fragments behind once Redis answers again, so for ``FRAGMENT_CACHE_SECONDS`` after
+the last failure nothing is served from the cache: by then every older entry has expired.
+
 ``FRAGMENT_CACHE_SECONDS = 0`` switches caching off. It is off when the cache is
 process-local (no ``REDIS_URL``: the web server and the worker could not see each
 other's bumps) and in the test settings, where tests change rows directly; the
@@ -42,6 +47,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
+
+from .cache import cache_failed_within
 
 GLOBAL_KEY = "fragments:gen:all"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -77,7 +84,7 @@ def fragment[T](request: HttpRequest, name: str, render: Callable[[], T],
     """
     seconds = fragment_seconds()
     user = request.user
-    if not seconds or not user.is_authenticated:
+    if not seconds or not user.is_authenticated or cache_failed_within(seconds):
         return render()
     identity = "\x1f".join(str(p) for p in (*parts, _request_identity(request)))
     # Hashed: parts may be long paths with any characters; keys stay short and safe.

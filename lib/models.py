@@ -80,6 +80,14 @@ class GeneratedDocument(models.Model):
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     expires_at = models.DateTimeField(_("kept until"), db_index=True)
+    # Written by the worker while it builds (and when the job is sent again): a
+    # running build silent for a while has lost its worker (lib.documents.documents_reap).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        _("attempts"), default=0, help_text=_("How many times a worker started making it."))
+    requeued = models.BooleanField(
+        _("sent again"), default=False,
+        help_text=_("Sent to the workers a second time after its worker was lost."))
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -153,3 +161,31 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occasion} → {self.recipient_id}"
+
+
+class OutboxTask(models.Model):
+    """A Celery job recorded in the transaction that asked for it, then sent (lib.outbox).
+
+    While the broker is unreachable the row stays pending and the beat task
+    ``outbox_flush`` sends it again, so queued work is never lost. Infrastructure,
+    not municipal data: the arguments are ids and rendered emails, shown nowhere.
+    """
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    tried_at = models.DateTimeField(_("last tried"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("queued job")
+        verbose_name_plural = _("queued jobs")
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["created_at"], condition=models.Q(sent_at__isnull=True),
+                                name="outbox_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.task} ({'sent' if self.sent_at else 'pending'})"

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from .emails import render_email
 from .models import ReminderStatus, SentReminder
+from .outbox import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -65,13 +66,23 @@ def reminder_queue(due: Due) -> SentReminder | None:
                 kind=due.kind, status=status, subject=email.subject[:300], body=email.body,
                 html=email.html, ics=(due.ics or b"").decode("utf-8"),
             )
+            if status == ReminderStatus.PENDING:  # the row and its job, together
+                enqueue(reminder_send, reminder.pk)
     except IntegrityError:
         return None
     if status == ReminderStatus.SKIPPED:
         logger.warning("reminder %s skipped: user %s has no email", due.occasion, user.pk)
-        return reminder
-    transaction.on_commit(lambda: reminder_send.delay(reminder.pk))
     return reminder
+
+
+def already_sent(*, kind: str, since: dt.datetime) -> set[tuple[str, int]]:
+    """(occasion, recipient) pairs recorded for ``kind`` since ``since``: one query.
+
+    Sources skip these before rendering to keep a sweep fast; the unique
+    constraint on (occasion, recipient) is what guarantees once-only, not this set.
+    """
+    return set(SentReminder.objects.filter(kind=kind, created_at__gte=since)
+               .values_list("occasion", "recipient_id"))
 
 
 def reminders_sweep(*, now: dt.datetime | None = None) -> int:

@@ -10,9 +10,15 @@ be narrowed with ``.visible_to(user)``; the admin mixin in
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
+from django.db.models import Q
+from simple_history.manager import HistoricalQuerySet
+from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -30,12 +36,90 @@ def is_scoped(model: type[models.Model]) -> bool:
     return organisation_lookup(model) is not None
 
 
+# --- The second wall: a guard in the ORM ---------------------------------------
+#
+# The first wall is the access helpers and the admin's scoped querysets. The
+# second catches what they miss: while a request (or task) acts for one
+# municipality, every queryset a manager hands out for a municipality-owned
+# model is already narrowed to it — related managers, prefetches, admin
+# views a dependency adds, forms' unique checks — and asking explicitly for
+# another municipality raises :class:`ScopeError`. This follows django-scopes
+# (``scope()``, ``scopes_disabled()``), but keyed on the signed-in user's
+# municipality and armed only while acting for one: management commands, the
+# reminder sweeps and a superuser's requests work across municipalities by
+# design. See docs/ARCHITECTURE.md, "Tenant scoping".
+
+class ScopeError(Exception):
+    """A query asked for rows of a municipality other than the active one."""
+
+
+_EVERY = object()  # armed for every municipality: a system task, explicitly
+_active: ContextVar[Any] = ContextVar("lederutvikling_scope", default=None)
+
+
+def active_organisation_id() -> int | None:
+    """The municipality the current request or task acts for (None: not armed)."""
+    value = _active.get()
+    return value if isinstance(value, int) else None
+
+
+@contextmanager
+def scope(organisation_id: int) -> Iterator[None]:
+    """Act for one municipality: queries on its models see only its rows."""
+    token = _active.set(int(organisation_id))
+    try:
+        yield
+    finally:
+        _active.reset(token)
+
+
+@contextmanager
+def unscoped() -> Iterator[None]:
+    """Deliberately cross municipalities (uniqueness checks, system work).
+
+    Every use is a reviewed decision: grep for ``unscoped(`` to list them.
+    """
+    token = _active.set(_EVERY)
+    try:
+        yield
+    finally:
+        _active.reset(token)
+
+
+def scope_q(model: type[models.Model], organisation_id: int) -> Q:
+    """The filter that keeps ``model`` inside one municipality (shared rows included)."""
+    lookup = organisation_lookup(model)
+    assert lookup is not None
+    condition = Q(**{lookup: organisation_id})
+    if getattr(model, "organisation_shared", False):
+        # Rows without a municipality are shared by all (the standard instruments).
+        condition |= Q(**{lookup.removesuffix("__pk") + "__isnull": True})
+    return condition
+
+
+def _check_asked_for(model: type[models.Model], organisation_id: int | None) -> None:
+    active = active_organisation_id()
+    if active is not None and organisation_id is not None and organisation_id != active:
+        raise ScopeError(f"{model._meta.label} of municipality {organisation_id} asked for "
+                         f"while acting for municipality {active}")
+
+
 class OrganisationQuerySetMixin:
+    def __init__(self, model: Any = None, query: Any = None, using: Any = None,
+                 hints: Any = None) -> None:
+        super().__init__(model, query, using, hints)  # type: ignore[call-arg]
+        # A fresh queryset (from a manager, related manager or prefetch; clones
+        # pass their query on) is narrowed to the municipality being acted for.
+        organisation_id = active_organisation_id()
+        if query is None and model is not None and organisation_id is not None:
+            self.query.add_q(scope_q(model, organisation_id))  # type: ignore[attr-defined]
+
     def in_organisation(self, organisation_id: int | None) -> Self:
         lookup = organisation_lookup(self.model)  # type: ignore[attr-defined]
         assert lookup is not None, f"{self.model} has no organisation_path"  # type: ignore[attr-defined]
         if organisation_id is None:
             return self.none()  # type: ignore[attr-defined]
+        _check_asked_for(self.model, organisation_id)  # type: ignore[attr-defined]
         return self.filter(**{lookup: organisation_id})  # type: ignore[attr-defined]
 
     def visible_to(self, user: User | Any) -> Self:
@@ -51,6 +135,39 @@ class OrganisationQuerySet(OrganisationQuerySetMixin, models.QuerySet):
     pass
 
 
+class ScopedHistoricalQuerySet(OrganisationQuerySetMixin, HistoricalQuerySet):
+    """History rows (django-simple-history) behind the same guard as the live rows."""
+
+
+class ScopedHistoryBase(models.Model):
+    """The base of every history model of a municipality-owned model.
+
+    Its default manager (what simple-history's version page and the admin's
+    lookups use) goes through the guard, as ``Model.history`` does.
+    """
+
+    objects = ScopedHistoricalQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+def scoped_history(**kwargs: Any) -> HistoricalRecords:
+    """``HistoricalRecords`` for a municipality-owned model: its history is guarded too.
+
+    :func:`guard_history` (run at start-up) gives the history model the live
+    model's ``organisation_path``.
+    """
+    return HistoricalRecords(historical_queryset=ScopedHistoricalQuerySet,
+                             bases=[ScopedHistoryBase], **kwargs)
+
+
+def guard_history(model: type[models.Model]) -> None:
+    attribute = getattr(model._meta, "simple_history_manager_attribute", None)
+    if attribute and is_scoped(model):
+        getattr(model, attribute).model.organisation_path = model.organisation_path  # type: ignore[attr-defined]
+
+
 def scope_queryset(qs: models.QuerySet, user: Any) -> models.QuerySet:
     """Scope any queryset whose model has an ``organisation_path``."""
     lookup = organisation_lookup(qs.model)
@@ -62,4 +179,51 @@ def scope_queryset(qs: models.QuerySet, user: Any) -> models.QuerySet:
         return qs
     if user.organisation_id is None:
         return qs.none()
+    _check_asked_for(qs.model, user.organisation_id)
     return qs.filter(**{lookup: user.organisation_id})
+
+
+class ScopeMiddleware:
+    """Arms the guard for the signed-in user's municipality for the whole request.
+
+    Superusers serve every municipality and anonymous requests act for none
+    (login, password reset, calendar feeds by token look people up across
+    municipalities by design), so neither is armed.
+    """
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        user = getattr(request, "user", None)
+        organisation_id = _organisation_of(user)
+        if organisation_id is None:
+            return self.get_response(request)
+        with scope(organisation_id):
+            return self.get_response(request)
+
+
+def _organisation_of(user: Any) -> int | None:
+    if user is None or not user.is_authenticated or user.is_superuser:
+        return None
+    return user.organisation_id
+
+
+def guard_unique_checks(model: type[models.Model]) -> None:
+    """Uniqueness is installation-wide (an email is one login): check it unscoped.
+
+    Django's ``validate_unique``/``validate_constraints`` query the default
+    manager, which the guard narrows; without this a duplicate in another
+    municipality would pass validation and fail at the database (a 500).
+    """
+    for name in ("validate_unique", "validate_constraints"):
+        original = getattr(model, name)
+        if getattr(original, "_unscoped", False):
+            continue
+
+        def checked(self: Any, *args: Any, _original: Callable = original, **kwargs: Any) -> Any:
+            with unscoped():
+                return _original(self, *args, **kwargs)
+
+        checked._unscoped = True  # type: ignore[attr-defined]
+        setattr(model, name, checked)

@@ -14,12 +14,31 @@ def email_send(self, *, to: str, subject: str, body: str, html: str) -> None:
     send_rendered(RenderedEmail(to=to, subject=subject, body=body, html=html))
 
 
-@shared_task
+# Acknowledged only when done, and given back if the worker process is lost, so a
+# killed build is redelivered; documents_reap covers a worker killed outright.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def document_build(document_id: str) -> str:
     """Build a requested document (PDF/CSV); idempotent, so a redelivery is harmless."""
     from .documents import document_run
 
-    return document_run(document_id).status
+    document = document_run(document_id)
+    return document.status if document is not None else "missing"
+
+
+@shared_task(invalidates_fragments=False)
+def documents_reap() -> int:
+    """Run by beat: send again, or fail, builds whose worker was lost."""
+    from .documents import documents_reap as reap
+
+    return reap()
+
+
+@shared_task(invalidates_fragments=False)
+def outbox_flush() -> int:
+    """Run by beat: send the jobs queued while the broker was unreachable."""
+    from .outbox import outbox_flush as flush
+
+    return flush()
 
 
 @shared_task
@@ -41,7 +60,8 @@ def reminder_send(self, reminder_id: int) -> str:
         reminder_record_failure(reminder_id, f"{type(exc).__name__}: {exc}", final=final)
         if final:
             return "failed"
-        raise self.retry(exc=exc, countdown=min(60 * 2 ** self.request.retries, 3600)) from exc
+        # At most 45 minutes: below the broker's visibility timeout (settings).
+        raise self.retry(exc=exc, countdown=min(60 * 2 ** self.request.retries, 45 * 60)) from exc
 
 
 @shared_task

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -69,3 +70,26 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
          "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
     ]
+
+
+@contextmanager
+def broker_at(url: str) -> Iterator[None]:
+    """Publish Celery messages to ``url`` for a while: a closed port means "the broker is down".
+
+    The app keeps pools of connections to the broker it first used; they are
+    dropped on the way in and out so the new address (and then the old one) is used.
+    """
+    from lederutvikling.celery import app
+
+    def drop_pools() -> None:
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    old = app.conf.broker_url
+    drop_pools()
+    app.conf.broker_url = url
+    try:
+        yield
+    finally:
+        drop_pools()
+        app.conf.broker_url = old

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from .documents import may_view
+from .documents import document_waits_for_broker, may_view
 from .models import GeneratedDocument
 
 
@@ -25,7 +25,8 @@ def get_document_for_user(user, pk) -> GeneratedDocument:
 
 def document_detail(request: HttpRequest, pk) -> HttpResponse:
     document = get_document_for_user(request.user, pk)
-    return render(request, "lib/document_detail.html", {"document": document})
+    return render(request, "lib/document_detail.html", {
+        "document": document, "waits_for_broker": document_waits_for_broker(document)})
 
 
 @never_cache

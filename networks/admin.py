@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Unit, User
 from lib.admin import OrganisationScopedAdmin, OrganisationScopedTabularInline
+from lib.exports import export_resource
 from lib.scoping import scope_queryset
 from programs.models import Programme
 
@@ -79,6 +80,7 @@ class FacilitatorFilter(admin.SimpleListFilter):
 
 @admin.register(NetworkHoliday)
 class NetworkHolidayAdmin(OrganisationScopedAdmin):
+    resource_classes = [export_resource(NetworkHoliday, ["name", "starts_on", "ends_on"])]
     list_display = ["name", "starts_on", "ends_on", "organisation"]
     list_filter = ["organisation"]
     search_fields = ["name"]
@@ -220,6 +222,9 @@ class ReadOnlyRowsMixin:
 
 @admin.register(NetworkGroup)
 class NetworkGroupAdmin(ReadOnlyRowsMixin, OrganisationScopedAdmin):
+    resource_classes = [export_resource(NetworkGroup, [
+        "name", ("programme", "plan__programme__name", _("programme")),
+        ("facilitator", "facilitator__full_name")])]
     list_display = ["name", "programme", "facilitator", "member_count", "area_count",
                     "unit_count", "level_count", "meeting_count", "compose_link"]
     list_select_related = ["plan__programme", "facilitator"]
@@ -270,6 +275,10 @@ class NetworkGroupAdmin(ReadOnlyRowsMixin, OrganisationScopedAdmin):
 
 @admin.register(NetworkMeeting)
 class NetworkMeetingAdmin(ReadOnlyRowsMixin, OrganisationScopedAdmin):
+    # Not the focus (the group's own words) nor the video link.
+    resource_classes = [export_resource(NetworkMeeting, [
+        ("group", "group__name"), "number", "date", "slot", "starts_at", "ends_at", "place",
+        ("facilitator", "facilitator__full_name"), "status"])]
     list_display = ["date", "slot", "time", "group", "led_by", "status", "conflicts",
                     "edit_link"]
     list_select_related = ["group__plan__programme", "facilitator"]

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from accounts.management.commands.seed_demo import DEMO_ACCOUNTS
+from accounts.demo import DEMO_ACCOUNTS
 from accounts.models import Leader, LeaderLevel, Organisation, User
 from programs.models import Gathering, Programme, ProgrammeParticipant
 

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from lib.emails import absolute_url
 from lib.ical import calendar_bytes
-from lib.reminders import Due, register_reminder_source
-from reports.reminderkit import absolute, already_sent, lead_due, longest_lead, policies
+from lib.reminder_policy import lead_due, longest_lead, policies
+from lib.reminders import Due, already_sent, register_reminder_source
 
 from .models import MeetingStatus, NetworkMeeting, NetworkMembership
 from .selectors import meeting_event
@@ -49,7 +50,7 @@ def meeting_reminders(now: dt.datetime) -> Iterator[Due]:
             people.append(meeting.facilitator)
         ics = calendar_bytes([meeting_event(meeting)])
         context = {"meeting": meeting, "group": meeting.group, "days": days,
-                   "url": absolute(reverse("networks:meeting_detail", args=[meeting.uuid]))}
+                   "url": absolute_url(reverse("networks:meeting_detail", args=[meeting.uuid]))}
         for user in people:
             if user.is_active and (occasion, user.pk) not in sent:
                 yield Due(organisation=organisation, occasion=occasion, recipient=user,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lib.ical import calendar_bytes
+from lib.ical import calendar_bytes, ics_response
 from lib.views import explain_denied
 
 from . import selectors, services
@@ -392,7 +392,4 @@ def meeting_note(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
 def meeting_ics(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_uuid).meeting
     body = calendar_bytes([selectors.meeting_event(meeting)], name=meeting.group.name)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    filename = slugify(f"{meeting.group.name}-{meeting.date:%Y-%m-%d}")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
-    return response
+    return ics_response(body, slugify(f"{meeting.group.name}-{meeting.date:%Y-%m-%d}"))

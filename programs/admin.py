@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export import fields, resources
+from import_export import fields
 
 from accounts.models import Leader
 from lib.admin import (
@@ -29,6 +29,7 @@ from lib.admin import (
     OrganisationScopedTabularInline,
     ScopedHistoryMixin,
 )
+from lib.exports import AllowListResource, export_resource
 from lib.scoping import scope_queryset
 
 from . import exports, services
@@ -64,6 +65,7 @@ class ParticipantInline(OrganisationScopedTabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(OrganisationScopedAdmin):
+    resource_classes = [export_resource(Programme, ["name", "starts_on", "ends_on"])]
     list_display = ["name", "starts_on", "ends_on", "module_count", "gathering_count",
                     "participant_count"]
     list_filter = ["organisation"]
@@ -92,6 +94,8 @@ class ProgrammeAdmin(OrganisationScopedAdmin):
 
 @admin.register(Gathering)
 class GatheringAdmin(OrganisationScopedAdmin):
+    resource_classes = [export_resource(Gathering, [
+        "theme", ("programme", "programme__name"), "date", "starts_at", "ends_at", "place"])]
     list_display = ["theme", "programme", "date", "starts_at", "place", "adviser_names"]
     list_select_related = ["programme"]
     list_filter = [("programme", RelatedOnly)]
@@ -117,6 +121,10 @@ class SessionInline(OrganisationScopedTabularInline):
 @admin.register(Module)
 class ModuleAdmin(OrganisationScopedAdmin):
     form = ModuleAdminForm
+    resource_classes = [export_resource(Module, [
+        "topic", ("programme", "programme__name"), "term", "year", "status", "audience",
+        "capacity", "talent_seats", "waiting_list_limit", "enrolment_opens_on",
+        "enrolment_closes_on", "cancellation_cutoff_on", "min_sessions_attended"])]
     change_form_template = "admin/programs/module/change_form.html"
     list_display = ["topic", "semester", "programme", "status", "capacity", "seated",
                     "waiting", "free", "requested", "participants_link"]
@@ -239,6 +247,8 @@ def _download(body: bytes, filename: str, content_type: str) -> HttpResponse:
 
 @admin.register(ModuleSession)
 class ModuleSessionAdmin(OrganisationScopedAdmin):
+    resource_classes = [export_resource(ModuleSession, [
+        ("module", "module__topic"), "theme", "date", "starts_at", "ends_at", "place"])]
     list_display = ["__str__", "module", "date", "starts_at", "ends_at", "place",
                     "attended_count", "register_link"]
     list_select_related = ["module__programme"]
@@ -262,7 +272,7 @@ class ModuleSessionAdmin(OrganisationScopedAdmin):
                            _("keep attendance"))
 
 
-class EnrollmentResource(resources.ModelResource):
+class EnrollmentResource(AllowListResource):
     name = fields.Field(attribute="leader__user__full_name", column_name=_("name"))
     email = fields.Field(attribute="leader__user__email", column_name=_("email"))
     title = fields.Field(attribute="leader__title", column_name=_("title"))

@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.demo import DEMO_PASSWORD
 from accounts.models import Leader, LeaderLevel, Organisation, Unit, User
 
 from .models import (
@@ -36,8 +37,6 @@ from .models import (
     ProgrammeParticipant,
     Term,
 )
-
-DEMO_PASSWORD = "lederutvikling"  # noqa: S105 - the README's demo password
 
 # (semester 0–3, topic, description, audience, extra). Semester 0 is the one before
 # this one, 1 this one, 2 and 3 the next two.

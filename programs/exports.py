@@ -1,12 +1,17 @@
-"""Participant lists as CSV and Excel (.xlsx) for O&F, written with tablib."""
+"""Participant lists as CSV and Excel (.xlsx) for O&F, written by ``lib.exports``.
+
+A leader's note starting with "=" must not run as a formula when O&F opens the file:
+the helper escapes every cell.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import tablib
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+
+from lib.exports import csv_bytes, xlsx_bytes
 
 from .models import Enrollment, EnrollmentStatus, Module
 from .selectors import COMPLETED, STATUS_LABELS, waiting_positions
@@ -42,26 +47,10 @@ def participant_rows(modules: QuerySet[Module]) -> tuple[list[str], list[list[Ce
     return header, rows
 
 
-def _csv_safe(value: Cell) -> Cell:
-    # A leader's note starting with "=" must not run as a formula when O&F opens the file.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _dataset(header: Sequence[str], rows: Iterable[Sequence[Cell]], title: str) -> tablib.Dataset:
-    data = tablib.Dataset(headers=list(header), title=title[:31])
-    for row in rows:
-        data.append([_csv_safe(v) for v in row])
-    return data
-
-
 def as_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
-    # Semicolons and a byte-order mark: what Norwegian Excel opens without an import dialog.
-    text = _dataset(header, rows, "Deltakere").export("csv", delimiter=";")
-    return ("\ufeff" + text).encode("utf-8")
+    return csv_bytes([header, *rows])
 
 
 def as_xlsx(header: Sequence[str], rows: Iterable[Sequence[Cell]],
             sheet: str = "Deltakere") -> bytes:
-    return _dataset(header, rows, sheet).export("xlsx")
+    return xlsx_bytes(header, rows, sheet=sheet)

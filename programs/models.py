@@ -17,10 +17,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.models import Leader, LeaderLevel, Organisation, Unit
-from lib.scoping import OrganisationQuerySet
+from lib.scoping import OrganisationQuerySet, scoped_history
 
 from .seats import SeatState
 
@@ -414,7 +413,7 @@ class Enrollment(models.Model):
 
     objects = OrganisationQuerySet.as_manager()
     # Audit trail of admin changes to enrolments (GDPR, issue 9); scoped in the admin.
-    history = HistoricalRecords(verbose_name=_("historical enrolment"))
+    history = scoped_history(verbose_name=_("historical enrolment"))
 
     class Meta:
         verbose_name = _("enrolment")

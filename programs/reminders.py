@@ -15,9 +15,10 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from accounts.models import Leader, User
+from lib.emails import absolute_url
 from lib.ical import calendar_bytes
-from lib.reminders import Due, register_reminder_source
-from reports.reminderkit import absolute, already_sent, lead_due, longest_lead, policies
+from lib.reminder_policy import lead_due, longest_lead, policies
+from lib.reminders import Due, already_sent, register_reminder_source
 
 from .models import (
     Enrollment,
@@ -63,7 +64,7 @@ def session_reminders(now: dt.datetime) -> Iterator[Due]:
         recipients = [e.leader.user for e in module.seated] + list(session.facilitators.all())
         ics = calendar_bytes([session_event(session)])
         context = {"session": session, "module": module, "days": days,
-                   "url": absolute(reverse("programs:module_detail", args=[module.uuid]))}
+                   "url": absolute_url(reverse("programs:module_detail", args=[module.uuid]))}
         for user in recipients:
             if user.is_active and (occasion, user.pk) not in sent:
                 yield Due(organisation=module.programme.organisation, occasion=occasion,
@@ -100,7 +101,7 @@ def gathering_reminders(now: dt.datetime) -> Iterator[Due]:
                       + list(gathering.advisers.all()))
         ics = calendar_bytes([gathering_event(gathering)])
         context = {"gathering": gathering, "programme": programme, "days": days,
-                   "url": absolute(reverse("programs:programme_detail", args=[programme.slug]))}
+                   "url": absolute_url(reverse("programs:programme_detail", args=[programme.slug]))}
         for user in recipients:
             if user.is_active and (occasion, user.pk) not in sent:
                 yield Due(organisation=programme.organisation, occasion=occasion,
@@ -145,7 +146,7 @@ def approval_reminders(now: dt.datetime) -> Iterator[Due]:
         context = {"enrollment": enrollment, "module": enrollment.module,
                    "leader": enrollment.leader,
                    "waiting_days": (now - enrollment.requested_at).days,
-                   "url": absolute(reverse("programs:enrollment_detail",
+                   "url": absolute_url(reverse("programs:enrollment_detail",
                                            args=[enrollment.uuid]))}
         for user in approvers:
             if (occasion, user.pk) in sent:

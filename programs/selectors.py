@@ -93,10 +93,6 @@ class ModuleCard:
     sessions: list[ModuleSession] = field(default_factory=list)
     free_for_me: int = 0  # seats this leader could take now (kept talent seats count for talents)
 
-    @property
-    def seats_left(self) -> int:
-        return self.seats.free
-
 
 def _free_for(module: Module, leader: Leader | None, today: dt.date) -> int:
     return module.seat_state(today).free_for(is_talent=leader is not None and leader.is_talent)

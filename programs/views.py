@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lib.fragments import fragment
-from lib.ical import calendar_bytes
+from lib.ical import calendar_bytes, ics_response
 from lib.views import explain_denied
 
 from . import selectors, services
@@ -48,9 +48,7 @@ def _refused(request: HttpRequest, exc: ValidationError) -> None:
 
 
 def _ics(body: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.ics"'
-    return response
+    return ics_response(body, slugify(filename))
 
 
 @require_GET

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lib.admin import OrganisationScopedAdmin, ReadOnlyScopedAdmin
+from lib.exports import export_resource
 
 from .forms import ReportForm
 from .models import CostRates, ProgrammeBudget, ReminderPolicy, ReportJob, TravelCost
@@ -95,6 +96,8 @@ class CostRatesAdmin(OrganisationScopedAdmin):
 
 @admin.register(ProgrammeBudget)
 class ProgrammeBudgetAdmin(OrganisationScopedAdmin):
+    resource_classes = [export_resource(ProgrammeBudget, [
+        ("programme", "programme__name"), "oaf_amount", "units_amount"])]
     list_display = ["programme", "oaf_amount", "units_amount"]
     list_select_related = ["programme"]
     autocomplete_fields = ["programme"]
@@ -103,6 +106,8 @@ class ProgrammeBudgetAdmin(OrganisationScopedAdmin):
 
 @admin.register(TravelCost)
 class TravelCostAdmin(OrganisationScopedAdmin):
+    resource_classes = [export_resource(TravelCost, [
+        "date", ("programme", "programme__name"), "description", "amount", "paid_by"])]
     list_display = ["date", "programme", "description", "amount", "paid_by"]
     list_filter = ["paid_by", "programme"]
     list_select_related = ["programme"]

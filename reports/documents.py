@@ -6,9 +6,7 @@ and ``last`` (ISO dates, optional). Only O&F of the municipality may see them.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lib.documents import BuiltFile, DocumentBuilder, register_builder
+from lib.exports import csv_bytes
 from lib.models import GeneratedDocument
 from lib.pdf import render_pdf
 from programs.access import is_oaf_for
@@ -47,12 +46,6 @@ def _params(document: GeneratedDocument) -> tuple[Programme, dt.date | None, dt.
 def _money(value: Decimal) -> str:
     # Norwegian spreadsheets read a decimal comma; no thousand separators in a data file.
     return f"{value:.2f}".replace(".", ",")
-
-
-def _csv(rows: list[list[Any]]) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, delimiter=";").writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def track_labels() -> dict[str, str]:
@@ -98,7 +91,7 @@ def build_status_csv(document: GeneratedDocument, progress: Any) -> BuiltFile:
         rows += [[_("Evaluations"), label,
                   "" if mean is None else f"{mean:.2f}".replace(".", ","), n or ""]
                  for label, _rounds, mean, n in report.evaluations]
-    return BuiltFile(content=_csv(rows), content_type="text/csv; charset=utf-8",
+    return BuiltFile(content=csv_bytes(rows), content_type="text/csv; charset=utf-8",
                      filename=f"statusrapport-{slugify(programme.name)}.csv")
 
 
@@ -129,7 +122,7 @@ def build_costs_csv(document: GeneratedDocument, progress: Any) -> BuiltFile:
         rows.append([_("Total"), "", "", "", _money(overview.total), ""])
         rows.append([_("Budget"), "", "", "", _money(overview.budget_total), ""])
         rows.append([_("Left of the budget"), "", "", "", _money(overview.left), ""])
-    return BuiltFile(content=_csv(rows), content_type="text/csv; charset=utf-8",
+    return BuiltFile(content=csv_bytes(rows), content_type="text/csv; charset=utf-8",
                      filename=f"kostnader-{slugify(programme.name)}.csv")
 
 

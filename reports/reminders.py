@@ -16,11 +16,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from groups.models import ProcessSession
-from lib.reminders import Due, register_reminder_source
+from lib.emails import absolute_url
+from lib.reminder_policy import policies, register_policy_provider
+from lib.reminders import Due, already_sent, register_reminder_source
 from networks.models import MeetingStatus, NetworkMeeting
 from programs.models import Gathering, ModuleSession, ModuleStatus
 
-from .reminderkit import absolute, already_sent, policies
+from .services import policies_get
 
 DIGEST_DAYS = 14
 
@@ -92,8 +94,10 @@ def facilitator_digests(now: dt.datetime) -> Iterator[Due]:
         yield Due(organisation=user.organisation, occasion=occasion, recipient=user,
                   kind="digest", template_base="emails/reports/facilitator_digest",
                   context={"items": items.get(user.pk, []), "first": today, "last": last,
-                           "url": absolute("/")})
+                           "url": absolute_url("/")})
 
 
 def register() -> None:
+    # The track apps' sources read the policy through lib, never importing reports.
+    register_policy_provider(policies_get)
     register_reminder_source("reports.digest", facilitator_digests)

@@ -15,7 +15,7 @@ from lib.models import GeneratedDocument
 from programs.models import Programme
 
 from .documents import REPORT_KINDS
-from .models import CostRates, ReminderPolicy
+from .models import ReminderPolicy
 
 
 @transaction.atomic
@@ -48,13 +48,6 @@ def policies_get(*, organisation_ids: Iterable[int]) -> dict[int, ReminderPolicy
         found = {p.organisation_id: p
                  for p in ReminderPolicy.objects.filter(organisation_id__in=wanted)}
     return found
-
-
-@transaction.atomic
-def rates_get(*, programme_id: int) -> CostRates:
-    """The programme's cost rates; created with the Seljord-like defaults if missing."""
-    rates, _ = CostRates.objects.get_or_create(programme_id=programme_id)
-    return rates
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from lib.admin import (
     OrganisationScopedTabularInline,
     ReadOnlyScopedAdmin,
 )
+from lib.exports import export_resource
 from programs.models import ModuleSession
 
 from . import services
@@ -227,6 +228,8 @@ class RoundAdminForm(forms.ModelForm):
 @admin.register(Round)
 class RoundAdmin(_FieldsetsWithoutOrganisation, OrganisationScopedAdmin):
     form = RoundAdminForm
+    resource_classes = [export_resource(Round, [
+        ("title", "display_title"), "kind", "phase", "opens_on", "closes_on", "anonymous"])]
     list_display = ["display_title", "kind", "opens_on", "closes_on", "invited", "answered",
                     "report_link"]
     list_filter = ["kind", "phase", "organisation"]

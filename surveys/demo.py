@@ -33,6 +33,7 @@ from django.apps import apps as django_apps
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.demo import DEMO_ACCOUNTS
 from accounts.models import Leader, LeaderLevel, Organisation, Unit
 from groups.models import GroupProcess, LeaderGroup, LeaderGroupMembership, Phase, ProcessSession
 from programs.models import (
@@ -59,8 +60,8 @@ from .models import (
 from .models.responses import week_start
 from .services import instrument_copy
 
-DEMO_ACCOUNTS = {"leder.gruppe@fjordvik.example", "leders.leder@fjordvik.example",
-                 "leder@fjordvik.example"}
+# The demo's leaders (not its staff): they are left some surveys to answer themselves.
+DEMO_LEADERS = {DEMO_ACCOUNTS[key] for key in ("group_head", "leader_above", "leader")}
 NEEDS_LEVEL_BIAS = {  # which abilities matter more at which level (invented, for a shape)
     LeaderLevel.MUNICIPAL_DIRECTOR: {"ability_direction": 1.0, "ability_across": 0.8},
     LeaderLevel.MUNICIPAL_HEAD: {"ability_direction": 0.9, "ability_across": 0.9},
@@ -359,7 +360,7 @@ def seed_demo(*, large: Organisation, small: Organisation, rng: random.Random, t
                                     ).prefetch_related("choices").order_by("order"):
         items[item.instrument_id].append(item)
     w = _Writer(rng=rng, today=today, items=items)
-    demo_ids = set(Leader.objects.filter(user__email__in=DEMO_ACCOUNTS).values_list("pk",
+    demo_ids = set(Leader.objects.filter(user__email__in=DEMO_LEADERS).values_list("pk",
                                                                                      flat=True))
     for org, nynorsk in ((large, False), (small, True)):
         _effect(w, org, instruments["effect"], demo_ids)

@@ -5,13 +5,12 @@ respondents, mean place and times ranked first) under the same cells and
 thresholds as the page.
 
 Semicolon-separated with decimal commas (in bokmål and nynorsk) and a byte
-order mark, because O&F opens these in Excel set up for Norway.
+order mark, because O&F opens these in Excel set up for Norway. Written by
+``lib.exports``, which escapes a question or choice text that starts like a formula.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.http import HttpResponse
@@ -20,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import LeaderLevel
+from lib.exports import csv_bytes
 
 from .models import InstrumentKind, Round, YearsBand
 from .reports.choices import ChoiceResult
@@ -125,11 +125,9 @@ def report_csv_response(round: Round) -> HttpResponse:
         rows = needs_rows(round)
     else:
         rows = evaluation_rows(round)
-    buffer = io.StringIO()
     delimiter = ";" if translation.get_language() in ("nb", "nn") else ","
-    writer = csv.writer(buffer, delimiter=delimiter)
-    writer.writerows(rows)
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(csv_bytes(rows, delimiter=delimiter),
+                            content_type="text/csv; charset=utf-8")
     name = slugify(round.display_title)[:60] or "rapport"
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response

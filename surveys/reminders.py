@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from django.urls import reverse
 from django.utils import timezone
 
-from lib.reminders import Due, register_reminder_source
-from reports.reminderkit import absolute, already_sent, policies
+from lib.emails import absolute_url
+from lib.reminder_policy import policies
+from lib.reminders import Due, already_sent, register_reminder_source
 
 from .models import InstrumentKind, Invitation, Round
 from .services import invitation_token
@@ -26,8 +27,8 @@ from .services import invitation_token
 def _link(invitation: Invitation) -> str:
     # Evaluations are answered through a signed link; the other kinds after login.
     if invitation.round.kind == InstrumentKind.EVALUATION:
-        return absolute(reverse("surveys:answer_token", args=[invitation_token(invitation)]))
-    return absolute(reverse("surveys:answer", args=[invitation.round_id]))
+        return absolute_url(reverse("surveys:answer_token", args=[invitation_token(invitation)]))
+    return absolute_url(reverse("surveys:answer", args=[invitation.round_id]))
 
 
 def unanswered_reminders(now: dt.datetime) -> Iterator[Due]:

@@ -13,8 +13,8 @@ from typing import Any
 
 from django.test import Client
 
-from accounts.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_all
 from accounts.models import Leader, User
+from demo.world import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_all
 from groups.models import LeaderGroupMembership
 
 # Role → who plays it. The last two live in the small municipality (B).

@@ -152,7 +152,7 @@ def test_password_reset_for_unknown_email_sends_nothing_but_looks_the_same(
 def test_healthz_reports_database_and_broker(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "broker": "ok"}
 
 
 def test_healthz_is_503_when_the_broker_is_down(client, settings):
@@ -165,7 +165,7 @@ def test_healthz_is_503_when_the_broker_is_down(client, settings):
     finally:
         app.conf.broker_url = old
     assert response.status_code == 503
-    assert response.json()["broker"] == "error"
+    assert response.json()["broker"] == "down"
     assert response.json()["database"] == "ok"
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib.admin import OrganisationScopedAdmin, OrganisationScopedTabularInline
+from lib.exports import export_resource
 
 from ..models import (
     AvailabilityException,
@@ -23,6 +24,7 @@ from ..models import (
 
 @admin.register(Supplier)
 class SupplierAdmin(OrganisationScopedAdmin):
+    resource_classes = [export_resource(Supplier, ["name", "org_number", "contact_email"])]
     list_display = ["name", "org_number", "contact_email", "coach_count", "agreement_count"]
     search_fields = ["name", "org_number"]
     list_filter = ["organisation"]
@@ -43,6 +45,10 @@ class SupplierAdmin(OrganisationScopedAdmin):
 
 @admin.register(FrameworkAgreement)
 class FrameworkAgreementAdmin(OrganisationScopedAdmin):
+    resource_classes = [export_resource(FrameworkAgreement, [
+        "name", ("supplier", "supplier__name"), ("programme", "programme__name"), "starts_on",
+        "ends_on", "hourly_rate", "sessions_per_leader", "session_minutes",
+        "cancellation_hours"])]
     list_display = ["name", "supplier", "programme", "starts_on", "ends_on", "hourly_rate",
                     "sessions_per_leader", "session_minutes", "cancellation_hours",
                     "course_count"]
@@ -79,6 +85,11 @@ class AvailabilityExceptionInline(OrganisationScopedTabularInline):
 
 @admin.register(CoachProfile)
 class CoachProfileAdmin(OrganisationScopedAdmin):
+    # Not the meeting link: it may carry a room's passcode.
+    resource_classes = [export_resource(CoachProfile, [
+        ("name", "user__full_name", _("name")), ("email", "user__email", _("email")),
+        ("supplier", "supplier__name"), "daily_capacity", "max_courses", "offers_phone",
+        "offers_video", "offers_on_site", "location", "is_active"])]
     list_display = ["name", "supplier", "daily_capacity", "max_courses", "modes_display",
                     "active_courses", "is_active"]
     list_filter = ["supplier", "is_active", "organisation"]

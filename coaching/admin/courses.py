@@ -13,9 +13,10 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
+from import_export import fields
 
 from lib.admin import OrganisationScopedAdmin, ScopedHistoryMixin
+from lib.exports import AllowListResource, export_resource
 
 from .. import services
 from ..models import USED, Booking, BookingStatus, CoachingCourse
@@ -52,7 +53,7 @@ class CourseAdminForm(forms.ModelForm):
         return data
 
 
-class CourseResource(resources.ModelResource):
+class CourseResource(AllowListResource):
     """The export O&F gets: who, when, who pays, status and counts — never the project."""
 
     leader_name = fields.Field(attribute="leader__user__full_name", column_name=_("leader"))
@@ -170,6 +171,12 @@ class BookingAdmin(ScopedHistoryMixin, OrganisationScopedAdmin):
     Each change the services save is kept as history, shown only within the municipality.
     """
 
+    resource_classes = [export_resource(Booking, [
+        "starts_at", "ends_at", "minutes",
+        ("leader", "course__leader__user__full_name", _("leader")),
+        ("coach", "coach__user__full_name"),
+        ("ordering_unit", "course__ordering_unit__name", _("ordering unit")),
+        "mode", "status", "times_moved"])]
     list_display = ["starts_at", "leader_name", "coach", "status", "mode", "ordering_unit",
                     "minutes", "times_moved"]
     list_filter = ["status", "mode", "coach__supplier"]

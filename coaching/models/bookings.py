@@ -9,9 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from lib.scoping import OrganisationQuerySet
+from lib.scoping import OrganisationQuerySet, scoped_history
 
 from .agreements import CoachProfile, Mode
 from .courses import CoachingCourse
@@ -81,7 +80,7 @@ class Booking(models.Model):
     objects = BookingQuerySet.as_manager()
     # Audit trail of every saved change (status, time, who): the services save(), so each
     # booking, move, cancellation and marking is a history row; shown scoped in the admin.
-    history = HistoricalRecords(verbose_name=_("historical booking"))
+    history = scoped_history(verbose_name=_("historical booking"))
 
     class Meta:
         verbose_name = _("booking")

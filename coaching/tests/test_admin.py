@@ -130,4 +130,4 @@ def test_admin_lists_are_scoped_and_have_stable_query_counts(client, personas, s
     assert client.get(reverse("admin:coaching_coachprofile_change",
                               args=[setup.coach.pk])).status_code == 200
     assert client.get(reverse("admin:coaching_coachingcourse_change",
-                              args=[foreign.pk])).status_code == 302  # not found → index
+                              args=[foreign.pk])).status_code == 404  # not found

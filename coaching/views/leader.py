@@ -13,7 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lib.ical import CalendarEvent, calendar_bytes
+from lib.ical import CalendarEvent, calendar_bytes, ics_response
 from programs.models import Programme
 
 from .. import services
@@ -290,7 +290,4 @@ def booking_ics(request: HttpRequest, booking_uuid) -> HttpResponse:
     event = CalendarEvent(uid=f"coaching-booking-{booking.uuid}", start=booking.starts_at,
                           end=booking.ends_at, summary=summary,
                           location=booking_location(booking), cancelled=booking.is_cancelled)
-    response = HttpResponse(calendar_bytes([event], name=summary),
-                            content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="coaching.ics"'
-    return response
+    return ics_response(calendar_bytes([event], name=summary), "coaching")

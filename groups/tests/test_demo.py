@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.management.commands.seed_demo import DEMO_ACCOUNTS
+from accounts.demo import DEMO_ACCOUNTS
 from accounts.models import User
 from groups.models import GroupProcess, LeaderGroup, Phase, PurposePoster
 

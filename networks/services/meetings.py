@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Leader, User
 from lib.audit import audit_log
+from lib.outbox import enqueue
 
 from .. import notifications
 from ..models import (
@@ -381,7 +382,7 @@ def meetings_poll_announce(*, plan: NetworkPlan, actor: User | Any) -> int:
                   action="networks.poll_announced", obj=plan,
                   summary=f"Date polls announced for {plan.programme}")
         plan_id = plan.pk
-        transaction.on_commit(lambda: poll_invitations_send.delay(plan_id=plan_id))
+        enqueue(poll_invitations_send, plan_id=plan_id)
         return open_polls
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.management.commands.seed_demo import DEMO_ACCOUNTS
+from accounts.demo import DEMO_ACCOUNTS
 from accounts.models import Leader
 
 from .. import tasks

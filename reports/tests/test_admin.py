@@ -114,8 +114,8 @@ def test_policy_is_created_on_demand_and_edited_in_the_admin(client, personas):
     policy.refresh_from_db()
     assert policy.days_before == (5, 2)
     client.force_login(personas.charlie)
-    assert client.get(url).status_code == 302  # not in charlie's rows: sent back to the index
-    assert client.post(url, {**data, "first_reminder_days": 9}).status_code == 302
+    assert client.get(url).status_code == 404  # not in charlie's rows
+    assert client.post(url, {**data, "first_reminder_days": 9}).status_code == 404
     policy.refresh_from_db()
     assert policy.first_reminder_days == 5
 

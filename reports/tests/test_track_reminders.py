@@ -157,3 +157,14 @@ def test_survey_source_is_a_fixed_number_of_queries(personas, scale,
     with django_assert_max_num_queries(3):
         dues = list(unanswered_reminders(timezone.now() + dt.timedelta(days=3, hours=1)))
     assert len(dues) == 3 * scale
+
+
+def test_reports_fills_lib_policy_slot_with_stored_policies(personas, quiet_policy):
+    """Track apps read the policy through lib; reports answers with its rows (and creates
+    the missing one with the defaults)."""
+    from lib.reminder_policy import policies
+
+    found = policies([personas.org_a.pk, personas.org_b.pk])
+    assert found[personas.org_a.pk] == quiet_policy
+    assert isinstance(found[personas.org_b.pk], ReminderPolicy)
+    assert found[personas.org_b.pk].days_before == (7, 1)

@@ -53,6 +53,7 @@ class InstrumentQuerySet(OrganisationQuerySet):
 
 class Instrument(models.Model):
     organisation_path = "organisation"
+    organisation_shared = True  # the standard instruments (no municipality) serve all
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.CASCADE, null=True, blank=True,
@@ -107,6 +108,7 @@ class Dimension(models.Model):
     """A theme of an instrument (e.g. "decision quality"); reports are per dimension."""
 
     organisation_path = "instrument__organisation"
+    organisation_shared = True  # the standard instruments (no municipality) serve all
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE,
                                    related_name="dimensions", verbose_name=_("instrument"))
@@ -146,6 +148,7 @@ class Item(models.Model):
     """One question. Scale items have labelled ends; choice items have choices."""
 
     organisation_path = "instrument__organisation"
+    organisation_shared = True  # the standard instruments (no municipality) serve all
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="items",
                                    verbose_name=_("instrument"))
@@ -207,10 +210,6 @@ class Item(models.Model):
         return pick(self, "high_label")
 
     @property
-    def is_scale(self) -> bool:
-        return self.kind == ItemKind.SCALE
-
-    @property
     def has_choices(self) -> bool:
         return self.kind in (ItemKind.SINGLE, ItemKind.MULTIPLE, ItemKind.RANKING)
 
@@ -231,6 +230,7 @@ class Choice(models.Model):
     """An option of a single-choice, multiple-choice or ranking item."""
 
     organisation_path = "item__instrument__organisation"
+    organisation_shared = True  # the standard instruments (no municipality) serve all
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="choices",
                              verbose_name=_("item"))

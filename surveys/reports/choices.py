@@ -208,9 +208,6 @@ class FineTallies:
     per_choice: dict[int, dict[int, dict[Hashable, Tally]]]  # item → choice → fine → sums
     per_item: dict[int, dict[Hashable, int]]  # item → fine → respondents
 
-    def item_counts(self, item_id: int) -> dict[Hashable, int]:
-        return self.per_item.get(item_id, {})
-
     def cell(self, item: Item, choices: list[Choice], fines: Iterable[Hashable],
              threshold: int) -> ChoiceResult:
         fines = list(fines)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation
 from lib.audit import audit_log
 from lib.emails import queue_email
+from lib.outbox import enqueue
 
 from ..models import Instrument, InstrumentKind, Invitation, Phase, Round
 from ..selectors import eligible_leaders, thresholds_for
@@ -53,7 +54,8 @@ def round_validate_change(round: Round, today: dt.date | None = None) -> None:
     the results they saw against new ones).
     """
     if round._state.adding:
-        if not round.instrument.is_active:
+        # No instrument chosen is the form's "required" error, not a crash here.
+        if round.instrument_id and not round.instrument.is_active:
             raise ValidationError({"instrument": _("This instrument is no longer in use.")})
         return
     today = today or timezone.localdate()
@@ -117,7 +119,7 @@ def round_open(*, round: Round, actor: Any = None,
     from ..tasks import round_invitations_send as send_task
 
     round_id = str(round.pk)
-    transaction.on_commit(lambda: send_task.delay(round_id))
+    enqueue(send_task, round_id)
     return len(leader_ids)
 
 

@@ -117,7 +117,7 @@ def test_another_municipalitys_rounds_are_invisible(client, personas, team):
     assert "Ledergruppen i Helse" not in client.get(
         reverse("admin:surveys_round_changelist")).content.decode()
     assert client.get(reverse("admin:surveys_round_change",
-                              args=[team.before.pk])).status_code == 302  # "does not exist"
+                              args=[team.before.pk])).status_code == 404  # not found
 
 
 def test_thresholds_admin_refuses_below_three(client, personas):

@@ -1,4 +1,4 @@
-"""Build believable demo municipalities with invented people.
+"""The demo world: believable municipalities with invented people, and every track's data.
 
 ``python manage.py seed_demo`` makes "Fjordvik kommune" (about 650 leaders in
 8 service areas and 60 enterprises, about 90 leader groups) and the small
@@ -8,31 +8,39 @@ the same data.
 
 Every name is invented from common Norwegian first names and surnames; the
 surnames that occur in the source documents are left out on purpose.
+
+This app sits above every other (it may import any of them): it builds the
+people, units and leader groups, then lets each app add its part through its
+own ``<app>/demo.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import random
-import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from accounts.models import Leader, LeaderLevel, Organisation, Unit, UnitKind, User
+from coaching import demo as coaching_demo
+from groups import demo as groups_demo
 from groups.models import LeaderGroup, LeaderGroupMembership
-from lib.fragments import fragments_invalidate
+from networks import demo as networks_demo
+from programs import demo as programs_demo
+from reports import demo as reports_demo
+from surveys import demo as surveys_demo
 
-# Track apps that add demo data, in dependency order. Each has
-# ``<app>/demo.py: seed_demo(*, large, small, rng, today, scale) -> dict[str, int]``.
-TRACK_SEEDERS = ["groups", "programs", "networks", "surveys", "coaching", "reports"]
+__all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "demo_delete", "demo_exists", "seed_all"]
 
-DEMO_PASSWORD = "lederutvikling"  # noqa: S105 - printed in the README on purpose
+# The apps that add demo data, in dependency order. Each ``<app>/demo.py`` has
+# ``seed_demo(*, large, small, rng, today, scale) -> dict[str, int]`` and
+# ``delete_demo(*, organisations)``.
+TRACK_SEEDERS = [groups_demo, programs_demo, networks_demo, surveys_demo, coaching_demo,
+                 reports_demo]
+DEMO_SLUGS = ["fjordvik", "lia"]
 
 FEMALE = [
     "Anne", "Inger", "Kari", "Marit", "Ingrid", "Liv", "Eva", "Berit", "Astrid", "Bjørg",
@@ -117,19 +125,6 @@ SERVICE_AREAS: list[tuple[str, list[tuple[str, str]]]] = [
 ]
 DEPARTMENTS = ["Avdeling nord", "Avdeling sør", "Avdeling øst", "Avdeling vest", "Fagavdeling",
                "Merkantil avdeling"]
-
-# Demo accounts (README lists them). Key → (email, who).
-DEMO_ACCOUNTS = {
-    "oaf": "oaf@fjordvik.example",
-    "facilitator": "fasilitator@fjordvik.example",
-    "coach": "coach@fjordvik.example",
-    "group_head": "leder.gruppe@fjordvik.example",
-    "leader_above": "leders.leder@fjordvik.example",
-    "leader": "leder@fjordvik.example",
-    "small_oaf": "oaf@lia.example",
-    "superuser": "admin@lederutvikling.example",
-}
-
 
 @dataclass
 class _PlannedLeader:
@@ -270,55 +265,15 @@ def _next_root_step() -> int:
     return Unit._str2int(last.path[: Unit.steplen]) + 1 if last else 1
 
 
-class Command(BaseCommand):
-    help = "Create demo municipalities with invented leaders, units and leader groups."
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", type=int, default=1,
-                            help="Multiply the large municipality (10 ≈ 6,500 leaders).")
-        parser.add_argument("--seed", type=int, default=2026)
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing if demo data is already there.")
-        parser.add_argument("--reset", action="store_true",
-                            help="Delete the demo municipalities first.")
-
-    def handle(self, *args: Any, scale: int, seed: int, if_empty: bool, reset: bool,
-               **options: Any) -> None:
-        if scale < 1:
-            self.stderr.write("--scale must be 1 or more")
-            raise SystemExit(2)
-        exists = Organisation.objects.filter(slug__in=["fjordvik", "lia"]).exists()
-        if exists and if_empty:
-            self.stdout.write("Demo data already present; nothing to do.")
-            return
-        if exists and not reset:
-            self.stderr.write("Demo data already present; use --reset to build it again.")
-            raise SystemExit(1)
-        started = time.monotonic()
-        with transaction.atomic():
-            if reset:
-                _delete_demo()
-            counts = seed_all(scale=scale, seed=seed)
-        # New rows may reuse ids of deleted ones: no cached page may outlive them.
-        fragments_invalidate()
-        if connection.vendor == "postgresql":
-            # Bulk inserts leave the planner's statistics empty until autovacuum runs.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready in {time.monotonic() - started:.1f} s: " + ", ".join(
-                f"{k} {v}" for k, v in counts.items())))
+def demo_exists() -> bool:
+    return Organisation.objects.filter(slug__in=DEMO_SLUGS).exists()
 
 
-def _delete_demo() -> None:
-    orgs = Organisation.objects.filter(slug__in=["fjordvik", "lia"])
-    for app in reversed(TRACK_SEEDERS):
-        try:
-            module = importlib.import_module(f"{app}.demo")
-        except ModuleNotFoundError:
-            continue
-        if hasattr(module, "delete_demo"):
-            module.delete_demo(organisations=orgs)
+def demo_delete() -> None:
+    """Delete both demo municipalities and the demo accounts, each app's part first."""
+    orgs = Organisation.objects.filter(slug__in=DEMO_SLUGS)
+    for module in reversed(TRACK_SEEDERS):
+        module.delete_demo(organisations=orgs)
     LeaderGroup.objects.filter(organisation__in=orgs).delete()
     Leader.objects.filter(organisation__in=orgs).update(leader_above=None)
     Leader.objects.filter(organisation__in=orgs).delete()
@@ -329,6 +284,7 @@ def _delete_demo() -> None:
 
 
 def seed_all(*, scale: int = 1, seed: int = 2026) -> dict[str, int]:
+    """Build the whole demo world (no check for an existing one); returns counts to print."""
     rng = random.Random(seed)
     today = timezone.localdate()
     password_hash = make_password(DEMO_PASSWORD)
@@ -341,14 +297,7 @@ def seed_all(*, scale: int = 1, seed: int = 2026) -> dict[str, int]:
     totals = {"leaders": counts["leaders"] + small_counts["leaders"],
               "units": counts["units"] + small_counts["units"],
               "leader groups": counts["groups"] + small_counts["groups"]}
-    for app in TRACK_SEEDERS:
-        # Each track app extends the demo in its own <app>/demo.py.
-        try:
-            module = importlib.import_module(f"{app}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.demo":
-                raise
-            continue
+    for module in TRACK_SEEDERS:
         totals.update(module.seed_demo(large=large, small=small, rng=random.Random(seed),
                                        today=today, scale=scale))
     return totals

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from accounts.models import Leader, Organisation, Unit, User
+from demo.world import DEMO_ACCOUNTS, DEMO_PASSWORD
 from groups.models import LeaderGroup
 
 pytestmark = pytest.mark.django_db
