@@ -120,10 +120,10 @@ def test_a_build_records_its_attempt_and_heartbeat(personas, django_capture_on_c
 
 
 def test_a_build_that_kills_its_worker_every_time_is_failed_not_retried_forever(personas):
-    document = _document(personas, status=DocumentStatus.RUNNING, attempts=3)
+    document = _document(personas, status=DocumentStatus.RUNNING, attempts=3, language="en")
     result = document_run(str(document.pk))
     assert result.status == DocumentStatus.FAILED
-    assert "Please ask for the file again" in result.error
+    assert "Please ask for the file again" in result.error  # in the asker's language (en)
 
 
 def test_a_job_for_a_purged_document_is_harmless(personas):
