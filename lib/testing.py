@@ -93,3 +93,15 @@ def broker_at(url: str) -> Iterator[None]:
     finally:
         drop_pools()
         app.conf.broker_url = old
+
+
+def wait_until(condition: Callable[[], Any], timeout: float, every: float = 0.2) -> bool:
+    """Poll ``condition`` until it is true or ``timeout`` seconds pass (real-worker tests)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(every)
+    return False

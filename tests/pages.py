@@ -31,6 +31,19 @@ def page_urls(world: World) -> Iterator[tuple[str, str, str]]:
             yield route.name, role, reverse(route.name, kwargs=case.kwargs)
 
 
+def get_checked(client, url: str, label: str, problems: list[str]):
+    """GET ``url``; an exception or a 5xx is noted in ``problems`` (the crawlers' re-walk)."""
+    try:
+        response = client.get(url)
+    except Exception as exc:  # noqa: BLE001 - the crawler reports every failure, then moves on
+        problems.append(f"{label}: {exc!r}")
+        return None
+    if response.status_code >= 500:
+        problems.append(f"{label}: {response.status_code}")
+        return None
+    return response
+
+
 class PageParser(HTMLParser):
     """Collects what the CSP walk and the form crawler look at."""
 

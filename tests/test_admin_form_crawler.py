@@ -25,7 +25,7 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
 from tests.access_world import ROLES, World
-from tests.pages import page_urls
+from tests.pages import get_checked, page_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -252,13 +252,8 @@ def test_every_admin_add_form_survives_bad_input(world: World):
     pages = 0
     for name, role, url in page_urls(world):
         pages += 1
-        try:
-            response = portal[role].get(url)
-        except Exception as exc:
-            problems.append(f"portal {url} ({name} as {role}) after the admin posts: {exc!r}")
-            continue
-        if response.status_code >= 500:
-            problems.append(f"portal {url} ({name} as {role}): {response.status_code}")
+        get_checked(portal[role], url, f"portal {url} ({name} as {role}) after the admin posts",
+                    problems)
     # …and in every scheduled job (reminders count days from those dates).
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         try:

@@ -22,7 +22,7 @@ from groups.models import PosterVersion
 from lederutvikling.celery import app
 from lib.models import DocumentStatus, GeneratedDocument, OutboxTask
 from lib.outbox import outbox_flush
-from lib.testing import broker_at
+from lib.testing import broker_at, wait_until
 
 from .conftest import save_version
 
@@ -39,13 +39,6 @@ def not_eager():
     app.conf.task_always_eager = True
 
 
-def _wait(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_poster_pdf_requested_with_the_broker_down_is_built_when_it_is_back(
@@ -82,7 +75,7 @@ def test_poster_pdf_requested_with_the_broker_down_is_built_when_it_is_back(
         def built() -> bool:
             document.refresh_from_db()
             return document.is_finished
-        assert _wait(built, 60), "the worker never built the poster"
+        assert wait_until(built, 60), "the worker never built the poster"
     job.refresh_from_db()
     assert job.sent_at is not None
     assert document.status == DocumentStatus.DONE, document.error

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
 from lederutvikling.celery import app
 from lib.emails import queue_email
+from lib.testing import wait_until
 from tests.factories import UserFactory
 
 
@@ -25,13 +24,6 @@ def real_worker(settings):
         app.conf.task_always_eager = True
 
 
-def _wait_for(condition, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.mark.django_db(transaction=True)
@@ -41,7 +33,7 @@ def test_queued_email_is_sent_by_a_real_worker(real_worker):
                 context={"user": user, "protocol": "https", "domain": "portal.example",
                          "uid": "MQ", "token": "abc-123"},
                 language=user.language)
-    assert _wait_for(lambda: len(mail.outbox) == 1), "the worker never sent the email"
+    assert wait_until(lambda: len(mail.outbox) == 1, 20), "the worker never sent the email"
     message = mail.outbox[0]
     assert message.to == ["nina@testvik.example"]
     assert "https://portal.example/konto/passord/ny/MQ/abc-123/" in message.body

@@ -25,6 +25,7 @@ from pypdf import PdfReader
 from lederutvikling.celery import app
 from lib.documents import document_request, documents_reap
 from lib.models import DocumentStatus, GeneratedDocument
+from lib.testing import wait_until
 
 from .document_worker_hooks import KIND
 
@@ -49,13 +50,6 @@ def _stop(worker: subprocess.Popen, sig: int) -> None:
         worker.wait(20)
 
 
-def _wait(condition, timeout: float, every: float = 0.2) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(every)
-    return False
 
 
 @pytest.fixture
@@ -98,7 +92,7 @@ def test_every_job_of_a_killed_worker_is_done_or_failed_within_two_minutes(
                              params={"marker": str(marker), "seconds": 6})
             for n in range(3)]
         ids = [d.pk for d in documents]
-        assert _wait(lambda: marker.exists(), 60), "the first worker never started a build"
+        assert wait_until(lambda: marker.exists(), 60), "the first worker never started a build"
         time.sleep(1.5)  # mid-build, progress reported
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(10)
@@ -116,7 +110,7 @@ def test_every_job_of_a_killed_worker_is_done_or_failed_within_two_minutes(
             return not GeneratedDocument.objects.filter(
                 pk__in=ids, status__in=[DocumentStatus.QUEUED, DocumentStatus.RUNNING],
             ).exists()
-        finished = _wait(all_finished, 120, every=3)
+        finished = wait_until(all_finished, 120, every=3)
         seconds = time.monotonic() - killed_at
     finally:
         _stop(second, signal.SIGTERM)

@@ -18,6 +18,7 @@ from django.db import connection
 
 from lederutvikling.celery import app
 from lib.models import ReminderStatus, SentReminder
+from lib.testing import wait_until
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,13 +36,6 @@ def _worker(env: dict[str, str], name: str) -> subprocess.Popen:
     )
 
 
-def _wait(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_killed_worker_job_is_done_once_after_restart(tmp_path, personas):
@@ -65,7 +59,7 @@ def test_killed_worker_job_is_done_once_after_restart(tmp_path, personas):
     try:
         app.send_task("lib.tests.worker_tasks.slow_reminder_send",
                       args=[reminder.pk, str(marker), 4.0])
-        assert _wait(lambda: marker.exists(), 60), "the first worker never started the job"
+        assert wait_until(lambda: marker.exists(), 60), "the first worker never started the job"
         os.killpg(first.pid, signal.SIGKILL)  # mid-task, before it could acknowledge
         first.wait(10)
     finally:
@@ -80,7 +74,7 @@ def test_killed_worker_job_is_done_once_after_restart(tmp_path, personas):
         def done() -> bool:
             reminder.refresh_from_db()
             return reminder.status == ReminderStatus.SENT
-        assert _wait(done, 90), "the job was lost: no worker finished it after the restart"
+        assert wait_until(done, 90), "the job was lost: no worker finished it after the restart"
         time.sleep(3)  # give any duplicate delivery the chance to show itself
     finally:
         os.killpg(second.pid, signal.SIGTERM)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from lederutvikling.celery import app
 from lib.models import DocumentStatus, GeneratedDocument, ReminderStatus, SentReminder
 from lib.tasks import reminders_sweep
+from lib.testing import wait_until
 from programs.tests.factories import ModuleFactory, ModuleSessionFactory
 from reports.documents import STATUS_PDF
 from reports.models import ReminderPolicy
@@ -33,13 +34,6 @@ def real_worker():
         app.conf.task_always_eager = True
 
 
-def _wait_for(condition, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 @pytest.mark.redis
@@ -58,8 +52,8 @@ def test_real_worker_sends_a_reminder_once_and_builds_a_downloadable_report(
     # sweeps and the send they queued before it have run.
     document = report_request(kind=STATUS_PDF, programme=module.programme,
                               requested_by=personas.alice, title="Programstatus")
-    assert _wait_for(lambda: GeneratedDocument.objects.get(pk=document.pk).is_finished)
-    assert _wait_for(lambda: SentReminder.objects.filter(status=ReminderStatus.SENT).exists())
+    assert wait_until(lambda: GeneratedDocument.objects.get(pk=document.pk).is_finished, 60)
+    assert wait_until(lambda: SentReminder.objects.filter(status=ReminderStatus.SENT).exists(), 60)
     time.sleep(1)
     assert SentReminder.objects.count() == 1
     assert [m.to for m in mail.outbox] == [["bob@askvik.example"]]
