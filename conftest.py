@@ -85,6 +85,16 @@ def personas(db) -> Personas:
                     bob_leader=bob_leader, boss_leader=boss, dora_leader=dora)
 
 
+@pytest.fixture
+def not_eager():
+    """Tasks go through the real broker (the tests about workers and the outbox)."""
+    from lederutvikling.celery import app
+
+    app.conf.task_always_eager = False
+    yield app
+    app.conf.task_always_eager = True
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """Drive Debian's Chromium (Playwright's own download is blocked here)."""

@@ -17,13 +17,6 @@ from lib.testing import broker_at
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def not_eager():
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = True
-
-
 def test_password_reset_with_the_broker_down_answers_and_mails_when_it_is_back(
         client, personas, not_eager, django_capture_on_commit_callbacks):
     with (broker_at("redis://127.0.0.1:1/0"),  # nothing listens on port 1

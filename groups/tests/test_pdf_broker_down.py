@@ -32,15 +32,6 @@ COMMITMENTS = ["Gi hverandre ærlige tilbakemeldinger – også når det stormer
                "Følge opp det vi har bestemt, til det er gjennomført"]
 
 
-@pytest.fixture
-def not_eager():
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = True
-
-
-
-
 def test_poster_pdf_requested_with_the_broker_down_is_built_when_it_is_back(
         client, world, not_eager):
     save_version(world, world.member, COMMITMENTS)

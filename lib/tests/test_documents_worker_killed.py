@@ -22,7 +22,6 @@ from django.conf import settings
 from django.db import connection
 from pypdf import PdfReader
 
-from lederutvikling.celery import app
 from lib.documents import document_request, documents_reap
 from lib.models import DocumentStatus, GeneratedDocument
 from lib.testing import wait_until
@@ -48,15 +47,6 @@ def _stop(worker: subprocess.Popen, sig: int) -> None:
     if worker.poll() is None:
         os.killpg(worker.pid, sig)
         worker.wait(20)
-
-
-
-
-@pytest.fixture
-def not_eager():
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = True
 
 
 @pytest.fixture

@@ -36,14 +36,6 @@ def _clear():
     ran.clear()
 
 
-@pytest.fixture
-def not_eager():
-    """Publish to the broker instead of running the task here."""
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = True
-
-
 class BrokerDown:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.monkeypatch = monkeypatch
