@@ -40,6 +40,14 @@ def _service_missing(marker: str) -> str | None:
     return None
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """A pytest-xdist worker starts on an empty Redis database of its own (settings_test)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") and settings.CELERY_BROKER_URL.startswith("redis"):
+        import redis
+
+        redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     for marker in ("postgres", "redis", "browser"):
         if item.get_closest_marker(marker):

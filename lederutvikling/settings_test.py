@@ -6,6 +6,30 @@ import os
 # ORM calls are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+
+def _own_redis_db(url: str, worker: str) -> str:
+    """pytest-xdist worker gwN gets the Redis database after the run's own, plus N.
+
+    Each worker then has its own broker queues, cache and rate-limit counters (its
+    PostgreSQL test database is suffixed by pytest-django the same way); the
+    subprocess workers some tests start inherit the variable.
+    """
+    base, _, db = url.rpartition("/")
+    number = int(db) if db.isdigit() else 0
+    return f"{base}/{number + 1 + int(worker.removeprefix('gw'))}"
+
+
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER and not os.environ.get("_LU_XDIST_SET"):
+    os.environ["_LU_XDIST_SET"] = "1"
+    if os.environ.get("REDIS_URL"):
+        os.environ["REDIS_URL"] = _own_redis_db(os.environ["REDIS_URL"], _XDIST_WORKER)
+    # Media, mail and the filesystem broker of one worker stay out of the other's way.
+    from pathlib import Path
+
+    os.environ.setdefault("LEDERUTVIKLING_VAR_DIR", str(
+        Path(__file__).resolve().parent.parent / "var" / f"test-{_XDIST_WORKER}"))
+
 from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
