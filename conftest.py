@@ -93,6 +93,16 @@ def personas(db) -> Personas:
                     bob_leader=bob_leader, boss_leader=boss, dora_leader=dora)
 
 
+@pytest.fixture(autouse=True)
+def _cache_outage_forgotten():
+    """Each test starts without a remembered cache outage (``lib.cache``): after one,
+    the fragment cache serves nothing for a minute, which would leak into whichever
+    test the same worker process runs next."""
+    import lib.cache
+
+    lib.cache._last_failure = 0.0
+
+
 @pytest.fixture
 def not_eager():
     """Tasks go through the real broker (the tests about workers and the outbox)."""

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import User
 
 
-def is_oaf_for(user: Any, organisation_id: int) -> bool:
+def is_oaf_for(user: User | AnonymousUser, organisation_id: int | None) -> bool:
     """O&F administrators of the municipality (and system administrators)."""
-    return bool(user.is_superuser
-                or (getattr(user, "is_oaf_admin", False)
-                    and user.organisation_id == organisation_id))
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or (user.is_oaf_admin and user.organisation_id == organisation_id)

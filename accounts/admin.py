@@ -5,15 +5,18 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from lib.admin import OrganisationScopedAdmin, ScopedHistoryMixin
+from lib.admin import OrganisationScopedAdmin, ScopedHistoryMixin, with_permission_labels
 from lib.exports import AllowListResource, export_resource
 from lib.scoping import scope_queryset
 
@@ -162,6 +165,16 @@ class UserChangeForm(auth_forms.UserChangeForm):
 admin.site.login_form = AdminEmailAuthenticationForm
 
 
+class AdminPasswordChangeForm(auth_forms.AdminPasswordChangeForm):
+    """Django's, but its help text translated: Django 6.1 glues an English warning to it
+    (and so fixes the whole text in the language active at import)."""
+
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        auth_forms.SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."))
+
+
 @admin.register(User)
 class UserAdmin(ScopedHistoryMixin, OrganisationScopedAdmin, DjangoUserAdmin):
     # Never the password hash or the calendar token (lib/exports.py checks the names).
@@ -170,6 +183,7 @@ class UserAdmin(ScopedHistoryMixin, OrganisationScopedAdmin, DjangoUserAdmin):
         "is_active", "last_login", "date_joined"])]
     add_form = UserCreationForm
     form = UserChangeForm
+    change_password_form = AdminPasswordChangeForm
     list_display = ["email", "full_name", "organisation", "is_oaf_admin", "is_facilitator",
                     "is_coach", "is_active"]
     list_filter = ["is_oaf_admin", "is_facilitator", "is_coach", "is_active", "organisation"]
@@ -226,3 +240,14 @@ class UserAdmin(ScopedHistoryMixin, OrganisationScopedAdmin, DjangoUserAdmin):
             names = [f for f in opts["fields"] if f not in ("organisation", "is_superuser")]
             cleaned.append((title, {**opts, "fields": names}))
         return cleaned
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """Django's group admin (superusers only), with permissions named in the reader's language."""
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        return with_permission_labels(super().formfield_for_manytomany(db_field, request, **kwargs))

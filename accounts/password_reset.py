@@ -20,16 +20,13 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from lib.emails import render_email, send_rendered
 from lib.outbox import enqueue
 from lib.ratelimit import Limit, limit_hit
 
+from . import notifications
 from .backends import normalise_email
 
 logger = logging.getLogger(__name__)
@@ -74,12 +71,6 @@ def password_reset_deliver(*, email: str, domain: str, protocol: str) -> int:
 
     sent = 0
     for user in PasswordResetForm().get_users(normalise_email(email)):
-        send_rendered(render_email(
-            to=user.email, template_base="emails/password_reset",
-            context={"user": user, "protocol": protocol, "domain": domain,
-                     "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-                     "token": default_token_generator.make_token(user)},
-            language=user.language,
-        ))
+        notifications.password_reset_link(user=user, protocol=protocol, domain=domain)
         sent += 1
     return sent

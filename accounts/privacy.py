@@ -92,5 +92,5 @@ def leader_anonymise(*, leader: Leader, actor: User | None) -> Leader:
     user.history.all().delete()
     leader.history.all().delete()
     audit_log(organisation=leader.organisation, actor=actor, action="accounts.leader.anonymised",
-              obj=leader, summary=f"leader {leader.pk} anonymised")
+              obj=leader, summary=f"#{leader.pk}")
     return leader

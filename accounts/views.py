@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from lib.fragments import fragment
-from lib.ical import calendar_bytes
+from lib.ical import calendar_bytes, ics_response
 from lib.ratelimit import client_ip
 
 from . import services
@@ -81,7 +81,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         raise Http404
     body = calendar_bytes(events_for(user), name=_("Leadership development"))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response = ics_response(body, attachment=False)
     # A capability URL: no shared cache (or browser cache on a shared PC) keeps it.
     response["Cache-Control"] = "private, no-store"
     return response

@@ -19,23 +19,21 @@ Read-only roles asking to change something get 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.access import is_oaf_for  # noqa: F401 (re-exported)
 from accounts.models import Leader, User
+from lib.http import uuid_or_404
 
 from .models import AvailabilityException, Booking, CoachingCourse, CoachProfile
 
-
-def _uuid_or_404(value: Any) -> UUID:
-    try:
-        return value if isinstance(value, UUID) else UUID(str(value))
-    except ValueError as exc:
-        raise Http404 from exc
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 
 def leader_above_user_id(course: CoachingCourse) -> int | None:
@@ -46,7 +44,7 @@ def leader_above_user_id(course: CoachingCourse) -> int | None:
     return above.user_id
 
 
-def is_approver_for(user: User | Any, course: CoachingCourse) -> bool:
+def is_approver_for(user: User, course: CoachingCourse) -> bool:
     """The leader above decides; only a leader with none is decided on by O&F."""
     above_id = leader_above_user_id(course)
     if above_id is not None:
@@ -85,28 +83,28 @@ class CourseAccess:
         return self.is_owner or (self.is_coach and shared)
 
 
-def courses_with_relations(user: Any):  # -> QuerySet[CoachingCourse]
+def courses_with_relations(user: User) -> QuerySet[CoachingCourse]:
     return (CoachingCourse.objects.visible_to(user)
             .select_related("leader__user", "leader__leader_above__user", "leader__unit",
                             "coach__user", "coach__supplier", "agreement__supplier",
                             "ordering_unit", "programme"))
 
 
-def course_access(user: Any, course: CoachingCourse) -> CourseAccess:
+def course_access(user: User, course: CoachingCourse) -> CourseAccess:
     above_id = leader_above_user_id(course)
     return CourseAccess(
         course=course,
         is_owner=course.leader.user_id == user.pk,
         is_leader_above=above_id is not None and above_id == user.pk,
-        is_coach=course.coach_id is not None and course.coach.user_id == user.pk,
+        is_coach=course.coach is not None and course.coach.user_id == user.pk,
         is_oaf=is_oaf_for(user, course.organisation_id),
         is_approver=is_approver_for(user, course),
     )
 
 
-def get_course_for_user(user: Any, public_id: Any) -> CourseAccess:
+def get_course_for_user(user: User, public_id: UUID | str) -> CourseAccess:
     """The course and the user's roles on it; 404 if the user has none."""
-    course = courses_with_relations(user).filter(uuid=_uuid_or_404(public_id)).first()
+    course = courses_with_relations(user).filter(uuid=uuid_or_404(public_id)).first()
     if course is None:
         raise Http404
     access = course_access(user, course)
@@ -115,7 +113,7 @@ def get_course_for_user(user: Any, public_id: Any) -> CourseAccess:
     return access
 
 
-def get_course_for_edit(user: Any, public_id: Any, *, permission: str = "can_edit"
+def get_course_for_edit(user: User, public_id: UUID | str, *, permission: str = "can_edit"
                         ) -> CourseAccess:
     """As :func:`get_course_for_user`, then PermissionDenied unless ``access.<permission>``."""
     access = get_course_for_user(user, public_id)
@@ -148,12 +146,12 @@ class BookingAccess:
         return self.is_coach
 
 
-def get_booking_for_user(user: Any, public_id: Any) -> BookingAccess:
+def get_booking_for_user(user: User, public_id: UUID | str) -> BookingAccess:
     """The booking for its leader, its coach and O&F; 404 for everyone else."""
     booking = (Booking.objects.visible_to(user)
                .select_related("course__leader__user", "course__agreement__supplier",
                                "course__coach__user", "coach__user", "coach__supplier")
-               .filter(uuid=_uuid_or_404(public_id)).first())
+               .filter(uuid=uuid_or_404(public_id)).first())
     if booking is None:
         raise Http404
     access = BookingAccess(
@@ -167,7 +165,7 @@ def get_booking_for_user(user: Any, public_id: Any) -> BookingAccess:
     return access
 
 
-def get_booking_for_edit(user: Any, public_id: Any, *, permission: str) -> BookingAccess:
+def get_booking_for_edit(user: User, public_id: UUID | str, *, permission: str) -> BookingAccess:
     access = get_booking_for_user(user, public_id)
     if not getattr(access, permission):
         raise PermissionDenied
@@ -186,10 +184,10 @@ class CoachAccess:
         return self.is_self
 
 
-def get_coach_for_user(user: Any, public_id: Any) -> CoachAccess:
+def get_coach_for_user(user: User, public_id: UUID | str) -> CoachAccess:
     """A coach's calendar: the coach and O&F read it; other users of the municipality 403."""
     coach = (CoachProfile.objects.visible_to(user).select_related("user", "supplier")
-             .filter(uuid=_uuid_or_404(public_id)).first())
+             .filter(uuid=uuid_or_404(public_id)).first())
     if coach is None:
         raise Http404
     access = CoachAccess(coach=coach, is_self=coach.user_id == user.pk,
@@ -199,17 +197,17 @@ def get_coach_for_user(user: Any, public_id: Any) -> CoachAccess:
     return access
 
 
-def get_coach_for_edit(user: Any, public_id: Any) -> CoachAccess:
+def get_coach_for_edit(user: User, public_id: UUID | str) -> CoachAccess:
     access = get_coach_for_user(user, public_id)
     if not access.can_manage:
         raise PermissionDenied
     return access
 
 
-def get_block_for_edit(user: Any, public_id: Any) -> AvailabilityException:
+def get_block_for_edit(user: User, public_id: UUID | str) -> AvailabilityException:
     """A coach's own exception; O&F (read-only here) 403, others of the municipality 403."""
     block = (AvailabilityException.objects.visible_to(user).select_related("coach__user")
-             .filter(uuid=_uuid_or_404(public_id)).first())
+             .filter(uuid=uuid_or_404(public_id)).first())
     if block is None:
         raise Http404
     if block.coach.user_id != user.pk:
@@ -217,15 +215,15 @@ def get_block_for_edit(user: Any, public_id: Any) -> AvailabilityException:
     return block
 
 
-def leader_for(user: Any) -> Leader | None:
+def leader_for(user: User | AnonymousUser) -> Leader | None:
     """The user's leader profile with unit, municipality and leader above, or None (one query)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
     return (Leader.objects.select_related("unit", "organisation", "leader_above__user", "user")
             .filter(user=user).first())
 
 
-def own_coach_profile(user: Any) -> CoachProfile | None:
-    if not getattr(user, "is_coach", False):
+def own_coach_profile(user: User | AnonymousUser) -> CoachProfile | None:
+    if not user.is_authenticated or not user.is_coach:
         return None
     return CoachProfile.objects.filter(user=user).select_related("supplier").first()

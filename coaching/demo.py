@@ -32,6 +32,7 @@ from .models import (
     DiscoveryMethod,
     ExceptionKind,
     FrameworkAgreement,
+    InvoiceSettings,
     ReflectionNote,
     Supplier,
     WeeklyAvailability,
@@ -241,7 +242,7 @@ def _seed_large(org: Organisation, rng: random.Random, today: dt.date,
         organisation=org, supplier=supplier, name="Rammeavtale lederveiledning",
         starts_on=dt.date(today.year - 1, 1, 1), ends_on=dt.date(today.year + 2, 12, 31),
         hourly_rate=Decimal("2187.50"), sessions_per_leader=3, session_minutes=60,
-        cancellation_hours=24)
+        cancellation_hours=24, supplier_reference="RA-2025-017")
     users = _coach_users(org, LARGE_COACHES, demo_coach.password)
     by_email = {u.email: u for u in users}
     entries = [(demo_coach, "Lederveileder med bakgrunn fra oppvekst. Relasjonsledelse.",
@@ -364,6 +365,9 @@ def seed_demo(*, large: Organisation, small: Organisation, rng: random.Random, t
               scale: int) -> dict[str, int]:
     counts = _seed_large(large, rng, today, scale)
     small_counts = _seed_small(small, rng, today)
+    # The large municipality posts coaching per virksomhet, the small one per ordering unit.
+    InvoiceSettings.objects.bulk_create([InvoiceSettings(organisation=large),
+                                         InvoiceSettings(organisation=small, paying_level="")])
     return {key: counts[key] + small_counts[key] for key in counts}
 
 
@@ -378,4 +382,5 @@ def delete_demo(*, organisations: Any) -> None:
     CoachProfile.objects.filter(organisation__in=organisations).delete()
     FrameworkAgreement.objects.filter(organisation__in=organisations).delete()
     Supplier.objects.filter(organisation__in=organisations).delete()
+    InvoiceSettings.objects.filter(organisation__in=organisations).delete()
 

@@ -7,18 +7,13 @@ the leader's development project or notes.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
-from lib.emails import queue_email
+from lib.emails import absolute_url, queue_email
 
 from .access import leader_above_user_id
 from .models import Booking, CoachingCourse
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def _send(user: User, template: str, course: CoachingCourse, **extra: object) -> None:
@@ -29,7 +24,7 @@ def _send(user: User, template: str, course: CoachingCourse, **extra: object) ->
         "course": course,
         "leader": course.leader,
         "semester": course.semester,
-        "course_url": _absolute(reverse("coaching:course_detail", args=[course.uuid])),
+        "course_url": absolute_url(reverse("coaching:course_detail", args=[course.uuid])),
         **extra,
     }
     queue_email(to=user.email, template_base=f"coaching/emails/{template}", context=context,
@@ -44,7 +39,7 @@ def application_to_approvers(*, course: CoachingCourse) -> None:
     else:
         approvers = list(User.objects.filter(organisation_id=course.organisation_id,
                                              is_oaf_admin=True, is_active=True))
-    decide_url = _absolute(reverse("coaching:course_decide", args=[course.uuid]))
+    decide_url = absolute_url(reverse("coaching:course_decide", args=[course.uuid]))
     for user in approvers:
         _send(user, "application", course, decide_url=decide_url)
 
@@ -55,19 +50,19 @@ def decision_to_leader(*, course: CoachingCourse) -> None:
 
 def coach_to_leader_and_coach(*, course: CoachingCourse) -> None:
     _send(course.leader.user, "coach_assigned", course, coach=course.coach)
-    calendar_url = _absolute(reverse("coaching:coach_calendar", args=[course.coach.uuid]))
+    calendar_url = absolute_url(reverse("coaching:coach_calendar", args=[course.coach.uuid]))
     _send(course.coach.user, "new_leader", course, coach=course.coach, calendar_url=calendar_url)
 
 
 def coach_choice_to_leader(*, course: CoachingCourse) -> None:
     _send(course.leader.user, "choose_coach", course,
-          choose_url=_absolute(reverse("coaching:coach_choose", args=[course.uuid])))
+          choose_url=absolute_url(reverse("coaching:coach_choose", args=[course.uuid])))
 
 
 def booking_to_both(*, booking: Booking, moved: bool) -> None:
     """Confirm a new or moved session to the leader and the coach, with a calendar file."""
     course = booking.course
-    ics_url = _absolute(reverse("coaching:booking_ics", args=[booking.uuid]))
+    ics_url = absolute_url(reverse("coaching:booking_ics", args=[booking.uuid]))
     for user in (course.leader.user, booking.coach.user):
         _send(user, "booking", course, booking=booking, moved=moved, ics_url=ics_url,
               coach=booking.coach, for_coach=user.pk == booking.coach.user_id)

@@ -139,7 +139,7 @@ def slot_page(*, course: CoachingCourse, start: dt.date | None, now: dt.datetime
     first = min(max(start or earliest, earliest), max(window_end, earliest))
     last = min(first + dt.timedelta(days=SLOT_DAYS - 1), window_end)
     days: list[tuple[dt.date, list[Slot]]] = []
-    if course.coach_id is not None and first <= last:
+    if course.coach is not None and first <= last:
         time = coach_time_load(course.coach, first_day=first, last_day=last,
                                ignore_booking_id=ignore_booking_id)
         per_day = free_slots(time, first_day=first, last_day=last,

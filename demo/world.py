@@ -175,8 +175,9 @@ class _Builder:
             path = Unit._get_path(parent.path, depth, self.children[parent_index])
             parent.numchild += 1
             self.parent_of[len(self.units)] = parent_index
+        # An ansvar (cost centre) per unit, as the accounting system numbers them.
         self.units.append(Unit(organisation=self.org, name=name, kind=kind, path=path,
-                               depth=depth, numchild=0))
+                               depth=depth, numchild=0, code=str(10000 + 10 * len(self.units))))
         return len(self.units) - 1
 
     def leader(self, title: str, level: str, unit_index: int,

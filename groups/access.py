@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -79,7 +78,7 @@ FOLLOWER_RELATED = ("unit", "head__user", "organisation", "process__facilitator"
 READER_RELATED = ("unit", "head", "process")
 
 
-def groups_with_access(user: Any, related: tuple[str, ...] = FOLLOWER_RELATED
+def groups_with_access(user: User, related: tuple[str, ...] = FOLLOWER_RELATED
                        ) -> QuerySet[LeaderGroup]:
     """Groups of the user's municipality, each annotated with whether the user is a member."""
     return (
@@ -90,7 +89,7 @@ def groups_with_access(user: Any, related: tuple[str, ...] = FOLLOWER_RELATED
     )
 
 
-def access_for(user: Any, group: LeaderGroup) -> GroupAccess:
+def access_for(user: User, group: LeaderGroup) -> GroupAccess:
     """Compute the access of ``user`` to a group loaded through :func:`groups_with_access`."""
     is_head = group.head.user_id == user.pk
     process = group_process(group)
@@ -104,7 +103,7 @@ def access_for(user: Any, group: LeaderGroup) -> GroupAccess:
     )
 
 
-def _load(user: Any, public_id: UUID | str,
+def _load(user: User, public_id: UUID | str,
           related: tuple[str, ...] = FOLLOWER_RELATED) -> GroupAccess:
     group = groups_with_access(user, related).filter(public_id=public_id).first()
     if group is None:
@@ -112,12 +111,12 @@ def _load(user: Any, public_id: UUID | str,
     return access_for(user, group)
 
 
-def get_group_for_reader(user: Any, public_id: UUID | str) -> GroupAccess:
+def get_group_for_reader(user: User, public_id: UUID | str) -> GroupAccess:
     """The group for anyone of its municipality (the published poster); 404 for others."""
     return _load(user, public_id, READER_RELATED)
 
 
-def get_group_in_municipality(user: Any, public_id: UUID | str) -> LeaderGroup:
+def get_group_in_municipality(user: User, public_id: UUID | str) -> LeaderGroup:
     """The group, if it is of the user's municipality (404 for others), without roles.
 
     What the published poster requires of every request: it is open to all of the
@@ -131,7 +130,7 @@ def get_group_in_municipality(user: Any, public_id: UUID | str) -> LeaderGroup:
     return found[0]
 
 
-def get_group_for_user(user: Any, public_id: UUID | str) -> GroupAccess:
+def get_group_for_user(user: User, public_id: UUID | str) -> GroupAccess:
     """The group for those who follow it (members, head, facilitator, O&F); 404 for others.
 
     A leader outside the group gets 404 too: drafts, comments and progress are
@@ -143,7 +142,7 @@ def get_group_for_user(user: Any, public_id: UUID | str) -> GroupAccess:
     return access
 
 
-def get_group_for_edit(user: Any, public_id: UUID | str, *, permission: str) -> GroupAccess:
+def get_group_for_edit(user: User, public_id: UUID | str, *, permission: str) -> GroupAccess:
     """As :func:`get_group_for_user`, then PermissionDenied unless ``access.<permission>``."""
     access = get_group_for_user(user, public_id)
     if not getattr(access, permission):

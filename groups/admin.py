@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -15,8 +15,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from lib.admin import OrganisationScopedAdmin, OrganisationScopedTabularInline
+from lib.admin import OrganisationScopedAdmin, OrganisationScopedTabularInline, run_per_row
 from lib.exports import export_resource
+from lib.http import error_text
 
 from . import services
 from .forms import PlanSessionsForm, WaveForm
@@ -42,14 +43,6 @@ def _action_form(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: A
         "objects": queryset, "action": action, "opts": modeladmin.model._meta,
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
     })
-
-
-def _report(modeladmin: admin.ModelAdmin, request: HttpRequest, done: int,
-            errors: list[str], success: str) -> None:
-    if done:
-        modeladmin.message_user(request, success % {"count": done}, messages.SUCCESS)
-    for error in errors:
-        modeladmin.message_user(request, error, messages.ERROR)
 
 
 class MembershipInline(OrganisationScopedTabularInline):
@@ -97,8 +90,8 @@ class LeaderGroupAdmin(OrganisationScopedAdmin):
                 result = services.processes_plan(
                     groups=list(queryset), wave=form.cleaned_data["wave"],
                     facilitator=form.cleaned_data["facilitator"], actor=request.user)
-            except ValidationError as exc:
-                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, error_text(exc), messages.ERROR)
                 return None
             self.message_user(request, gettext(
                 "%(created)s processes created, %(moved)s moved; %(skipped)s already under way "
@@ -194,8 +187,6 @@ class GroupProcessAdmin(OrganisationScopedAdmin):
 
     def rollout_plan_view(self, request: HttpRequest) -> TemplateResponse:
         if not self.has_view_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         return TemplateResponse(request, "admin/groups/rollout_plan.html", {
             **self.admin_site.each_context(request), "title": gettext("Rollout plan"),
@@ -216,15 +207,8 @@ class GroupProcessAdmin(OrganisationScopedAdmin):
                            gettext("open"))
 
     def _each(self, request: HttpRequest, queryset: Any, call: Any, success: str) -> None:
-        done, errors = 0, []
-        for process in queryset:
-            try:
-                call(process)
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-            else:
-                done += 1
-        _report(self, request, done, errors, success)
+        run_per_row(self, request, queryset.select_related("group"), call, success=success,
+                    label=lambda process: process.group.name)
 
     @admin.action(description=_("Start the development process"), permissions=["change"])
     def start_process(self, request: HttpRequest, queryset: Any) -> None:

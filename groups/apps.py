@@ -10,9 +10,8 @@ class GroupsConfig(AppConfig):
         from accounts.dashboard import Panel, register_panel
 
         from . import calendar, documents, reminders
-        from .milestones import group_milestones
-        from .progress import register_milestone_source
         from .selectors import min_side_panel
+        from .timeline import group_milestones, register_milestone_source
 
         register_panel(Panel(key="groups", order=20, template="groups/min_side_panel.html",
                              load=min_side_panel))

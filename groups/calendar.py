@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import User
+from lib.emails import absolute_url
 from lib.ical import CalendarEvent
 
 from .models import ProcessSession
@@ -24,8 +24,7 @@ def sessions_for_user(user: User) -> list[CalendarEvent]:
             uid=f"groups-session-{s.pk}", start=s.planned_at, end=s.ends_at,
             summary=f"{s.get_kind_display().capitalize()}: {group.name}",
             location=s.location, description=s.topic or s.meeting,
-            url=settings.SITE_URL.rstrip("/") + reverse("groups:progress",
-                                                        args=[group.public_id]),
+            url=absolute_url(reverse("groups:progress", args=[group.public_id])),
             ))
     return events
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy
 
 from lib.documents import BuiltFile, DocumentBuilder, Progress
 from lib.models import GeneratedDocument
@@ -75,4 +76,5 @@ def register() -> None:
     from lib.documents import register_builder
 
     register_builder(DocumentBuilder(kind=POSTER_PDF_KIND, build=build_poster_pdf,
-                                     may_view=may_view_poster_pdf))
+                                     may_view=may_view_poster_pdf,
+                                     label=gettext_lazy("Purpose poster (PDF)")))

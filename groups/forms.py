@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,9 @@ from .models import (
     Purpose,
 )
 from .services import CommitmentInput
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -121,7 +124,7 @@ class WaveForm(forms.Form):
         label=_("Facilitator"), queryset=None, required=False,
         empty_label=_("(keep or choose later)"))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         from accounts.models import User
 
         from .models import RolloutWave

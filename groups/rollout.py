@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
-from accounts.models import Unit
+from accounts.models import Unit, User
 
 from .models import GroupProcess, LeaderGroup, Phase, ProcessSession, RolloutWave
 
@@ -63,7 +62,7 @@ def _month_add(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def rollout_plan_get(*, user: Any, today: dt.date | None = None) -> RolloutPlan:
+def rollout_plan_get(*, user: User, today: dt.date | None = None) -> RolloutPlan:
     """Six queries whatever the number of groups, waves or facilitators."""
     today = today or timezone.localdate()
     phases = list(Phase.choices)

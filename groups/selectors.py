@@ -26,7 +26,7 @@ from .models import (
     TaskCompletion,
     TrainingTask,
 )
-from .progress import Milestone, milestones_for
+from .timeline import Milestone, milestones_for
 
 
 def _with_overview(qs: Any) -> Any:
@@ -209,7 +209,7 @@ class Comparison:
 
 def comparison_get(*, access: GroupAccess, old_number: int, new_number: int) -> Comparison:
     """Two versions side by side, commitment by commitment (three queries)."""
-    versions = {v.number: v for v in PosterVersion.objects.filter(
+    versions: dict[int, PosterVersion] = {v.number: v for v in PosterVersion.objects.filter(
         poster__group=access.group, number__in=[old_number, new_number]
     ).select_related("author")}
     if old_number not in versions or new_number not in versions:

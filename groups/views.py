@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lib.fragments import fragment
+from lib.http import add_error_to_form, messages_from_error
 
 from . import selectors, services
 from .access import (
@@ -33,15 +33,6 @@ from .forms import (
     commitments_from,
 )
 from .models import PosterVersion
-
-
-def add_service_errors(form: Any, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form; unknown fields become form-wide errors."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -84,7 +75,7 @@ def session_edit(request: HttpRequest, public_id: UUID, number: int) -> HttpResp
         try:
             services.session_record(session=session, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_error_to_form(form, exc)
         else:
             messages.success(request, _("The session is saved."))
             return redirect(reverse("groups:progress", args=[public_id]) + "#sessions")
@@ -107,7 +98,7 @@ def task_create(request: HttpRequest, public_id: UUID, number: int) -> HttpRespo
             services.task_create(process=process, actor=request.user, after_session=session,
                                  **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_error_to_form(form, exc)
         else:
             messages.success(request, _("The training task is given to the group."))
             return redirect(reverse("groups:progress", args=[public_id]) + "#tasks")
@@ -144,7 +135,7 @@ def poster_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
                     base_number=form.cleaned_data["base_version"],
                     lead=form.cleaned_data["lead"], commitments=commitments_from(formset))
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                add_error_to_form(form, exc)
             else:
                 return _after_save(request, group.public_id, saved)
     else:
@@ -201,7 +192,7 @@ def poster_comment(request: HttpRequest, public_id: UUID, number: int) -> HttpRe
             services.poster_comment_add(version=version, author=request.user,
                                         body=form.cleaned_data["body"])
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_error_to_form(form, exc)
         else:
             messages.success(request, _("Your comment is added."))
             url = reverse("groups:poster_version", args=[public_id, number])
@@ -218,8 +209,7 @@ def poster_publish(request: HttpRequest, public_id: UUID, number: int) -> HttpRe
     try:
         services.poster_publish(version=version, actor=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        messages_from_error(request, exc)
         return redirect("groups:poster_version", public_id, number)
     messages.success(request, _("Version %(number)s is published. Every leader in the "
                                 "municipality can now read it.") % {"number": number})
@@ -250,7 +240,6 @@ def poster_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
         document = services.poster_pdf_request(group=access.group, actor=request.user,
                                                page_size=form.cleaned_data["page_size"])
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        messages_from_error(request, exc)
         return redirect("groups:poster", public_id)
     return redirect("lib:document_detail", document.pk)

@@ -9,6 +9,7 @@ class LibConfig(AppConfig):
     def ready(self) -> None:
         from celery.signals import task_postrun
         from django.apps import apps
+        from django.utils.module_loading import autodiscover_modules
 
         from .fragments import fragments_invalidate
         from .scoping import guard_history, guard_unique_checks, is_scoped
@@ -27,3 +28,5 @@ class LibConfig(AppConfig):
 
         task_postrun.connect(invalidate_after_task, weak=False,
                              dispatch_uid="lib.fragments.invalidate_after_task")
+        # Each app names its audit actions in <app>/audit_labels.py (lib.audit).
+        autodiscover_modules("audit_labels")

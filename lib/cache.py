@@ -57,10 +57,12 @@ class ReusingRedisCacheClient(RedisCacheClient):
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)
+        # Django's own pool helpers, which django-stubs leaves out as private.
+        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
         client = self._clients.get(index)
         if client is None:
-            client = self._client(connection_pool=self._get_connection_pool(write))
+            pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
+            client = self._client(connection_pool=pool)  # type: ignore[attr-defined]
             self._clients[index] = client
         return client
 
@@ -148,5 +150,5 @@ class RedisCache(DjangoRedisCache):
         self._call("delete_many", lambda: super(RedisCache, self).delete_many(keys, version),
                    None)
 
-    def clear(self) -> bool:
-        return self._call("clear", lambda: super(RedisCache, self).clear(), False)
+    def clear(self) -> None:
+        self._call("clear", lambda: super(RedisCache, self).clear(), None)

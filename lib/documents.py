@@ -28,7 +28,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,6 +42,11 @@ from django.utils.translation import gettext as _
 from .models import DocumentStatus, GeneratedDocument
 from .outbox import enqueue, outbox_pending
 from .scoping import scope
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import Organisation, User
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +65,9 @@ Progress = Callable[[int], None]
 class DocumentBuilder:
     kind: str
     build: Callable[[GeneratedDocument, Progress], BuiltFile]
-    may_view: Callable[[Any, GeneratedDocument], bool]
+    # Asked only for a signed-in user of the document's municipality (or a superuser).
+    may_view: Callable[[User, GeneratedDocument], bool]
+    label: Any = None  # what the admin's job list calls this kind (gettext_lazy)
 
 
 _builders: dict[str, DocumentBuilder] = {}
@@ -74,18 +81,30 @@ def builder_for(kind: str) -> DocumentBuilder:
     try:
         return _builders[kind]
     except KeyError:
-        raise ValidationError(_("Unknown kind of document.")) from None
+        raise ValidationError(_("Unknown kind of document."), code="unknown_kind") from None
 
 
-def may_view(user: Any, document: GeneratedDocument) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def kind_label(kind: str) -> str:
+    """The kind of document in the reader's language; the code only if nobody named it."""
+    builder = _builders.get(kind)
+    return str(builder.label) if builder is not None and builder.label else kind
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """Every registered kind with its name, by name (the admin's filter)."""
+    return sorted(((kind, kind_label(kind)) for kind in _builders), key=lambda pair: pair[1])
+
+
+def may_view(user: User | AnonymousUser, document: GeneratedDocument) -> bool:
+    if not user.is_authenticated:
         return False
     if not user.is_superuser and user.organisation_id != document.organisation_id:
         return False
     return builder_for(document.kind).may_view(user, document)
 
 
-def document_request(*, kind: str, organisation: Any, requested_by: Any, title: str,
+def document_request(*, kind: str, organisation: Organisation,
+                     requested_by: User | AnonymousUser | None, title: str,
                      params: dict[str, Any] | None = None,
                      language: str | None = None) -> GeneratedDocument:
     """Create a queued document and build it in Celery after the transaction commits.
@@ -97,12 +116,12 @@ def document_request(*, kind: str, organisation: Any, requested_by: Any, title: 
 
     builder_for(kind)  # refuse unknown kinds before anything is stored
     retention = dt.timedelta(days=getattr(settings, "DOCUMENT_RETENTION_DAYS", 30))
+    requester = requested_by if requested_by and requested_by.is_authenticated else None
     with transaction.atomic():  # the document and its job exist together or not at all
         document = GeneratedDocument.objects.create(
             organisation=organisation, kind=kind, title=title[:200], params=params or {},
-            requested_by=(requested_by if getattr(requested_by, "is_authenticated", False)
-                          else None),
-            language=(language or getattr(requested_by, "language", None)
+            requested_by=requester,
+            language=(language or (requester.language if requester else None)
                       or settings.LANGUAGE_CODE),
             expires_at=timezone.now() + retention,
         )
@@ -176,8 +195,10 @@ def document_run(document_id: str) -> GeneratedDocument | None:
         document.heartbeat_at = timezone.now()
         document.save(update_fields=["status", "progress", "attempts", "heartbeat_at"])
 
+    document_pk = document.pk
+
     def progress(percent: int) -> None:
-        GeneratedDocument.objects.filter(pk=document.pk).update(
+        GeneratedDocument.objects.filter(pk=document_pk).update(
             progress=max(0, min(99, int(percent))), heartbeat_at=timezone.now())
 
     heartbeat = _Heartbeat(document.pk)

@@ -34,7 +34,7 @@ def render_email(*, to: str, template_base: str, context: dict[str, Any],
                  language: str | None = None) -> RenderedEmail:
     context = {"site_url": settings.SITE_URL, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"{template_base}_subject.txt", context)
+        subject: str = render_to_string(f"{template_base}_subject.txt", context)
         body = render_to_string(f"{template_base}.txt", context)
         html = render_to_string(f"{template_base}.html", context)
     # A header line must not contain newlines.

@@ -35,10 +35,13 @@ from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.http import HttpRequest
+from django.utils.text import capfirst
 from import_export import fields as ie_fields
 from import_export import resources
 from import_export.admin import ExportMixin
+from import_export.declarative import ModelDeclarativeMetaclass
 from import_export.formats import base_formats
+from import_export.forms import SelectableFieldsExportForm
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A (negative) number written as text, as Norwegian formats write it: "-12,50",
@@ -163,14 +166,15 @@ def export_resource(model: type[models.Model], columns: Sequence[Column],
         column_name, path, *header = column
         if not header:
             step = column_name if _has_field(model, column_name) else path.split("__")[0]
-            header = [model._meta.get_field(step).verbose_name]
+            # A reverse relation has no verbose name of its own: head it with its name.
+            header = [getattr(model._meta.get_field(step), "verbose_name", step)]
         attrs[column_name] = ie_fields.Field(attribute=path, column_name=header[0])
         names.append(column_name)
     attrs["Meta"] = type("Meta", (), {"model": model, "fields": tuple(names),
                                       "export_order": tuple(names)})
     class_name = name or f"{model.__name__}Resource"
-    return type(AllowListResource)(class_name, (AllowListResource,),
-                                   {"__module__": model.__module__, **attrs})
+    return ModelDeclarativeMetaclass(class_name, (AllowListResource,),
+                                     {"__module__": model.__module__, **attrs})
 
 
 def _has_field(model: type[models.Model], name: str) -> bool:
@@ -222,6 +226,15 @@ def resource_problems(resource: type[resources.Resource]) -> list[str]:
     return problems
 
 
+class ExportFieldsForm(SelectableFieldsExportForm):
+    """The library labels each column checkbox with its attribute name in English
+    ("Leader Above (leader above)"); ours says the column header, in the reader's language."""
+
+    def _get_field_label(self, resource: Any, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        return capfirst(field.column_name) if field else field_name
+
+
 class AllowListExportMixin(ExportMixin):
     """django-import-export's admin export, offered only with allow-listed resources.
 
@@ -230,6 +243,7 @@ class AllowListExportMixin(ExportMixin):
     """
 
     export_formats = [SafeCSV, SafeXLSX]  # formats whose cells are escaped
+    export_form_class = ExportFieldsForm
     resource_classes: Sequence[type[AllowListResource]] = []
 
     def get_resource_classes(self, request: HttpRequest) -> list[type[AllowListResource]]:

@@ -46,11 +46,16 @@ def safe_filename(value: str, *, default: str = "download") -> str:
     return name or default
 
 
-def ics_response(body: bytes, filename: str) -> HttpResponse:
-    """An .ics download; ``filename`` (without ".ics") may come from user text."""
+def ics_response(body: bytes, filename: str = "", *, attachment: bool = True) -> HttpResponse:
+    """An .ics download; ``filename`` (without ".ics") may come from user text.
+
+    ``attachment=False`` serves a subscribed feed, which calendar apps fetch
+    by address and which has no file name.
+    """
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{safe_filename(filename, default='kalender')}.ics")
+    if attachment:
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{safe_filename(filename, default='kalender')}.ics")
     return response
 
 

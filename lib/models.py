@@ -38,7 +38,9 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+        from .audit import action_label  # lib.audit imports this module
+
+        return f"{self.created_at:%Y-%m-%d %H:%M} {action_label(self.action)}"
 
 
 class DocumentStatus(models.TextChoices):
@@ -110,6 +112,10 @@ class GeneratedDocument(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (DocumentStatus.DONE, DocumentStatus.FAILED)
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == DocumentStatus.FAILED
 
 
 class ReminderStatus(models.TextChoices):

@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -24,14 +24,17 @@ from .emails import render_email
 from .models import ReminderStatus, SentReminder
 from .outbox import enqueue
 
+if TYPE_CHECKING:
+    from accounts.models import Organisation, User
+
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Due:
-    organisation: Any
+    organisation: Organisation
     occasion: str  # stable key, e.g. "programs.session:42:7d"
-    recipient: Any  # accounts.User
+    recipient: User
     kind: str  # e.g. "session", "survey", "approval", "digest"
     template_base: str  # emails/<...> triple
     context: dict[str, Any]

@@ -21,7 +21,14 @@ from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from accounts.models import User
+
+    # The mixin is only ever mixed into a QuerySet; this tells the type checker so.
+    _QuerySetBase = models.QuerySet[Any]
+else:
+    _QuerySetBase = object
 
 
 def organisation_lookup(model: type[models.Model]) -> str | None:
@@ -104,30 +111,30 @@ def _check_asked_for(model: type[models.Model], organisation_id: int | None) -> 
                          f"while acting for municipality {active}")
 
 
-class OrganisationQuerySetMixin:
+class OrganisationQuerySetMixin(_QuerySetBase):
     def __init__(self, model: Any = None, query: Any = None, using: Any = None,
                  hints: Any = None) -> None:
-        super().__init__(model, query, using, hints)  # type: ignore[call-arg]
+        super().__init__(model, query, using, hints)
         # A fresh queryset (from a manager, related manager or prefetch; clones
         # pass their query on) is narrowed to the municipality being acted for.
         organisation_id = active_organisation_id()
         if query is None and model is not None and organisation_id is not None:
-            self.query.add_q(scope_q(model, organisation_id))  # type: ignore[attr-defined]
+            self.query.add_q(scope_q(model, organisation_id))
 
     def in_organisation(self, organisation_id: int | None) -> Self:
-        lookup = organisation_lookup(self.model)  # type: ignore[attr-defined]
-        assert lookup is not None, f"{self.model} has no organisation_path"  # type: ignore[attr-defined]
+        lookup = organisation_lookup(self.model)
+        assert lookup is not None, f"{self.model} has no organisation_path"
         if organisation_id is None:
-            return self.none()  # type: ignore[attr-defined]
-        _check_asked_for(self.model, organisation_id)  # type: ignore[attr-defined]
-        return self.filter(**{lookup: organisation_id})  # type: ignore[attr-defined]
+            return self.none()
+        _check_asked_for(self.model, organisation_id)
+        return self.filter(**{lookup: organisation_id})
 
-    def visible_to(self, user: User | Any) -> Self:
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         """Superusers see every municipality; everyone else only their own."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()  # type: ignore[attr-defined]
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
         if user.is_superuser:
-            return self  # type: ignore[return-value]
+            return self
         return self.in_organisation(user.organisation_id)
 
 
@@ -168,12 +175,12 @@ def guard_history(model: type[models.Model]) -> None:
         getattr(model, attribute).model.organisation_path = model.organisation_path  # type: ignore[attr-defined]
 
 
-def scope_queryset(qs: models.QuerySet, user: Any) -> models.QuerySet:
+def scope_queryset[QS: models.QuerySet[Any]](qs: QS, user: User | AnonymousUser) -> QS:
     """Scope any queryset whose model has an ``organisation_path``."""
     lookup = organisation_lookup(qs.model)
     if lookup is None:
         return qs
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not user.is_authenticated or not user.is_active:
         return qs.none()
     if user.is_superuser:
         return qs
@@ -203,7 +210,7 @@ class ScopeMiddleware:
             return self.get_response(request)
 
 
-def _organisation_of(user: Any) -> int | None:
+def _organisation_of(user: User | AnonymousUser | None) -> int | None:
     if user is None or not user.is_authenticated or user.is_superuser:
         return None
     return user.organisation_id

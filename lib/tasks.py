@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import smtplib
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from .emails import RenderedEmail, send_rendered
 
 
 @shared_task(bind=True, autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
              retry_backoff=30, retry_backoff_max=60 * 30, max_retries=8)
-def email_send(self, *, to: str, subject: str, body: str, html: str) -> None:
+def email_send(self: Task, *, to: str, subject: str, body: str, html: str) -> None:
     """Send one rendered email; a failing mail server is retried with back-off."""
     send_rendered(RenderedEmail(to=to, subject=subject, body=body, html=html))
 
@@ -49,7 +49,7 @@ def documents_purge_expired() -> int:
 
 
 @shared_task(bind=True, max_retries=6)
-def reminder_send(self, reminder_id: int) -> str:
+def reminder_send(self: Task, reminder_id: int) -> str:
     """Send one reminder; SMTP trouble is retried with back-off, then marked failed."""
     from .reminders import reminder_deliver, reminder_record_failure
 

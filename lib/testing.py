@@ -105,3 +105,44 @@ def wait_until(condition: Callable[[], Any], timeout: float, every: float = 0.2)
             return True
         time.sleep(every)
     return False
+
+
+def refusal_codes(error: BaseException) -> list[str]:
+    """The codes of a refusal, in order: every message of a ``ValidationError``
+    (dict and list forms flattened), ``"permission_denied"`` for ``PermissionDenied``."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    if isinstance(error, PermissionDenied):
+        return ["permission_denied"]
+    if not isinstance(error, ValidationError):
+        raise TypeError(f"not a refusal: {error!r}")
+    if hasattr(error, "error_dict"):
+        return [code for errors in error.error_dict.values()
+                for e in errors for code in refusal_codes(e)]
+    return [e.code or "" for e in error.error_list]
+
+
+@contextmanager
+def _refused(code: str) -> Iterator[None]:
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    try:
+        yield
+    except (ValidationError, PermissionDenied) as exc:
+        codes = refusal_codes(exc)
+        assert code in codes, f"refused with {codes} ({exc!r}), expected {code!r}"
+    else:
+        raise AssertionError(f"not refused; expected {code!r}")
+
+
+def assert_refused(code: str, call: Callable[[], Any] | None = None) -> Any:
+    """Assert a service refuses with ``code`` (``"permission_denied"`` for PermissionDenied).
+
+    ``assert_refused("full", lambda: enrollment_request(...))`` or, as a block,
+    ``with assert_refused("full"): enrollment_request(...)``.
+    """
+    if call is None:
+        return _refused(code)
+    with _refused(code):
+        call()
+    return None

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -25,26 +25,23 @@ from django.utils.translation import gettext as _
 
 from accounts.access import is_oaf_for  # noqa: F401 (re-exported)
 from accounts.models import Leader, User
+from lib.http import uuid_or_404
 from programs.models import Programme
 
 from .models import NetworkGroup, NetworkMeeting, NetworkMembership, NetworkPlan
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def leader_for(user: User | Any) -> Leader | None:
-    if not getattr(user, "is_authenticated", False):
+
+def leader_for(user: User | AnonymousUser) -> Leader | None:
+    if not user.is_authenticated:
         return None
     return Leader.objects.filter(user=user).first()
 
 
-def _uuid_or_404(value: Any) -> UUID:
-    try:
-        return value if isinstance(value, UUID) else UUID(str(value))
-    except ValueError as exc:
-        raise Http404 from exc
-
-
 # -- programmes and plans ----------------------------------------------------------------
-def get_programme_for_oaf(user: User | Any, slug: str) -> Programme:
+def get_programme_for_oaf(user: User, slug: str) -> Programme:
     """A programme of the user's municipality (404 otherwise); only O&F may start its groups."""
     programme = Programme.objects.visible_to(user).filter(slug=slug).first()
     if programme is None:
@@ -60,10 +57,10 @@ class PlanAccess:
     can_manage: bool  # O&F: compose, plan, confirm
 
 
-def get_plan_for_user(user: User | Any, plan_uuid: Any) -> PlanAccess:
+def get_plan_for_user(user: User, plan_uuid: UUID | str) -> PlanAccess:
     """The plan for O&F and the programme's facilitators (read); 403 for other users."""
     plan = (NetworkPlan.objects.visible_to(user).select_related("programme")
-            .filter(uuid=_uuid_or_404(plan_uuid)).first())
+            .filter(uuid=uuid_or_404(plan_uuid)).first())
     if plan is None:
         raise Http404
     if is_oaf_for(user, plan.programme.organisation_id):
@@ -74,10 +71,10 @@ def get_plan_for_user(user: User | Any, plan_uuid: Any) -> PlanAccess:
     raise PermissionDenied(_("The meeting plan is for O&F and the programme's facilitators."))
 
 
-def get_plan_for_edit(user: User | Any, plan_uuid: Any) -> NetworkPlan:
+def get_plan_for_edit(user: User, plan_uuid: UUID | str) -> NetworkPlan:
     """Edit variant: O&F only; anyone else of the municipality gets PermissionDenied."""
     plan = (NetworkPlan.objects.visible_to(user).select_related("programme")
-            .filter(uuid=_uuid_or_404(plan_uuid)).first())
+            .filter(uuid=uuid_or_404(plan_uuid)).first())
     if plan is None:
         raise Http404
     if not is_oaf_for(user, plan.programme.organisation_id):
@@ -95,22 +92,22 @@ class GroupAccess:
     is_oaf: bool
 
 
-def _membership(user: User | Any) -> Exists:
+def _membership(user: User) -> Exists:
     return Exists(NetworkMembership.objects.filter(group=OuterRef("pk"),
                                                    leader__user_id=user.pk))
 
 
-def get_group_for_user(user: User | Any, group_uuid: Any) -> GroupAccess:
+def get_group_for_user(user: User, group_uuid: UUID | str) -> GroupAccess:
     """A group for its members (once confirmed), its facilitator and O&F; 403 for others."""
     group = (NetworkGroup.objects.visible_to(user)
              .select_related("plan__programme", "facilitator")
              .annotate(_is_member=_membership(user))
-             .filter(uuid=_uuid_or_404(group_uuid)).first())
+             .filter(uuid=uuid_or_404(group_uuid)).first())
     if group is None:
         raise Http404
     is_oaf = is_oaf_for(user, group.plan.programme.organisation_id)
     # Members see their group once O&F has confirmed it, not while it is a draft.
-    is_member = bool(group._is_member) and not group.plan.is_draft  # type: ignore[attr-defined]
+    is_member = bool(group._is_member) and not group.plan.is_draft
     is_facilitator = group.facilitator_id == user.pk
     if not (is_oaf or is_member or is_facilitator):
         raise PermissionDenied(_("This network group is for its members and facilitator."))
@@ -118,7 +115,7 @@ def get_group_for_user(user: User | Any, group_uuid: Any) -> GroupAccess:
                        is_facilitator, is_oaf)
 
 
-def get_group_for_edit(user: User | Any, group_uuid: Any) -> NetworkGroup:
+def get_group_for_edit(user: User, group_uuid: UUID | str) -> NetworkGroup:
     """Edit variant: O&F renames, gives a facilitator, removes; others get PermissionDenied."""
     access = get_group_for_user(user, group_uuid)
     if not access.is_oaf:
@@ -148,24 +145,24 @@ class MeetingAccess:
         return self.is_oaf
 
 
-def _load_meeting(user: User | Any, meeting_uuid: Any) -> MeetingAccess | None:
+def _load_meeting(user: User, meeting_uuid: UUID | str) -> MeetingAccess | None:
     meeting = (NetworkMeeting.objects.visible_to(user)
                .select_related("group__plan__programme", "group__facilitator", "facilitator",
                                "focus_gathering")
                .annotate(_is_member=Exists(NetworkMembership.objects.filter(
                    group=OuterRef("group"), leader__user_id=user.pk)))
-               .filter(uuid=_uuid_or_404(meeting_uuid)).first())
+               .filter(uuid=uuid_or_404(meeting_uuid)).first())
     if meeting is None:
         return None
     group = meeting.group
-    is_member = bool(meeting._is_member) and not group.plan.is_draft  # type: ignore[attr-defined]
+    is_member = bool(meeting._is_member) and not group.plan.is_draft
     return MeetingAccess(
         meeting=meeting, leader=leader_for(user) if is_member else None, is_member=is_member,
         is_facilitator=user.pk in (meeting.facilitator_id, group.facilitator_id),
         is_oaf=is_oaf_for(user, group.plan.programme.organisation_id))
 
 
-def get_meeting_for_user(user: User | Any, meeting_uuid: Any) -> MeetingAccess:
+def get_meeting_for_user(user: User, meeting_uuid: UUID | str) -> MeetingAccess:
     """A meeting for its group's members, its facilitator and O&F; 403 for others."""
     access = _load_meeting(user, meeting_uuid)
     if access is None:
@@ -175,21 +172,21 @@ def get_meeting_for_user(user: User | Any, meeting_uuid: Any) -> MeetingAccess:
     return access
 
 
-def get_meeting_for_vote(user: User | Any, meeting_uuid: Any) -> MeetingAccess:
+def get_meeting_for_vote(user: User, meeting_uuid: UUID | str) -> MeetingAccess:
     access = get_meeting_for_user(user, meeting_uuid)
     if not access.can_vote:
         raise PermissionDenied(_("Only the group's members answer the date poll."))
     return access
 
 
-def get_meeting_for_edit(user: User | Any, meeting_uuid: Any) -> MeetingAccess:
+def get_meeting_for_edit(user: User, meeting_uuid: UUID | str) -> MeetingAccess:
     access = get_meeting_for_user(user, meeting_uuid)
     if not access.can_manage:
         raise PermissionDenied(_("Only O&F plans and confirms network meetings."))
     return access
 
 
-def get_meeting_for_note(user: User | Any, meeting_uuid: Any) -> MeetingAccess:
+def get_meeting_for_note(user: User, meeting_uuid: UUID | str) -> MeetingAccess:
     """The note is the group's own: members and the facilitator read it; to everyone else,
     O&F included, it does not exist (404)."""
     access = _load_meeting(user, meeting_uuid)
@@ -198,7 +195,7 @@ def get_meeting_for_note(user: User | Any, meeting_uuid: Any) -> MeetingAccess:
     return access
 
 
-def get_meeting_for_note_edit(user: User | Any, meeting_uuid: Any) -> MeetingAccess:
+def get_meeting_for_note_edit(user: User, meeting_uuid: UUID | str) -> MeetingAccess:
     """Members write the note; the facilitator reads it (PermissionDenied on writing)."""
     access = get_meeting_for_note(user, meeting_uuid)
     if not access.is_member:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse
@@ -24,19 +24,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Unit, User
-from lib.admin import OrganisationScopedAdmin, OrganisationScopedTabularInline
+from lib.admin import OrganisationScopedAdmin, OrganisationScopedTabularInline, run_per_row
 from lib.exports import export_resource
 from lib.scoping import scope_queryset
 from programs.models import Programme
 
 from . import selectors, services
 from .models import NetworkGroup, NetworkHoliday, NetworkMeeting, NetworkMembership, NetworkPlan
-
-
-def _report(modeladmin: admin.ModelAdmin, request: HttpRequest, label: str,
-            exc: ValidationError) -> None:
-    for message in exc.messages:
-        modeladmin.message_user(request, f"{label}: {message}", messages.ERROR)
 
 
 class ProgrammeFilter(admin.SimpleListFilter):
@@ -52,8 +46,11 @@ class ProgrammeFilter(admin.SimpleListFilter):
         return [(p.pk, p.name) for p in programmes.order_by("-starts_on")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() and self.value().isdigit():
-            return queryset.filter(**{self.lookup: self.value()})
+        # A choice's value arrives as text from the URL, as the pk itself when the
+        # admin counts each choice ("Show counts").
+        value = str(self.value() or "")
+        if value.isdigit():
+            return queryset.filter(**{self.lookup: value})
         return queryset
 
 
@@ -71,10 +68,11 @@ class FacilitatorFilter(admin.SimpleListFilter):
                 *[(u.pk, u.full_name) for u in people.order_by("full_name")]]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == "none":
+        value = str(self.value() or "")  # text from the URL, the pk itself for the counts
+        if value == "none":
             return queryset.filter(facilitator__isnull=True)
-        if self.value() and self.value().isdigit():
-            return queryset.filter(facilitator_id=self.value())
+        if value.isdigit():
+            return queryset.filter(facilitator_id=value)
         return queryset
 
 
@@ -143,40 +141,29 @@ class NetworkPlanAdmin(OrganisationScopedAdmin):
                    "plan": plan, "page": selectors.meeting_plan_page(plan=plan)}
         return TemplateResponse(request, "networks/admin/facilitator_calendar.html", context)
 
-    def _each(self, request: HttpRequest, queryset: QuerySet, call: Any) -> int:
-        done = 0
-        for plan in queryset.select_related("programme"):
-            try:
-                call(plan)
-            except ValidationError as exc:
-                _report(self, request, str(plan), exc)
-            else:
-                done += 1
-        return done
-
     @admin.action(description=_("Propose network groups"))
     def propose_groups(self, request: HttpRequest, queryset: QuerySet) -> None:
-        done = self._each(request, queryset, lambda plan: services.network_groups_propose(
-            programme=plan.programme, actor=request.user))
-        if done:
-            self.message_user(request, ngettext("Groups proposed for %(count)d programme.",
-                                                "Groups proposed for %(count)d programmes.", done)
-                              % {"count": done}, messages.SUCCESS)
+        run_per_row(self, request, queryset.select_related("programme"),
+                    lambda plan: services.network_groups_propose(programme=plan.programme,
+                                                                 actor=request.user),
+                    success=lambda done: ngettext(
+                        "Groups proposed for %(count)d programme.",
+                        "Groups proposed for %(count)d programmes.", done) % {"count": done})
 
     @admin.action(description=_("Confirm the groups"))
     def confirm_groups(self, request: HttpRequest, queryset: QuerySet) -> None:
-        done = self._each(request, queryset, lambda plan: services.network_groups_confirm(
-            plan=plan, actor=request.user))
-        if done:
-            self.message_user(request, ngettext("Groups confirmed for %(count)d programme.",
-                                                "Groups confirmed for %(count)d programmes.", done)
-                              % {"count": done}, messages.SUCCESS)
+        run_per_row(self, request, queryset.select_related("programme"),
+                    lambda plan: services.network_groups_confirm(plan=plan, actor=request.user),
+                    success=lambda done: ngettext(
+                        "Groups confirmed for %(count)d programme.",
+                        "Groups confirmed for %(count)d programmes.", done) % {"count": done})
 
     @admin.action(description=_("Plan the meetings"))
     def plan_meetings(self, request: HttpRequest, queryset: QuerySet) -> None:
         results: list[Any] = []
-        self._each(request, queryset, lambda plan: results.append(
-            services.meetings_plan(plan=plan, actor=request.user)))
+        run_per_row(self, request, queryset.select_related("programme"),
+                    lambda plan: results.append(services.meetings_plan(plan=plan,
+                                                                       actor=request.user)))
         for result in results:
             self.message_user(request, ngettext("%(count)d meeting proposed.",
                                                 "%(count)d meetings proposed.", result.created)
@@ -329,30 +316,17 @@ class NetworkMeetingAdmin(ReadOnlyRowsMixin, OrganisationScopedAdmin):
 
     @admin.action(description=_("Confirm on the proposed date"))
     def confirm_meetings(self, request: HttpRequest, queryset: QuerySet) -> None:
-        done = 0
-        for meeting in queryset.select_related("group"):
-            try:
-                services.meeting_confirm(meeting=meeting, option=None, actor=request.user)
-            except ValidationError as exc:
-                _report(self, request, str(meeting), exc)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, ngettext("%(count)d meeting confirmed.",
-                                                "%(count)d meetings confirmed.", done)
-                              % {"count": done}, messages.SUCCESS)
+        run_per_row(self, request, queryset.select_related("group"),
+                    lambda meeting: services.meeting_confirm(meeting=meeting, option=None,
+                                                             actor=request.user),
+                    success=lambda done: ngettext("%(count)d meeting confirmed.",
+                                                  "%(count)d meetings confirmed.", done)
+                    % {"count": done})
 
     @admin.action(description=_("Cancel the meetings"))
     def cancel_meetings(self, request: HttpRequest, queryset: QuerySet) -> None:
-        done = 0
-        for meeting in queryset.select_related("group"):
-            try:
-                services.meeting_cancel(meeting=meeting, actor=request.user)
-            except ValidationError as exc:
-                _report(self, request, str(meeting), exc)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, ngettext("%(count)d meeting cancelled.",
-                                                "%(count)d meetings cancelled.", done)
-                              % {"count": done}, messages.SUCCESS)
+        run_per_row(self, request, queryset.select_related("group"),
+                    lambda meeting: services.meeting_cancel(meeting=meeting, actor=request.user),
+                    success=lambda done: ngettext("%(count)d meeting cancelled.",
+                                                  "%(count)d meetings cancelled.", done)
+                    % {"count": done})

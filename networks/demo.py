@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
 
 from django.db.models import QuerySet
 
@@ -173,7 +172,8 @@ def _bring_to_life(plan: NetworkPlan, *, today: dt.date, rng: random.Random,
     return len(meetings)
 
 
-def _network(programme: Programme, *, names: list[str], sizes: tuple[int, int], actor: Any,
+def _network(programme: Programme, *, names: list[str], sizes: tuple[int, int],
+             actor: User | None,
              advisers: list[User], today: dt.date, rng: random.Random,
              language: str) -> tuple[int, int]:
     plan, _created = NetworkPlan.objects.get_or_create(programme=programme)

@@ -6,17 +6,12 @@ commit, so a refused or rolled-back change sends nothing.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
-from lib.emails import queue_email
+from lib.emails import absolute_url, queue_email
 
 from .models import NetworkGroup, NetworkMeeting
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def _recipients(meeting: NetworkMeeting) -> list[User]:
@@ -38,8 +33,8 @@ def _send(user: User, template: str, context: dict) -> None:
 def _meeting_context(meeting: NetworkMeeting) -> dict:
     return {
         "meeting": meeting, "group": meeting.group,
-        "meeting_url": absolute(reverse("networks:meeting_detail", args=[meeting.uuid])),
-        "ics_url": absolute(reverse("networks:meeting_ics", args=[meeting.uuid])),
+        "meeting_url": absolute_url(reverse("networks:meeting_detail", args=[meeting.uuid])),
+        "ics_url": absolute_url(reverse("networks:meeting_ics", args=[meeting.uuid])),
     }
 
 
@@ -59,5 +54,5 @@ def meeting_cancelled(*, meeting: NetworkMeeting) -> None:
 def poll_invitation(*, user: User, group: NetworkGroup, meetings: list[NetworkMeeting]) -> None:
     _send(user, "poll_invitation", {
         "group": group, "meetings": meetings,
-        "group_url": absolute(reverse("networks:group_detail", args=[group.uuid])),
+        "group_url": absolute_url(reverse("networks:group_detail", args=[group.uuid])),
     })

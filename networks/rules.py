@@ -181,19 +181,19 @@ class PlanningContext:
         """Rules about the day itself, whoever meets."""
         programme = self.programme
         if not programme.starts_on <= day <= programme.ends_on:
-            return [_("%(date)s is outside the programme period (%(start)s–%(end)s).") % {
+            return [Problem(_("%(date)s is outside the programme period (%(start)s–%(end)s).") % {
                 "date": _day(day), "start": _day(programme.starts_on),
-                "end": _day(programme.ends_on)}]
+                "end": _day(programme.ends_on)}, "outside_period")]
         problems = []
         if day.weekday() >= 5:
-            problems.append(_("%(date)s is a weekend day; network meetings are held on "
-                              "weekdays.") % {"date": _day(day)})
+            problems.append(Problem(_("%(date)s is a weekend day; network meetings are held "
+                                      "on weekdays.") % {"date": _day(day)}, "weekend"))
         if day in self.holidays:
-            problems.append(_("%(date)s is a holiday (%(name)s).") % {
-                "date": _day(day), "name": self.holidays[day]})
+            problems.append(Problem(_("%(date)s is a holiday (%(name)s).") % {
+                "date": _day(day), "name": self.holidays[day]}, "holiday"))
         if day in self.gathering_days:
-            problems.append(_("%(date)s is a gathering day of the programme.") % {
-                "date": _day(day)})
+            problems.append(Problem(_("%(date)s is a gathering day of the programme.") % {
+                "date": _day(day)}, "gathering_day"))
         return problems
 
     def problems(self, c: Candidate, *, names: dict[int, str] | None = None) -> list[str]:
@@ -211,8 +211,8 @@ class PlanningContext:
             clash = self._clash(self.busy[leader_id].get(c.date, ()), c)
             if clash is not None:
                 name = (names or {}).get(leader_id, "")
-                problems.append(_("%(name)s is busy at that time: %(what)s.") % {
-                    "name": name, "what": clash.what})
+                problems.append(Problem(_("%(name)s is busy at that time: %(what)s.") % {
+                    "name": name, "what": clash.what}, "member_busy"))
                 break  # one member is enough to say the time does not work
         return problems
 
@@ -223,17 +223,20 @@ class PlanningContext:
         taken = {slot: mid for slot, mid in self.facilitator_slots[(fid, c.date)].items()
                  if mid is None or mid != c.meeting_id}
         if c.slot in taken:
-            return [_("%(name)s already leads a network meeting in this slot on %(date)s.") % {
-                "name": name, "date": _day(c.date)}]
+            return [Problem(
+                _("%(name)s already leads a network meeting in this slot on %(date)s.")
+                % {"name": name, "date": _day(c.date)}, "facilitator_slot_taken")]
         if len(taken) >= self.plan.facilitator_daily_max:
-            return [_("%(name)s already leads %(count)d network meetings on %(date)s; the most "
-                      "is %(max)d a day.") % {"name": name, "count": len(taken),
-                                              "date": _day(c.date),
-                                              "max": self.plan.facilitator_daily_max}]
+            return [Problem(
+                _("%(name)s already leads %(count)d network meetings on %(date)s; the most "
+                  "is %(max)d a day.") % {"name": name, "count": len(taken),
+                                          "date": _day(c.date),
+                                          "max": self.plan.facilitator_daily_max},
+                "facilitator_day_full")]
         clash = self._clash(self.facilitator_busy[fid].get(c.date, ()), c)
         if clash is not None:
-            return [_("%(name)s is busy at that time: %(what)s.") % {"name": name,
-                                                                      "what": clash.what}]
+            return [Problem(_("%(name)s is busy at that time: %(what)s.")
+                            % {"name": name, "what": clash.what}, "facilitator_busy")]
         return []
 
     @staticmethod
@@ -257,13 +260,26 @@ class PlanningContext:
             self.facilitator_busy[c.facilitator_id][c.date].append(busy)
 
 
+class Problem(str):
+    """A broken planning rule: its message (in the active language) with a stable ``code``,
+    which the services pass on as the refusal's code."""
+
+    code: str
+
+    def __new__(cls, message: str, code: str) -> Problem:
+        problem = super().__new__(cls, message)
+        problem.code = code
+        return problem
+
+
 def time_problems(slot: str, starts_at: dt.time, ends_at: dt.time) -> list[str]:
     """Length 2.5–3 hours, and FL before noon / EL from noon."""
     problems = []
     minutes = _minutes(starts_at, ends_at)
     if not MIN_MEETING_MINUTES <= minutes <= MAX_MEETING_MINUTES:
-        problems.append(_("A network meeting lasts between 2.5 and 3 hours."))
+        problems.append(Problem(_("A network meeting lasts between 2.5 and 3 hours."),
+                                "meeting_length"))
     if (slot == Slot.MORNING) != (starts_at < NOON):
-        problems.append(_("A morning meeting (FL) starts before 12:00 and an afternoon meeting "
-                          "(EL) at 12:00 or later."))
+        problems.append(Problem(_("A morning meeting (FL) starts before 12:00 and an afternoon "
+                                  "meeting (EL) at 12:00 or later."), "slot_time"))
     return problems

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Leader, Unit, User
+from lib.emails import absolute_url
 from lib.ical import CalendarEvent
 from programs.models import Gathering, Programme
 
@@ -36,7 +37,6 @@ from .models import (
     PlanStatus,
     Slot,
 )
-from .notifications import absolute
 from .rules import Candidate, PlanningContext
 
 
@@ -145,7 +145,8 @@ def meeting_conflicts(*, plan: NetworkPlan, meetings: list[NetworkMeeting],
     names = dict(Leader.objects.filter(network_memberships__plan=plan)
                  .values_list("pk", "user__full_name"))
     ctx = PlanningContext.load(
-        plan=plan, leader_ids=names, facilitator_ids={m.facilitator_id for m in active},
+        plan=plan, leader_ids=names,
+        facilitator_ids={m.facilitator_id for m in active if m.facilitator_id is not None},
         first=min(m.date for m in active), last=max(m.date for m in active))
     conflicts = {}
     for m in active:
@@ -230,7 +231,7 @@ class MeetingPage:
     options: list[OptionRow]
     members: list[Leader]
     not_answered: list[Leader]
-    note: Any = None
+    note: MeetingNote | None = None
     has_taken_place: bool = False
 
 
@@ -243,7 +244,8 @@ def meeting_page(*, access: MeetingAccess) -> MeetingPage:
     options = list(meeting.options.prefetch_related(
         Prefetch("votes", queryset=MeetingVote.objects.select_related("leader__user")
                  .order_by("leader__user__full_name"))).order_by("date", "starts_at"))
-    rows, answered = [], set()
+    rows: list[OptionRow] = []
+    answered: set[int] = set()
     my_id = access.leader.pk if access.leader else None
     for option in options:
         votes = list(option.votes.all())
@@ -349,7 +351,7 @@ def meeting_event(meeting: NetworkMeeting) -> CalendarEvent:
         uid=f"networks-meeting-{meeting.uuid}", start=meeting.start, end=meeting.end,
         summary=_("Network group %(group)s") % {"group": meeting.group.name},
         location=meeting.location, description=f"{meeting.group.name}{focus}",
-        url=absolute(reverse("networks:meeting_detail", args=[meeting.uuid])),
+        url=absolute_url(reverse("networks:meeting_detail", args=[meeting.uuid])),
         tentative=meeting.status == MeetingStatus.PROPOSED,
         cancelled=meeting.status == MeetingStatus.CANCELLED)
 

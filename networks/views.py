@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lib.http import messages_from_error
 from lib.ical import calendar_bytes, ics_response
-from lib.views import explain_denied
 
 from . import selectors, services
 from .access import (
@@ -43,11 +43,6 @@ from .forms import (
 from .models import NetworkPlan
 
 
-def _refused(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
 def _form_errors(request: HttpRequest, form: Any) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
@@ -61,14 +56,13 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 # -- composing (O&F) ---------------------------------------------------------------------
-@explain_denied
 @require_POST
 def plan_start(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for_oaf(request.user, slug)
     try:
         plan = services.network_plan_create(programme=programme, actor=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        messages_from_error(request, exc)
         return redirect("networks:index")
     messages.success(request, _("Network groups started for %(programme)s.")
                      % {"programme": programme.name})
@@ -86,13 +80,11 @@ def _compose(request: HttpRequest, plan: NetworkPlan, *, propose_form: Any = Non
     }, status=status)
 
 
-@explain_denied
 @require_GET
 def plan_compose(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
     return _compose(request, get_plan_for_edit(request.user, plan_uuid))
 
 
-@explain_denied
 @require_POST
 def groups_propose(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
     plan = get_plan_for_edit(request.user, plan_uuid)
@@ -104,7 +96,7 @@ def groups_propose(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
             programme=plan.programme, actor=request.user, min_size=form.cleaned_data["min_size"],
             max_size=form.cleaned_data["max_size"])
     except ValidationError as exc:
-        _refused(request, exc)
+        messages_from_error(request, exc)
     else:
         messages.success(request, result.summary)
         for warning in result.warnings:
@@ -112,7 +104,6 @@ def groups_propose(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
     return redirect("networks:plan_compose", plan_uuid=plan.uuid)
 
 
-@explain_denied
 @require_POST
 def member_move(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
     plan = get_plan_for_edit(request.user, plan_uuid)
@@ -125,14 +116,13 @@ def member_move(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
             services.network_member_move(plan=plan, leader=leader, to_group=group,
                                          actor=request.user)
         except ValidationError as exc:
-            _refused(request, exc)
+            messages_from_error(request, exc)
         else:
             messages.success(request, _("%(name)s is now in «%(group)s».")
                              % {"name": leader.name, "group": group.name})
     return redirect("networks:plan_compose", plan_uuid=plan.uuid)
 
 
-@explain_denied
 @require_POST
 def group_create(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
     plan = get_plan_for_edit(request.user, plan_uuid)
@@ -144,13 +134,12 @@ def group_create(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
             group = services.network_group_create(plan=plan, name=form.cleaned_data["name"],
                                                   actor=request.user)
         except ValidationError as exc:
-            _refused(request, exc)
+            messages_from_error(request, exc)
         else:
             messages.success(request, _("The group «%(group)s» is added.") % {"group": group.name})
     return redirect("networks:plan_compose", plan_uuid=plan.uuid)
 
 
-@explain_denied
 @require_POST
 def group_update(request: HttpRequest, group_uuid: UUID) -> HttpResponse:
     group = get_group_for_edit(request.user, group_uuid)
@@ -163,40 +152,37 @@ def group_update(request: HttpRequest, group_uuid: UUID) -> HttpResponse:
                 group=group, name=form.cleaned_data["name"],
                 facilitator=form.cleaned_data["facilitator"], actor=request.user)
         except ValidationError as exc:
-            _refused(request, exc)
+            messages_from_error(request, exc)
         else:
             messages.success(request, _("The group «%(group)s» is saved.") % {"group": group.name})
     return redirect("networks:plan_compose", plan_uuid=group.plan.uuid)
 
 
-@explain_denied
 @require_POST
 def group_delete(request: HttpRequest, group_uuid: UUID) -> HttpResponse:
     group = get_group_for_edit(request.user, group_uuid)
     try:
         services.network_group_delete(group=group, actor=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        messages_from_error(request, exc)
     else:
         messages.success(request, _("The group «%(group)s» is removed.") % {"group": group.name})
     return redirect("networks:plan_compose", plan_uuid=group.plan.uuid)
 
 
-@explain_denied
 @require_POST
 def groups_confirm(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
     plan = get_plan_for_edit(request.user, plan_uuid)
     try:
         services.network_groups_confirm(plan=plan, actor=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        messages_from_error(request, exc)
         return redirect("networks:plan_compose", plan_uuid=plan.uuid)
     messages.success(request, _("The groups are confirmed. Members now see their group."))
     return redirect("networks:meeting_plan", plan_uuid=plan.uuid)
 
 
 # -- the meeting plan --------------------------------------------------------------------
-@explain_denied
 @require_GET
 def meeting_plan(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
     access = get_plan_for_user(request.user, plan_uuid)
@@ -205,14 +191,13 @@ def meeting_plan(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
         "can_manage": access.can_manage})
 
 
-@explain_denied
 @require_POST
 def meetings_plan_run(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
     plan = get_plan_for_edit(request.user, plan_uuid)
     try:
         result = services.meetings_plan(plan=plan, actor=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        messages_from_error(request, exc)
     else:
         messages.success(request, ngettext("%(count)d meeting proposed.",
                                            "%(count)d meetings proposed.", result.created)
@@ -222,21 +207,19 @@ def meetings_plan_run(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
     return redirect("networks:meeting_plan", plan_uuid=plan.uuid)
 
 
-@explain_denied
 @require_POST
 def poll_announce(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
     plan = get_plan_for_edit(request.user, plan_uuid)
     try:
         services.meetings_poll_announce(plan=plan, actor=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        messages_from_error(request, exc)
     else:
         messages.success(request, _("The members are asked by email to answer the date polls."))
     return redirect("networks:meeting_plan", plan_uuid=plan.uuid)
 
 
 # -- a group and its meetings ------------------------------------------------------------
-@explain_denied
 @require_GET
 def group_detail(request: HttpRequest, group_uuid: UUID) -> HttpResponse:
     access = get_group_for_user(request.user, group_uuid)
@@ -258,13 +241,11 @@ def _meeting(request: HttpRequest, access: Any, *, vote_form: Any = None,
     }, status=status)
 
 
-@explain_denied
 @require_GET
 def meeting_detail(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
     return _meeting(request, get_meeting_for_user(request.user, meeting_uuid))
 
 
-@explain_denied
 @require_POST
 def meeting_vote(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
     access = get_meeting_for_vote(request.user, meeting_uuid)
@@ -277,13 +258,12 @@ def meeting_vote(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
         services.meeting_vote(meeting=meeting, leader=access.leader, answers=form.answers(),
                               actor=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        messages_from_error(request, exc)
     else:
         messages.success(request, _("Thank you, your answers are saved."))
     return redirect("networks:meeting_detail", meeting_uuid=meeting.uuid)
 
 
-@explain_denied
 @require_POST
 def meeting_confirm(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
     access = get_meeting_for_edit(request.user, meeting_uuid)
@@ -298,14 +278,13 @@ def meeting_confirm(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
     try:
         meeting = services.meeting_confirm(meeting=meeting, option=option, actor=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        messages_from_error(request, exc)
     else:
         messages.success(request, _("The meeting is confirmed and everyone in the group is "
                                     "told."))
     return redirect("networks:meeting_detail", meeting_uuid=meeting.uuid)
 
 
-@explain_denied
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
     access = get_meeting_for_edit(request.user, meeting_uuid)
@@ -328,20 +307,18 @@ def meeting_edit(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-@explain_denied
 @require_POST
 def meeting_cancel(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
     access = get_meeting_for_edit(request.user, meeting_uuid)
     try:
         services.meeting_cancel(meeting=access.meeting, actor=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        messages_from_error(request, exc)
     else:
         messages.success(request, _("The meeting is cancelled."))
     return redirect("networks:meeting_detail", meeting_uuid=access.meeting.uuid)
 
 
-@explain_denied
 @require_POST
 def meeting_option_add(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
     access = get_meeting_for_edit(request.user, meeting_uuid)
@@ -353,13 +330,12 @@ def meeting_option_add(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse
             services.meeting_option_add(meeting=access.meeting, actor=request.user,
                                         **form.cleaned_data)
         except ValidationError as exc:
-            _refused(request, exc)
+            messages_from_error(request, exc)
         else:
             messages.success(request, _("The date is added to the poll."))
     return redirect("networks:meeting_detail", meeting_uuid=access.meeting.uuid)
 
 
-@explain_denied
 @require_http_methods(["GET", "POST"])
 def meeting_note(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
     if request.method == "POST":
@@ -387,7 +363,6 @@ def meeting_note(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
                   status=400 if form is not None and form.errors else 200)
 
 
-@explain_denied
 @require_GET
 def meeting_ics(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_uuid).meeting

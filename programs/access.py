@@ -8,7 +8,7 @@ municipality a user without a role on the object gets a 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -17,19 +17,23 @@ from django.utils.translation import gettext as _
 
 from accounts.access import is_oaf_for  # noqa: F401 (re-exported)
 from accounts.models import Leader, User
+from lib.http import uuid_or_404
 
 from .models import Enrollment, Gathering, Module, ModuleSession, ModuleStatus
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def leader_for(user: User | Any) -> Leader | None:
+
+def leader_for(user: User | AnonymousUser) -> Leader | None:
     """The user's leader profile with unit and leader above, or None (one query)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
     return (Leader.objects.select_related("unit", "leader_above__user")
             .filter(user=user).first())
 
 
-def is_approver_for(user: User | Any, enrollment: Enrollment) -> bool:
+def is_approver_for(user: User, enrollment: Enrollment) -> bool:
     """The enrolled leader's own leader above, or O&F of the municipality.
 
     Expects ``leader__leader_above`` and ``module__programme`` to be loaded.
@@ -40,13 +44,6 @@ def is_approver_for(user: User | Any, enrollment: Enrollment) -> bool:
     return above is not None and above.user_id == user.pk
 
 
-def _uuid_or_404(value: Any) -> UUID:
-    try:
-        return value if isinstance(value, UUID) else UUID(str(value))
-    except ValueError as exc:
-        raise Http404 from exc
-
-
 @dataclass(frozen=True)
 class ModuleAccess:
     module: Module
@@ -55,7 +52,7 @@ class ModuleAccess:
     can_request: bool  # the audience includes the user's leader profile
 
 
-def get_module_for_user(user: User | Any, module_uuid: Any) -> ModuleAccess:
+def get_module_for_user(user: User, module_uuid: UUID | str) -> ModuleAccess:
     """A module of the user's municipality, or 404; 403 for someone it is not for.
 
     Drafts exist only for O&F. A leader may open a module meant for them, one
@@ -64,7 +61,7 @@ def get_module_for_user(user: User | Any, module_uuid: Any) -> ModuleAccess:
     """
     module = (Module.objects.visible_to(user).select_related("programme")
               .prefetch_related("audience_units")
-              .filter(uuid=_uuid_or_404(module_uuid)).first())
+              .filter(uuid=uuid_or_404(module_uuid)).first())
     if module is None:
         raise Http404
     manage = is_oaf_for(user, module.programme.organisation_id)
@@ -88,12 +85,12 @@ class EnrollmentAccess:
     can_decide: bool  # approve / decline
 
 
-def get_enrollment_for_user(user: User | Any, enrollment_uuid: Any) -> EnrollmentAccess:
+def get_enrollment_for_user(user: User, enrollment_uuid: UUID | str) -> EnrollmentAccess:
     """The enrolment for the leader, their leader above or O&F; 404 outside, 403 else."""
     enrollment = (Enrollment.objects.visible_to(user)
                   .select_related("module__programme", "leader__user",
                                   "leader__leader_above__user", "leader__unit", "decided_by")
-                  .filter(uuid=_uuid_or_404(enrollment_uuid)).first())
+                  .filter(uuid=uuid_or_404(enrollment_uuid)).first())
     if enrollment is None:
         raise Http404
     own = enrollment.leader.user_id == user.pk
@@ -104,7 +101,7 @@ def get_enrollment_for_user(user: User | Any, enrollment_uuid: Any) -> Enrollmen
     return EnrollmentAccess(enrollment, own, decide)
 
 
-def get_enrollment_for_approver(user: User | Any, enrollment_uuid: Any) -> Enrollment:
+def get_enrollment_for_approver(user: User, enrollment_uuid: UUID | str) -> Enrollment:
     """Edit variant: only the leader above or O&F; anyone else gets PermissionDenied."""
     access = get_enrollment_for_user(user, enrollment_uuid)
     if not access.can_decide:
@@ -113,20 +110,20 @@ def get_enrollment_for_approver(user: User | Any, enrollment_uuid: Any) -> Enrol
     return access.enrollment
 
 
-def get_session_for_user(user: User | Any, session_uuid: Any) -> ModuleSession:
+def get_session_for_user(user: User, session_uuid: UUID | str) -> ModuleSession:
     """A session whose module the user may open (same rules as the module)."""
     session = (ModuleSession.objects.visible_to(user).select_related("module__programme")
-               .filter(uuid=_uuid_or_404(session_uuid)).first())
+               .filter(uuid=uuid_or_404(session_uuid)).first())
     if session is None:
         raise Http404
     get_module_for_user(user, session.module.uuid)
     return session
 
 
-def get_session_for_register(user: User | Any, session_uuid: Any) -> ModuleSession:
+def get_session_for_register(user: User, session_uuid: UUID | str) -> ModuleSession:
     """Attendance is kept by O&F and the session's own facilitators."""
     session = (ModuleSession.objects.visible_to(user).select_related("module__programme")
-               .filter(uuid=_uuid_or_404(session_uuid)).first())
+               .filter(uuid=uuid_or_404(session_uuid)).first())
     if session is None:
         raise Http404
     if is_oaf_for(user, session.module.programme.organisation_id):
@@ -136,10 +133,10 @@ def get_session_for_register(user: User | Any, session_uuid: Any) -> ModuleSessi
     raise PermissionDenied(_("Only O&F and the session's facilitators keep attendance."))
 
 
-def get_gathering_for_user(user: User | Any, gathering_uuid: Any) -> Gathering:
+def get_gathering_for_user(user: User, gathering_uuid: UUID | str) -> Gathering:
     """A gathering for its programme's participants, its advisers and O&F."""
     gathering = (Gathering.objects.visible_to(user).select_related("programme")
-                 .filter(uuid=_uuid_or_404(gathering_uuid)).first())
+                 .filter(uuid=uuid_or_404(gathering_uuid)).first())
     if gathering is None:
         raise Http404
     if is_oaf_for(user, gathering.programme.organisation_id):

@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -28,8 +28,10 @@ from lib.admin import (
     OrganisationScopedAdmin,
     OrganisationScopedTabularInline,
     ScopedHistoryMixin,
+    run_per_row,
 )
 from lib.exports import AllowListResource, export_resource
+from lib.http import add_error_to_form, messages_from_error
 from lib.scoping import scope_queryset
 
 from . import exports, services
@@ -43,7 +45,7 @@ from .models import (
     Programme,
     ProgrammeParticipant,
 )
-from .selectors import COMPLETED, STATUS_LABELS
+from .selectors import STATUS_LABELS
 
 # Related filters list only what the (municipality-scoped) rows point at; the
 # plain RelatedFieldListFilter would offer every municipality's programmes.
@@ -224,8 +226,8 @@ class ModuleAdmin(OrganisationScopedAdmin):
                                                       actor=request.user,
                                                       note=form.cleaned_data["note"])
                             for leader in form.cleaned_data["leaders"]]
-            except ValidationError as exc:
-                form.add_error(None, exc)
+            except (ValidationError, PermissionDenied) as exc:
+                add_error_to_form(form, exc)
             else:
                 seated = sum(e.status == EnrollmentStatus.SEATED for e in done)
                 self.message_user(request, _("Enrolled: %(seated)d with a seat, %(waiting)d on "
@@ -275,7 +277,7 @@ class ModuleSessionAdmin(OrganisationScopedAdmin):
 class EnrollmentResource(AllowListResource):
     name = fields.Field(attribute="leader__user__full_name", column_name=_("name"))
     email = fields.Field(attribute="leader__user__email", column_name=_("email"))
-    title = fields.Field(attribute="leader__title", column_name=_("title"))
+    title = fields.Field(attribute="leader__title", column_name=_("job title"))
     unit = fields.Field(attribute="leader__unit__name", column_name=_("unit"))
     module_topic = fields.Field(attribute="module__topic", column_name=_("module"))
     semester = fields.Field(attribute="module__semester_label", column_name=_("semester"))
@@ -300,14 +302,7 @@ class EnrollmentAdmin(ScopedHistoryMixin, OrganisationScopedAdmin):
     date_hierarchy = "requested_at"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        ahead = (Enrollment.objects.filter(module=OuterRef("module"),
-                                           status=EnrollmentStatus.WAITING)
-                 .filter(Q(decided_at__lt=OuterRef("decided_at"))
-                         | Q(decided_at=OuterRef("decided_at"), pk__lte=OuterRef("pk")))
-                 .order_by().values("module").annotate(n=Count("pk")).values("n"))
-        return super().get_queryset(request).annotate(
-            _attended=Count("attendances", filter=Q(attendances__attended=True)),
-            _position=Subquery(ahead))
+        return super().get_queryset(request).with_attendance().with_waiting_position()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # enrol from the module's page, so the seat rules apply
@@ -322,30 +317,21 @@ class EnrollmentAdmin(ScopedHistoryMixin, OrganisationScopedAdmin):
     def leader_name(self, obj: Enrollment) -> str:
         return obj.leader.user.full_name
 
-    @admin.display(description=_("attended"), ordering="_attended")
+    @admin.display(description=_("attended"), ordering="attended_count")
     def attended(self, obj: Enrollment) -> int:
-        return obj._attended  # type: ignore[attr-defined]
+        return obj.attended
 
     @admin.display(description=_("status"), ordering="status")
     def status_shown(self, obj: Enrollment) -> str:
-        if obj.status == EnrollmentStatus.WAITING:
-            return _("waiting list, no. %(position)s") % {"position": obj._position}  # type: ignore[attr-defined]
-        if obj.status == EnrollmentStatus.SEATED and \
-                obj._attended >= obj.module.min_sessions_attended:  # type: ignore[attr-defined]
-            return str(STATUS_LABELS[COMPLETED])
-        return str(STATUS_LABELS[obj.status])
+        if obj.is_waiting:
+            return _("waiting list, no. %(position)s") % {
+                "position": obj.waiting_position}  # type: ignore[attr-defined]
+        return str(STATUS_LABELS[obj.shown_status])
 
     def _each(self, request: HttpRequest, queryset: QuerySet, action: Any) -> int:
-        done = 0
-        for enrollment in queryset.select_related("leader__user", "module"):
-            try:
-                action(enrollment=enrollment, actor=request.user)
-                done += 1
-            except (ValidationError, PermissionDenied) as exc:
-                message = "; ".join(getattr(exc, "messages", [str(exc)]))
-                self.message_user(request, f"{enrollment.leader.user.full_name}: {message}",
-                                  messages.ERROR)
-        return done
+        return run_per_row(self, request, queryset.select_related("leader__user", "module"),
+                           lambda enrollment: action(enrollment=enrollment, actor=request.user),
+                           label=lambda enrollment: enrollment.leader.user.full_name)
 
     @admin.action(description=_("Approve the selected requests"))
     def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -378,8 +364,8 @@ class EnrollmentAdmin(ScopedHistoryMixin, OrganisationScopedAdmin):
                 count = services.attendance_mark(
                     session=session, enrollment_ids=queryset.values_list("pk", flat=True),
                     attended=form.cleaned_data["attended"], actor=request.user)
-            except ValidationError as exc:
-                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            except (ValidationError, PermissionDenied) as exc:
+                messages_from_error(request, exc)
             else:
                 self.message_user(request, ngettext(
                     "Attendance marked for %(count)d leader.",

@@ -6,17 +6,12 @@ commit, so a refused or rolled-back change sends nothing.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
-from lib.emails import queue_email
+from lib.emails import absolute_url, queue_email
 
 from .models import Enrollment
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def _send(user: User, template: str, enrollment: Enrollment, **extra: object) -> None:
@@ -25,9 +20,10 @@ def _send(user: User, template: str, enrollment: Enrollment, **extra: object) ->
         "enrollment": enrollment,
         "module": enrollment.module,
         "leader": enrollment.leader,
-        "enrollment_url": _absolute(reverse("programs:enrollment_detail",
-                                            args=[enrollment.uuid])),
-        "module_url": _absolute(reverse("programs:module_detail", args=[enrollment.module.uuid])),
+        "enrollment_url": absolute_url(reverse("programs:enrollment_detail",
+                                               args=[enrollment.uuid])),
+        "module_url": absolute_url(reverse("programs:module_detail",
+                                           args=[enrollment.module.uuid])),
         **extra,
     }
     queue_email(to=user.email, template_base=f"programs/emails/{template}", context=context,
@@ -58,9 +54,10 @@ def seat_given_to_leader(*, enrollment: Enrollment) -> None:
     user = enrollment.leader.user
     context = {
         "enrollment": enrollment, "module": enrollment.module, "leader": enrollment.leader,
-        "enrollment_url": _absolute(reverse("programs:enrollment_detail",
-                                            args=[enrollment.uuid])),
-        "module_url": _absolute(reverse("programs:module_detail", args=[enrollment.module.uuid])),
+        "enrollment_url": absolute_url(reverse("programs:enrollment_detail",
+                                               args=[enrollment.uuid])),
+        "module_url": absolute_url(reverse("programs:module_detail",
+                                           args=[enrollment.module.uuid])),
     }
     seated = f"{enrollment.seated_at:%Y%m%d%H%M%S}" if enrollment.seated_at else "0"
     reminder_queue(Due(organisation=enrollment.module.programme.organisation,

@@ -7,19 +7,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Leader, User
+from lib.emails import absolute_url
 from lib.ical import CalendarEvent
 
 from .access import ModuleAccess
 from .models import (
     ACTIVE_STATUSES,
+    COMPLETED,
     Enrollment,
     EnrollmentStatus,
     Gathering,
@@ -31,7 +31,6 @@ from .models import (
 )
 from .seats import SeatState
 
-COMPLETED = "fullfort"
 STATUS_LABELS = {
     EnrollmentStatus.REQUESTED: _("requested, waiting for approval"),
     EnrollmentStatus.WAITING: _("on the waiting list"),
@@ -45,15 +44,14 @@ STATUS_LABELS = {
 def waiting_positions(*, module_ids: Iterable[int]) -> dict[int, int]:
     """Waiting-list place of every waiting enrolment in these modules (one query).
 
-    Derived from the approval order each time, so it can never drift.
+    Derived from the approval order each time (``with_waiting_position``), so it
+    can never drift.
     """
     ids = list(module_ids)
     if not ids:
         return {}
     rows = (Enrollment.objects.filter(module_id__in=ids, status=EnrollmentStatus.WAITING)
-            .annotate(position=Window(RowNumber(), partition_by=[F("module_id")],
-                                      order_by=[F("decided_at").asc(), F("pk").asc()]))
-            .values_list("pk", "position"))
+            .with_waiting_position().values_list("pk", "waiting_position"))
     return dict(rows)
 
 
@@ -68,10 +66,11 @@ class EnrollmentView:
 
     @property
     def status(self) -> str:
-        e = self.enrollment
-        if e.status == EnrollmentStatus.SEATED and self.attended >= e.module.min_sessions_attended:
-            return COMPLETED
-        return e.status
+        return self.enrollment.shown_status
+
+    @property
+    def is_completed(self) -> bool:
+        return self.enrollment.is_completed
 
     @property
     def status_label(self) -> str:
@@ -103,8 +102,7 @@ def _mine(leader: Leader | None, module_ids: list[int]) -> dict[int, Enrollment]
     if leader is None or not module_ids:
         return {}
     rows = (Enrollment.objects.filter(leader=leader, module_id__in=module_ids)
-            .annotate(attended_count=Count("attendances", filter=Q(attendances__attended=True)))
-            .order_by("requested_at"))
+            .with_attendance().order_by("requested_at"))
     mine: dict[int, Enrollment] = {}
     for row in rows:
         current = mine.get(row.module_id)
@@ -151,7 +149,7 @@ def module_list(*, user: User, leader: Leader | None,
         view = None
         if own is not None:
             own.module = module
-            view = EnrollmentView(own, own.attended_count, positions.get(own.pk))
+            view = EnrollmentView(own, own.attended, positions.get(own.pk))
         is_open = module.enrolment_is_open(today)
         live = own is not None and own.status in ACTIVE_STATUSES
         cards.append(ModuleCard(
@@ -187,7 +185,7 @@ def module_page(*, access: ModuleAccess, user: User, today: dt.date | None = Non
         position = None
         if mine.status == EnrollmentStatus.WAITING:
             position = waiting_positions(module_ids=[module.pk]).get(mine.pk)
-        view = EnrollmentView(mine, mine.attended_count, position,
+        view = EnrollmentView(mine, mine.attended, position,
                               _next_session(sessions, today))
     is_open = module.enrolment_is_open(today)
     live = mine is not None and mine.status in ACTIVE_STATUSES
@@ -212,7 +210,7 @@ def leader_enrollments(*, leader: Leader, today: dt.date | None = None) -> list[
         .select_related("module__programme")
         .prefetch_related(Prefetch("module__sessions",
                                    queryset=ModuleSession.objects.order_by("date", "starts_at")))
-        .annotate(attended_count=Count("attendances", filter=Q(attendances__attended=True)))
+        .with_attendance()
         .order_by("-module__year", "module__term", "module__topic", "-requested_at"))
     positions = waiting_positions(module_ids={e.module_id for e in rows
                                               if e.status == EnrollmentStatus.WAITING})
@@ -264,10 +262,6 @@ def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
             "facilitating": facilitating, "leader": leader, "today": today}
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
-
-
 def session_event(session: ModuleSession) -> CalendarEvent:
     module = session.module
     summary = f"{module.topic}: {session.theme}" if session.theme else str(module.topic)
@@ -275,7 +269,7 @@ def session_event(session: ModuleSession) -> CalendarEvent:
         uid=f"programs-session-{session.uuid}", start=session.start, end=session.end,
         summary=summary, location=session.location,
         description=module.programme.name,
-        url=_absolute(reverse("programs:module_detail", args=[module.uuid])),
+        url=absolute_url(reverse("programs:module_detail", args=[module.uuid])),
         cancelled=module.status == ModuleStatus.CANCELLED)
 
 
@@ -284,7 +278,7 @@ def gathering_event(gathering: Gathering) -> CalendarEvent:
         uid=f"programs-gathering-{gathering.uuid}", start=gathering.start, end=gathering.end,
         summary=f"{gathering.programme.name}: {gathering.theme}", location=gathering.place,
         description=gathering.description,
-        url=_absolute(reverse("programs:programme_detail", args=[gathering.programme.slug])))
+        url=absolute_url(reverse("programs:programme_detail", args=[gathering.programme.slug])))
 
 
 def calendar_events(user: User) -> list[CalendarEvent]:

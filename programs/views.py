@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lib.fragments import fragment
+from lib.http import messages_from_error
 from lib.ical import calendar_bytes, ics_response
-from lib.views import explain_denied
 
 from . import selectors, services
 from .access import (
@@ -42,15 +42,6 @@ def _next_or(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _refused(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def _ics(body: bytes, filename: str) -> HttpResponse:
-    return ics_response(body, slugify(filename))
-
-
 @require_GET
 def module_list(request: HttpRequest) -> HttpResponse:
     def body() -> str:
@@ -63,7 +54,6 @@ def module_list(request: HttpRequest) -> HttpResponse:
                   {"body": fragment(request, "module_list", body)})
 
 
-@explain_denied
 @require_GET
 def module_detail(request: HttpRequest, module_uuid: UUID) -> HttpResponse:
     access = get_module_for_user(request.user, module_uuid)
@@ -73,7 +63,6 @@ def module_detail(request: HttpRequest, module_uuid: UUID) -> HttpResponse:
                    "form": EnrollmentRequestForm()})
 
 
-@explain_denied
 @require_POST
 def enrollment_request(request: HttpRequest, module_uuid: UUID) -> HttpResponse:
     access = get_module_for_user(request.user, module_uuid)
@@ -89,30 +78,28 @@ def enrollment_request(request: HttpRequest, module_uuid: UUID) -> HttpResponse:
         services.enrollment_request(module=access.module, leader=access.leader,
                                     note=form.cleaned_data["note"], actor=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        messages_from_error(request, exc)
     else:
         messages.success(request, _("Your request is sent to your leader above for approval."))
     return redirect("programs:module_detail", module_uuid=access.module.uuid)
 
 
-@explain_denied
 @require_GET
 def module_ics(request: HttpRequest, module_uuid: UUID) -> HttpResponse:
     access = get_module_for_user(request.user, module_uuid)
     sessions = access.module.sessions.select_related("module__programme").order_by("date")
-    return _ics(calendar_bytes([selectors.session_event(s) for s in sessions],
-                               name=access.module.topic), access.module.topic)
+    return ics_response(calendar_bytes([selectors.session_event(s) for s in sessions],
+                                       name=access.module.topic), slugify(access.module.topic))
 
 
-@explain_denied
 @require_GET
 def session_ics(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
     session = get_session_for_user(request.user, session_uuid)
-    return _ics(calendar_bytes([selectors.session_event(session)], name=session.module.topic),
-                f"{session.module.topic}-{session.date:%Y-%m-%d}")
+    return ics_response(calendar_bytes([selectors.session_event(session)],
+                                       name=session.module.topic),
+                        slugify(f"{session.module.topic}-{session.date:%Y-%m-%d}"))
 
 
-@explain_denied
 @require_http_methods(["GET", "POST"])
 def session_register(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
     """Attendance for a whole session at once (O&F and the session's facilitators)."""
@@ -125,7 +112,7 @@ def session_register(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
                     session=session, present_ids=[e.pk for e in form.cleaned_data["present"]],
                     actor=request.user)
             except ValidationError as exc:
-                _refused(request, exc)
+                messages_from_error(request, exc)
             else:
                 messages.success(request, _("Attendance saved: %(present)d present, "
                                             "%(absent)d absent.")
@@ -142,7 +129,6 @@ def session_register(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-@explain_denied
 @require_GET
 def enrollment_detail(request: HttpRequest, enrollment_uuid: UUID) -> HttpResponse:
     access = get_enrollment_for_user(request.user, enrollment_uuid)
@@ -157,14 +143,13 @@ def enrollment_detail(request: HttpRequest, enrollment_uuid: UUID) -> HttpRespon
     })
 
 
-@explain_denied
 @require_POST
 def enrollment_approve(request: HttpRequest, enrollment_uuid: UUID) -> HttpResponse:
     enrollment = get_enrollment_for_approver(request.user, enrollment_uuid)
     try:
         enrollment = services.enrollment_approve(enrollment=enrollment, actor=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        messages_from_error(request, exc)
     else:
         name = enrollment.leader.user.full_name
         if enrollment.status == EnrollmentStatus.SEATED:
@@ -176,7 +161,6 @@ def enrollment_approve(request: HttpRequest, enrollment_uuid: UUID) -> HttpRespo
                                               args=[enrollment.uuid])))
 
 
-@explain_denied
 @require_POST
 def enrollment_decline(request: HttpRequest, enrollment_uuid: UUID) -> HttpResponse:
     enrollment = get_enrollment_for_approver(request.user, enrollment_uuid)
@@ -190,7 +174,7 @@ def enrollment_decline(request: HttpRequest, enrollment_uuid: UUID) -> HttpRespo
             services.enrollment_decline(enrollment=enrollment, actor=request.user,
                                         reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _refused(request, exc)
+            messages_from_error(request, exc)
         else:
             messages.success(request, _("The request is declined and %(name)s is told.")
                              % {"name": enrollment.leader.user.full_name})
@@ -198,21 +182,19 @@ def enrollment_decline(request: HttpRequest, enrollment_uuid: UUID) -> HttpRespo
                                               args=[enrollment.uuid])))
 
 
-@explain_denied
 @require_POST
 def enrollment_cancel(request: HttpRequest, enrollment_uuid: UUID) -> HttpResponse:
     access = get_enrollment_for_user(request.user, enrollment_uuid)
     try:
         services.enrollment_cancel(enrollment=access.enrollment, actor=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        messages_from_error(request, exc)
     else:
         messages.success(request, _("The enrolment is cancelled."))
     return redirect(_next_or(request, reverse("programs:enrollment_detail",
                                               args=[access.enrollment.uuid])))
 
 
-@explain_denied
 @require_GET
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A programme's gatherings and modules, for its leaders, advisers and O&F."""
@@ -233,10 +215,9 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
-@explain_denied
 @require_GET
 def gathering_ics(request: HttpRequest, gathering_uuid: UUID) -> HttpResponse:
     gathering = get_gathering_for_user(request.user, gathering_uuid)
-    return _ics(calendar_bytes([selectors.gathering_event(gathering)],
-                               name=gathering.programme.name),
-                f"{gathering.programme.slug}-{gathering.date:%Y-%m-%d}")
+    return ics_response(calendar_bytes([selectors.gathering_event(gathering)],
+                                       name=gathering.programme.name),
+                        slugify(f"{gathering.programme.slug}-{gathering.date:%Y-%m-%d}"))

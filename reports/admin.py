@@ -1,4 +1,4 @@
-"""O&F's admin: reminder policy, beat schedule, rates, budgets, travel, report jobs."""
+"""O&F's admin: reminder policy, beat schedule, contract terms, budgets, travel, report jobs."""
 
 from __future__ import annotations
 
@@ -12,16 +12,29 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lib.admin import OrganisationScopedAdmin, ReadOnlyScopedAdmin
+from lib.admin import DocumentListAdmin, OrganisationScopedAdmin
+from lib.durations import duration_text
 from lib.exports import export_resource
 
 from .forms import ReportForm
-from .models import CostRates, ProgrammeBudget, ReminderPolicy, ReportJob, TravelCost
+from .models import ContractTerm, ProgrammeBudget, ReminderPolicy, ReportJob, TravelCost
 from .services import policy_get, report_request
+
+# What each periodic job in settings.CELERY_BEAT_SCHEDULE does, as O&F would say it.
+JOB_LABELS = {
+    "clear-expired-sessions": gettext_lazy("Delete expired sign-ins"),
+    "programs-talent-seats": gettext_lazy("Release unused talent seats in modules"),
+    "surveys-rounds-open": gettext_lazy("Open survey rounds that are due"),
+    "surveys-evaluations-open": gettext_lazy("Open evaluations after sessions and gatherings"),
+    "surveys-reports-prepare": gettext_lazy("Prepare survey reports after closing"),
+    "reminders-sweep": gettext_lazy("Send reminders"),
+    "purge-expired-documents": gettext_lazy("Delete generated files past their keeping time"),
+    "outbox-flush": gettext_lazy("Send jobs that waited while the queue was down"),
+    "documents-reap": gettext_lazy("Restart file jobs whose worker stopped"),
+}
 
 
 def beat_schedule() -> list[dict[str, Any]]:
@@ -31,9 +44,8 @@ def beat_schedule() -> list[dict[str, Any]]:
         schedule = entry["schedule"]
         seconds = (schedule.total_seconds() if isinstance(schedule, dt.timedelta)
                    else float(schedule) if isinstance(schedule, (int, float)) else None)
-        rows.append({"name": name, "task": entry["task"], "seconds": seconds,
-                     "minutes": round(seconds / 60) if seconds is not None else None,
-                     "text": "" if seconds is not None else str(schedule)})
+        rows.append({"name": JOB_LABELS.get(name, name), "task": entry["task"],
+                     "every": duration_text(seconds) if seconds is not None else str(schedule)})
     return rows
 
 
@@ -85,13 +97,29 @@ class ReminderPolicyAdmin(OrganisationScopedAdmin):
         return TemplateResponse(request, "admin/reports/beat_schedule.html", context)
 
 
-@admin.register(CostRates)
-class CostRatesAdmin(OrganisationScopedAdmin):
-    list_display = ["programme", "gathering_day_per_adviser", "network_meeting_day",
-                    "meetings_per_day"]
+@admin.register(ContractTerm)
+class ContractTermAdmin(OrganisationScopedAdmin):
+    """The supplier's offer, one priced term at a time; the cost overview reads them."""
+
+    list_display = ["programme", "__str__", "kind", "unit_price", "quantities", "position"]
+    list_filter = ["kind", "programme"]
     list_select_related = ["programme"]
     autocomplete_fields = ["programme"]
-    search_fields = ["programme__name"]
+    search_fields = ["label", "programme__name"]
+    fieldsets = [
+        (None, {"fields": ["programme", "kind", "label", "unit_price", "position"]}),
+        (gettext_lazy("Adviser-days at gatherings"), {"fields": ["gatherings", "advisers"]}),
+        (gettext_lazy("Days of network meetings"), {"fields": ["meetings",
+                                                               "meetings_per_day"]}),
+        (gettext_lazy("Hourly coaching"), {"fields": ["leaders", "sessions",
+                                                      "session_minutes"]}),
+        (gettext_lazy("Fixed sum"), {"fields": ["delivered_on"]}),
+    ]
+
+    @admin.display(description=gettext_lazy("planned quantities"))
+    def quantities(self, obj: ContractTerm) -> str:
+        return " × ".join(str(getattr(obj, name))
+                          for name in ContractTerm.QUANTITIES.get(obj.kind, ()))
 
 
 @admin.register(ProgrammeBudget)
@@ -117,20 +145,10 @@ class TravelCostAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(ReportJob)
-class ReportJobAdmin(ReadOnlyScopedAdmin):
+class ReportJobAdmin(DocumentListAdmin):
     """Every job that makes a file — these reports, posters, invoice bases — in one list."""
 
-    list_display = ["title", "kind", "status", "progress", "requested_by", "created_at",
-                    "expires_at", "open_link"]
-    list_filter = ["status", "kind", "organisation"]
-    list_select_related = ["requested_by"]
-    search_fields = ["title", "kind"]
     date_hierarchy = "created_at"
-
-    @admin.display(description=gettext_lazy("file"))
-    def open_link(self, obj: ReportJob) -> str:
-        return format_html('<a href="{}">{}</a>', reverse("lib:document_detail", args=[obj.pk]),
-                           _("open"))
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm("reports.add_reportjob")

@@ -5,18 +5,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from programs.models import Programme
 
-from .documents import COSTS_CSV, COSTS_PDF, STATUS_CSV, STATUS_PDF
+from .documents import REPORT_LABELS
 
 
 class ReportForm(forms.Form):
-    REPORTS = [
-        (STATUS_PDF, _("Programme status for top management (PDF)")),
-        (STATUS_CSV, _("Programme status for top management (CSV)")),
-        (COSTS_PDF, _("Cost overview against the budget (PDF)")),
-        (COSTS_CSV, _("Cost overview against the budget (CSV)")),
-    ]
+    REPORTS = list(REPORT_LABELS.items())
 
     kind = forms.ChoiceField(label=_("Report"), choices=REPORTS)
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
@@ -27,7 +23,7 @@ class ReportForm(forms.Form):
                            widget=forms.DateInput(attrs={"type": "date"}),
                            help_text=_("Empty: the programme's last day."))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = (Programme.objects.visible_to(user)
                                              .order_by("-starts_on", "name"))

@@ -11,10 +11,11 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Leader, LeaderLevel, Unit
+from coaching.invoices import programme_courses
 from coaching.models import CoachingCourse
 from coaching.models.courses import CourseStatus
 from groups.models import GroupProcess
@@ -59,6 +60,9 @@ class StatusReport:
     effect_pairs: int = 0
     effect_hidden: int = 0
     evaluations: list[tuple[str, int, float | None, int | None]] = field(default_factory=list)
+    # Leaders coached under the municipality's general agreements: no programme's, so
+    # shown beside the tracks and never counted as reached by this programme.
+    coaching_outside: int = 0
 
     @property
     def is_empty(self) -> bool:
@@ -90,11 +94,16 @@ def _participants(programme: Programme, last: dt.date) -> dict[str, set[int]]:
                       .values_list("group__memberships__leader_id", flat=True)) - {None},
         "networks": set(NetworkMembership.objects.filter(plan__programme=programme)
                         .values_list("leader_id", flat=True)),
-        "coaching": set(CoachingCourse.objects.filter(
-            programme=programme, applied_at__date__lte=last,
-            status__in=[CourseStatus.APPROVED, CourseStatus.ACTIVE, CourseStatus.COMPLETED])
-            .values_list("leader_id", flat=True)),
+        "coaching": _coached(programme_courses(programme.pk), org, last),
     }
+
+
+def _coached(courses: Q, org: int, last: dt.date) -> set[int]:
+    """Leaders with an approved, active or completed course applied for by ``last``."""
+    return set(CoachingCourse.objects.filter(
+        courses, organisation_id=org, applied_at__date__lte=last,
+        status__in=[CourseStatus.APPROVED, CourseStatus.ACTIVE, CourseStatus.COMPLETED])
+        .values_list("leader_id", flat=True))
 
 
 def status_report(*, programme: Programme, first: dt.date | None = None,
@@ -107,6 +116,7 @@ def status_report(*, programme: Programme, first: dt.date | None = None,
     report.per_track = {key: len(ids) for key, ids in tracks.items()}
     reached = set().union(*tracks.values())
     report.reached = len(reached)
+    report.coaching_outside = len(_coached(programme_courses(None), org, last))
 
     leaders = list(Leader.objects.filter(organisation_id=org, user__is_active=True)
                    .select_related("unit").only("pk", "level", "leader_since", "unit__path"))

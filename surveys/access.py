@@ -5,7 +5,7 @@ municipality, someone without a role on the round gets a 403.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -17,9 +17,12 @@ from groups.models import LeaderGroup, LeaderGroupMembership
 
 from .models import InstrumentKind, Invitation, Round
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def leader_for(user: User | Any) -> Leader | None:
-    if not getattr(user, "is_authenticated", False):
+
+def leader_for(user: User | AnonymousUser) -> Leader | None:
+    if not user.is_authenticated:
         return None
     return Leader.objects.select_related("unit").filter(user=user).first()
 
@@ -37,7 +40,7 @@ def with_title_parts(round: Round) -> Round:
     return Round.objects.select_related(*ANSWER_RELATED).get(pk=round.pk)
 
 
-def own_invitation(user: User | Any, round_id: UUID | str) -> Invitation | None:
+def own_invitation(user: User | AnonymousUser, round_id: UUID | str) -> Invitation | None:
     """The user's own invitation to a round of their municipality, or None.
 
     One query brings the invitation, its round and the leader, so the busiest
@@ -47,7 +50,7 @@ def own_invitation(user: User | Any, round_id: UUID | str) -> Invitation | None:
     the round and the leader the ordinary way (a leader may be eligible without
     one, or the round may not be theirs at all).
     """
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
     # At most one row (one invitation per leader and round): no ORDER BY to compile.
     found = (Invitation.objects.visible_to(user).select_related("leader__unit", "round")
@@ -55,7 +58,7 @@ def own_invitation(user: User | Any, round_id: UUID | str) -> Invitation | None:
     return found[0] if found else None
 
 
-def get_round_for_user(user: User | Any, round_id: UUID | str,
+def get_round_for_user(user: User | AnonymousUser, round_id: UUID | str,
                        related: tuple[str, ...] = REPORT_RELATED) -> Round:
     """A round of the user's municipality, or 404.
 
@@ -69,23 +72,23 @@ def get_round_for_user(user: User | Any, round_id: UUID | str,
     return round
 
 
-def may_view_report(user: User | Any, round: Round) -> bool:
+def may_view_report(user: User, round: Round) -> bool:
     """O&F sees every report of its municipality; a group's head and members see their
     group's; facilitators and advisers see the evaluations of what they led."""
     if is_oaf_for(user, round.organisation_id):
         return True
-    if round.kind == InstrumentKind.EFFECT:
+    if round.kind == InstrumentKind.EFFECT and round.group_id is not None:
         return (LeaderGroup.objects.filter(pk=round.group_id, head__user=user).exists()
                 or LeaderGroupMembership.objects.filter(group_id=round.group_id,
                                                         leader__user=user).exists())
-    if round.module_session_id:
+    if round.module_session is not None:
         return round.module_session.facilitators.filter(pk=user.pk).exists()
-    if round.gathering_id:
+    if round.gathering is not None:
         return round.gathering.advisers.filter(pk=user.pk).exists()
     return False
 
 
-def get_round_report_for_user(user: User | Any, round_id: UUID | str) -> Round:
+def get_round_report_for_user(user: User, round_id: UUID | str) -> Round:
     """The round if the user may read its report: 404 outside the municipality, else 403."""
     round = get_round_for_user(user, round_id)
     if not may_view_report(user, round):
@@ -93,5 +96,5 @@ def get_round_report_for_user(user: User | Any, round_id: UUID | str) -> Round:
     return round
 
 
-def may_view_evaluations(user: User | Any) -> bool:
+def may_view_evaluations(user: User) -> bool:
     return bool(user.is_superuser or user.is_oaf_admin or user.is_facilitator)

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -230,7 +229,7 @@ class RoundAdmin(_FieldsetsWithoutOrganisation, OrganisationScopedAdmin):
     form = RoundAdminForm
     resource_classes = [export_resource(Round, [
         ("title", "display_title"), "kind", "phase", "opens_on", "closes_on", "anonymous"])]
-    list_display = ["display_title", "kind", "opens_on", "closes_on", "invited", "answered",
+    list_display = ["shown_title", "kind", "opens_on", "closes_on", "invited", "answered",
                     "report_link"]
     list_filter = ["kind", "phase", "organisation"]
     list_select_related = ["instrument", "group", "module_session__module", "gathering"]
@@ -265,6 +264,15 @@ class RoundAdmin(_FieldsetsWithoutOrganisation, OrganisationScopedAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.responses.exists():
+            # services.round_validate_change refuses these once someone has answered, so
+            # the page does not offer them (the service stays the guard).
+            fields += ["anonymous", "instrument", "group", "phase", "module_session",
+                       "gathering"]
+        return fields
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "instrument":
             # Standard instruments have no municipality, so skip the scoping mixin here
@@ -291,6 +299,10 @@ class RoundAdmin(_FieldsetsWithoutOrganisation, OrganisationScopedAdmin):
     def answered(self, obj: Round) -> int:
         return obj._answered  # type: ignore[attr-defined]
 
+    @admin.display(description=_("title"), ordering="title")
+    def shown_title(self, obj: Round) -> str:
+        return obj.display_title
+
     @admin.display(description=_("report"))
     def report_link(self, obj: Round) -> str:
         return format_html('<a href="{}">{}</a>', reverse("surveys:report", args=[obj.pk]),
@@ -298,11 +310,10 @@ class RoundAdmin(_FieldsetsWithoutOrganisation, OrganisationScopedAdmin):
 
     @admin.action(description=_("Open now and send the invitations"))
     def open_now(self, request: HttpRequest, queryset: Any) -> None:
-        today = timezone.localdate()
         opened = 0
         for round in queryset:
-            if round.is_open(today) and services.round_open(round=round,
-                                                            actor=request.user) is not None:
+            # round_open refuses (None) a round that may not open today (Round.may_open).
+            if services.round_open(round=round, actor=request.user) is not None:
                 opened += 1
         self.message_user(request, ngettext(
             "%(n)s round opened; the invitations are being sent.",

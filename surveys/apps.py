@@ -8,12 +8,12 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.dashboard import Panel, register_panel
-        from groups.progress import register_milestone_source
+        from groups.timeline import register_milestone_source
 
         from . import reminders
         from .documents import register
-        from .milestones import effect_milestones
         from .selectors import min_side_panel
+        from .timeline import effect_milestones
 
         register_panel(Panel(key="surveys", order=15, template="surveys/min_side_panel.html",
                              load=min_side_panel))

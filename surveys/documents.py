@@ -12,7 +12,9 @@ from typing import Any
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from lib.documents import BuiltFile, DocumentBuilder, Progress, register_builder
 from lib.models import GeneratedDocument
 from lib.pdf import render_pdf
@@ -61,7 +63,7 @@ def build_report_pdf(document: GeneratedDocument, progress: Progress) -> BuiltFi
     return BuiltFile(content=pdf, filename=f"{name}.pdf")
 
 
-def may_view_report_pdf(user: Any, document: GeneratedDocument) -> bool:
+def may_view_report_pdf(user: User, document: GeneratedDocument) -> bool:
     round = Round.objects.visible_to(user).filter(pk=document.params.get("round")).select_related(
         "module_session", "gathering").first()
     return round is not None and may_view_report(user, round)
@@ -69,4 +71,5 @@ def may_view_report_pdf(user: Any, document: GeneratedDocument) -> bool:
 
 def register() -> None:
     register_builder(DocumentBuilder(kind=REPORT_PDF, build=build_report_pdf,
-                                     may_view=may_view_report_pdf))
+                                     may_view=may_view_report_pdf,
+                                     label=gettext_lazy("Survey report (PDF)")))

@@ -1,8 +1,8 @@
 """The answer form, built from an instrument's items, and the needs report's filter form.
 
-The form turns posted fields into the answers dict (see :mod:`surveys.answers`)
+The form turns posted fields into the answers dict (see :mod:`surveys.services.validation`)
 and shows messages next to each question; whether answers are valid is
-decided by :func:`surveys.answers.answers_clean`, which the services call
+decided by :func:`surveys.services.validation.answers_clean`, which the services call
 again before storing anything.
 """
 
@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import LeaderLevel
 
-from .answers import TEXT_MAX_LENGTH, Answers, answers_clean
 from .models import Item, ItemKind, YearsBand
+from .services.validation import TEXT_MAX_LENGTH, Answers, answers_clean
 
 CHECK = {"class": "form-check-input"}
 

@@ -65,7 +65,7 @@ def eligible_leaders(round: Round) -> QuerySet[Leader]:
     leaders = Leader.objects.filter(organisation_id=round.organisation_id, user__is_active=True)
     if round.kind == InstrumentKind.EFFECT:
         return leaders.filter(
-            Q(pk__in=LeaderGroup.objects.filter(pk=round.group_id).values("head_id"))
+            Q(pk__in=LeaderGroup.objects.filter(survey_rounds=round).values("head_id"))
             | Q(pk__in=LeaderGroupMembership.objects.filter(group_id=round.group_id)
                 .values("leader_id")))
     if round.kind == InstrumentKind.NEEDS:
@@ -114,7 +114,7 @@ class MySurveys:
     reports: list[Round] = field(default_factory=list)
 
 
-def reports_for(user: User | Any, leader: Leader | None) -> QuerySet[Round]:
+def reports_for(user: User, leader: Leader | None) -> QuerySet[Round]:
     """Rounds whose reports the user may open: O&F all of theirs, members their groups',
     facilitators their sessions' and gatherings'."""
     rounds = Round.objects.visible_to(user)
@@ -126,7 +126,7 @@ def reports_for(user: User | Any, leader: Leader | None) -> QuerySet[Round]:
     return rounds.filter(pk__in=Round.objects.filter(allowed).values("pk"))
 
 
-def my_surveys(*, user: User | Any, leader: Leader | None,
+def my_surveys(*, user: User, leader: Leader | None,
                today: dt.date | None = None) -> MySurveys:
     """The surveys page: waiting, answered and the reports the user may see (four queries)."""
     today = today or timezone.localdate()

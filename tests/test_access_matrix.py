@@ -4,13 +4,19 @@ Built from the URL conf, so a new view fails here until ``tests/access_cases.py`
 has a builder for it. For each route and each role that is not an owner of
 the object (always including both roles of the other municipality and the
 anonymous visitor), GET and POST are refused (403/404; 405 where the method
-is not served; anonymous: the login redirect) and a POST changes nothing.
-Owners reach the object.
+is not served) and a POST changes nothing. Owners reach the object.
+
+The anonymous visitor must be sent to log in — a 404 does not count — on every
+page except the few that are public by design (:data:`PUBLIC`): a page that
+forgot to require a login also answers a stranger with 404 (its access helper
+finds nothing for nobody), so only the redirect proves the login is required.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import uuid
 
 import pytest
 from django.apps import apps
@@ -19,7 +25,7 @@ from django.urls import reverse
 
 from tests.access_cases import BUILDERS, Case
 from tests.access_world import OTHER_MUNICIPALITY, ROLES, World
-from tests.urlwalk import object_routes
+from tests.urlwalk import Route, all_routes, object_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +34,12 @@ LOGIN = "/konto/logg-inn/"
 # Tables too large to hash row by row on every POST; their row count is compared.
 COUNT_ONLY_ROWS = 3000
 SKIP_TABLES = {"django_session"}  # the test client's own session is saved on every request
+# Open without logging in, by design (``@login_not_required``): the login and password
+# pages, the signed and token links (an evaluation answered from its email, the
+# calendar feed), the language switch, the accessibility statement and the health check.
+PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_confirm",
+          "password_reset_complete", "accounts:language_set", "accounts:accessibility",
+          "accounts:calendar_feed", "healthz", "surveys:answer_token", "surveys:thanks"}
 
 
 def db_fingerprint() -> str:
@@ -49,7 +61,13 @@ def db_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _refused(role: str, response, case: Case) -> bool:
+def _is_public(route: Route) -> bool:
+    return getattr(route.view, "login_required", True) is False
+
+
+def _refused(role: str, response, case: Case, route: Route) -> bool:
+    if role == "anonymous" and route.name not in PUBLIC:
+        return response.status_code == 302 and response["Location"].startswith(LOGIN)
     if role == "anonymous" and response.status_code == 302:
         return response["Location"].startswith(LOGIN)
     if response.status_code == 200 and case.refusal_page is not None:
@@ -75,11 +93,11 @@ def test_every_role_is_refused_what_is_not_theirs_and_owners_reach_theirs(world:
         assert OTHER_MUNICIPALITY | {"anonymous"} <= set(denied), route.name
         for role in denied:
             response = clients[role].get(url)
-            if not _refused(role, response, case):
+            if not _refused(role, response, case, route):
                 leaks.append(f"GET {route.name} as {role}: {response.status_code}")
             before = db_fingerprint()
             response = clients[role].post(url, {"text": "x", "note": "x", "done": "1"})
-            if not _refused(role, response, case):
+            if not _refused(role, response, case, route):
                 leaks.append(f"POST {route.name} as {role}: {response.status_code}")
             if db_fingerprint() != before:
                 leaks.append(f"POST {route.name} as {role} changed the database")
@@ -107,3 +125,33 @@ def test_other_municipality_gets_404_never_403(world: World):
             if response.status_code not in {404, 405}:
                 revealing.append(f"{route.name} as {role}: {response.status_code}")
     assert revealing == []
+
+
+def test_the_public_pages_are_exactly_the_listed_ones():
+    """A page marked ``@login_not_required`` must be added to PUBLIC on purpose."""
+    public = {route.name for route in all_routes() if _is_public(route)}
+    assert public == PUBLIC, (
+        f"public by decorator, not listed: {sorted(public - PUBLIC)}; "
+        f"listed, not public: {sorted(PUBLIC - public)}")
+
+
+def _sample_kwargs(route: Route) -> dict[str, object]:
+    """Made-up URL arguments (the login wall answers before any object is looked up)."""
+    kwargs: dict[str, object] = {}
+    for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", route.route):
+        kwargs[name] = {"uuid": uuid.uuid4(), "int": 1}.get(converter, "x")
+    return kwargs
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_visitors_are_sent_to_log_in_everywhere(client, method):
+    """Every page but the public ones redirects an anonymous visitor to the login page."""
+    wrong: list[str] = []
+    for route in all_routes():
+        if route.name in PUBLIC:
+            continue
+        url = reverse(route.name, kwargs=_sample_kwargs(route))
+        response = getattr(client, method)(url)
+        if not (response.status_code == 302 and response["Location"].startswith(LOGIN)):
+            wrong.append(f"{method.upper()} {route.name}: {response.status_code}")
+    assert wrong == []

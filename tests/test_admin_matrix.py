@@ -53,6 +53,7 @@ KINDS: dict[str, bool] = {
     "networks_networkplan_calendar": True,
     "groups_groupprocess_rollout": False,
     "coaching_invoicebasis_csv": False,
+    "coaching_invoicebasis_xlsx": False,
     "coaching_invoicebasis_pdf": False,
     "reports_beat_schedule": False,
 }

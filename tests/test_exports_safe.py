@@ -158,8 +158,8 @@ def _escaped(cells: list[str]) -> list[str]:
 def _reached(export: Export) -> bool:
     """The hostile values reached the file (escaped) — else the test proves nothing."""
     if export.name == "reports.costs_csv":
-        # Every typed-in text follows a date there ("12.03.2026 =Reise…"): never at a start.
-        return any(cell.endswith(" " + HOSTILE_TRAVEL) for cell in export.cells)
+        # A travel line names the expense as typed, in a cell of its own: escaped.
+        return "'" + HOSTILE_TRAVEL in export.cells
     if export.name.startswith("survey") and export.rows == 1:
         return True  # every cell under the anonymity threshold: the header alone
     return bool(_escaped(export.cells))

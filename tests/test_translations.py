@@ -10,9 +10,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.parametrize("domain", ["django", "djangojs"])  # djangojs: the admin's JavaScript
 @pytest.mark.parametrize("language", ["nb", "nn", "en"])
-def test_po_file_is_complete(language):
-    po = polib.pofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "django.po"))
+def test_po_file_is_complete(language, domain):
+    po = polib.pofile(str(ROOT / "locale" / language / "LC_MESSAGES" / f"{domain}.po"))
     untranslated = [e.msgid for e in po.untranslated_entries()]
     fuzzy = [e.msgid for e in po.fuzzy_entries()]
     assert untranslated == [], f"{language}: untranslated {untranslated[:10]}"

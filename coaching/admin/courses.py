@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,8 +14,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from lib.admin import OrganisationScopedAdmin, ScopedHistoryMixin
+from lib.admin import OrganisationScopedAdmin, ScopedHistoryMixin, run_per_row
 from lib.exports import AllowListResource, export_resource
+from lib.http import error_text
 
 from .. import services
 from ..models import USED, Booking, BookingStatus, CoachingCourse
@@ -65,22 +65,6 @@ class CourseResource(AllowListResource):
         fields = ["uuid", "leader_name", "term", "year", "status", "unit_name", "coach_name",
                   "sessions_allowed", "applied_at"]
         export_order = fields
-
-
-def _run(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any,
-         call: Callable[[Any], Any], success: str) -> None:
-    """Call a service for each selected row; report successes and each refusal."""
-    done = 0
-    for obj in queryset:
-        try:
-            call(obj)
-        except ValidationError as error:
-            modeladmin.message_user(request, f"{obj}: {' '.join(error.messages)}",
-                                    messages.ERROR)
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(request, success % {"count": done}, messages.SUCCESS)
 
 
 @admin.register(CoachingCourse)
@@ -133,9 +117,9 @@ class CoachingCourseAdmin(OrganisationScopedAdmin):
                     services.course_adjust(course=original, actor=request.user,
                                            ordering_unit=obj.ordering_unit,
                                            sessions_allowed=obj.sessions_allowed)
-        except ValidationError as error:
+        except (ValidationError, PermissionDenied) as error:
             request._coaching_refused = True  # type: ignore[attr-defined]
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            self.message_user(request, error_text(error), messages.ERROR)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         pass  # no many-to-many fields or inlines; the services wrote everything
@@ -147,21 +131,21 @@ class CoachingCourseAdmin(OrganisationScopedAdmin):
 
     @admin.action(description=_("Let the leader choose a coach"))
     def open_coach_choice(self, request: HttpRequest, queryset: Any) -> None:
-        _run(self, request, queryset,
-             lambda c: services.course_open_coach_choice(course=c, actor=request.user),
-             gettext("%(count)d leaders may now choose their coach."))
+        run_per_row(self, request, queryset,
+                    lambda c: services.course_open_coach_choice(course=c, actor=request.user),
+                    success=gettext("%(count)d leaders may now choose their coach."))
 
     @admin.action(description=_("Approve (leaders without a leader above)"))
     def approve_without_leader_above(self, request: HttpRequest, queryset: Any) -> None:
-        _run(self, request, queryset,
-             lambda c: services.course_decide(course=c, actor=request.user, approve=True),
-             gettext("%(count)d applications approved."))
+        run_per_row(self, request, queryset,
+                    lambda c: services.course_decide(course=c, actor=request.user, approve=True),
+                    success=gettext("%(count)d applications approved."))
 
     @admin.action(description=_("Mark as completed"))
     def complete(self, request: HttpRequest, queryset: Any) -> None:
-        _run(self, request, queryset,
-             lambda c: services.course_complete(course=c, actor=request.user),
-             gettext("%(count)d courses completed."))
+        run_per_row(self, request, queryset,
+                    lambda c: services.course_complete(course=c, actor=request.user),
+                    success=gettext("%(count)d courses completed."))
 
 
 @admin.register(Booking)
@@ -204,14 +188,14 @@ class BookingAdmin(ScopedHistoryMixin, OrganisationScopedAdmin):
 
     @admin.action(description=_("Mark as held"))
     def mark_held(self, request: HttpRequest, queryset: Any) -> None:
-        _run(self, request, queryset,
-             lambda b: services.booking_mark(booking=b, actor=request.user,
-                                             status=BookingStatus.HELD),
-             gettext("%(count)d sessions marked held."))
+        run_per_row(self, request, queryset,
+                    lambda b: services.booking_mark(booking=b, actor=request.user,
+                                                    status=BookingStatus.HELD),
+                    success=gettext("%(count)d sessions marked held."))
 
     @admin.action(description=_("Mark as no-show"))
     def mark_no_show(self, request: HttpRequest, queryset: Any) -> None:
-        _run(self, request, queryset,
-             lambda b: services.booking_mark(booking=b, actor=request.user,
-                                             status=BookingStatus.NO_SHOW),
-             gettext("%(count)d sessions marked no-show."))
+        run_per_row(self, request, queryset,
+                    lambda b: services.booking_mark(booking=b, actor=request.user,
+                                                    status=BookingStatus.NO_SHOW),
+                    success=gettext("%(count)d sessions marked no-show."))

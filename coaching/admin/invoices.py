@@ -19,8 +19,38 @@ from lib.admin import OrganisationScopedAdmin
 from lib.documents import document_request
 from lib.scoping import scope_queryset
 
-from ..invoices import PDF_KIND, invoice_basis, invoice_csv, parse_month
-from ..models import InvoiceBasis
+from ..invoices import (
+    PDF_KIND,
+    invoice_basis,
+    invoice_csv,
+    invoice_settings_get,
+    invoice_xlsx,
+    parse_month,
+)
+from ..models import InvoiceBasis, InvoiceSettings
+
+
+@admin.register(InvoiceSettings)
+class InvoiceSettingsAdmin(OrganisationScopedAdmin):
+    """One per municipality: O&F land straight on theirs (made with defaults if missing)."""
+
+    list_display = ["__str__", "organisation", "paying_level", "show_leader_names"]
+    list_select_related = ["organisation"]
+    fields = ["paying_level", "show_leader_names"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        if not request.user.is_superuser and request.user.organisation_id:
+            if not self.has_view_permission(request):
+                raise PermissionDenied
+            settings = invoice_settings_get(organisation_id=request.user.organisation_id)
+            return redirect("admin:coaching_invoicesettings_change", settings.pk)
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(InvoiceBasis)
@@ -44,6 +74,7 @@ class InvoiceBasisAdmin(OrganisationScopedAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("csv/", wrap(self.csv_view), name="coaching_invoicebasis_csv"),
+            path("xlsx/", wrap(self.xlsx_view), name="coaching_invoicebasis_xlsx"),
             path("pdf/", wrap(require_POST(self.pdf_view)), name="coaching_invoicebasis_pdf"),
             path("", wrap(self.changelist_view), name="coaching_invoicebasis_changelist"),
         ]
@@ -103,6 +134,8 @@ class InvoiceBasisAdmin(OrganisationScopedAdmin):
             "unit": unit, "units": units, "month_value": f"{month:%Y-%m}",
             "organisations": organisations, "organisation_id": organisation_id,
             "csv_url": reverse("admin:coaching_invoicebasis_csv") + query,
+            "xlsx_url": reverse("admin:coaching_invoicebasis_xlsx") + query,
+            "settings_url": reverse("admin:coaching_invoicesettings_changelist"),
             "pdf_url": reverse("admin:coaching_invoicebasis_pdf") + query,
         })
 
@@ -112,6 +145,16 @@ class InvoiceBasisAdmin(OrganisationScopedAdmin):
         response = HttpResponse(invoice_csv(result), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="fakturagrunnlag-{month:%Y-%m}.csv"')
+        return response
+
+    def xlsx_view(self, request: HttpRequest) -> HttpResponse:
+        organisation_id, month, unit = self._params(request)
+        result = invoice_basis(organisation_id=organisation_id, month=month, unit=unit)
+        response = HttpResponse(
+            invoice_xlsx(result),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = (
+            f'attachment; filename="fakturagrunnlag-{month:%Y-%m}.xlsx"')
         return response
 
     def pdf_view(self, request: HttpRequest) -> HttpResponse:

@@ -19,10 +19,12 @@ from .courses import (
     DiscoveryMethod,
     ReflectionNote,
 )
+from .invoicing import InvoiceSettings
 
 __all__ = [
     "BILLABLE", "OCCUPYING", "OPEN_STATUSES", "USED", "AvailabilityException", "Booking",
     "BookingStatus", "CoachProfile", "CoachingCourse", "CourseStatus", "DevelopmentProject",
-    "DiscoveryMethod", "ExceptionKind", "FrameworkAgreement", "InvoiceBasis", "Mode",
+    "DiscoveryMethod", "ExceptionKind", "FrameworkAgreement", "InvoiceBasis",
+    "InvoiceSettings", "Mode",
     "ReflectionNote", "Supplier", "WeeklyAvailability", "Weekday",
 ]

@@ -82,6 +82,10 @@ class FrameworkAgreement(models.Model):
     cancellation_hours = models.PositiveSmallIntegerField(
         _("free cancellation until (hours before)"), default=24,
         help_text=_("A later cancellation counts as a used session and is invoiced."))
+    supplier_reference = models.CharField(
+        _("supplier's reference"), max_length=60, blank=True,
+        help_text=_("The supplier's contract or order number, printed on the invoice basis "
+                    "so the finance office can match the invoice."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = OrganisationQuerySet.as_manager()
@@ -108,13 +112,16 @@ class FrameworkAgreement(models.Model):
     def clean(self) -> None:
         errors: dict[str, object] = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            errors["ends_on"] = _("The agreement cannot end before it starts.")
+            errors["ends_on"] = ValidationError(
+                _("The agreement cannot end before it starts."), code="end_before_start")
         if self.supplier_id and self.organisation_id \
                 and self.supplier.organisation_id != self.organisation_id:
-            errors["supplier"] = _("The supplier belongs to another municipality.")
+            errors["supplier"] = ValidationError(
+                _("The supplier belongs to another municipality."), code="other_municipality")
         if self.programme_id and self.organisation_id \
                 and self.programme.organisation_id != self.organisation_id:
-            errors["programme"] = _("The programme belongs to another municipality.")
+            errors["programme"] = ValidationError(
+                _("The programme belongs to another municipality."), code="other_municipality")
         if errors:
             raise ValidationError(errors)
 
@@ -196,14 +203,18 @@ class CoachProfile(models.Model):
         errors: dict[str, object] = {}
         if self.user_id:
             if self.organisation_id and self.user.organisation_id != self.organisation_id:
-                errors["user"] = _("The user belongs to another municipality.")
+                errors["user"] = ValidationError(
+                    _("The user belongs to another municipality."), code="other_municipality")
             elif not self.user.is_coach:
-                errors["user"] = _("Mark the user as coach first.")
+                errors["user"] = ValidationError(
+                    _("Mark the user as coach first."), code="not_coach")
         if self.supplier_id and self.organisation_id \
                 and self.supplier.organisation_id != self.organisation_id:
-            errors["supplier"] = _("The supplier belongs to another municipality.")
+            errors["supplier"] = ValidationError(
+                _("The supplier belongs to another municipality."), code="other_municipality")
         if not (self.offers_phone or self.offers_video or self.offers_on_site):
-            errors["offers_phone"] = _("Choose at least one way to meet.")
+            errors["offers_phone"] = ValidationError(
+                _("Choose at least one way to meet."), code="no_mode")
         if errors:
             raise ValidationError(errors)
 
@@ -246,7 +257,8 @@ class WeeklyAvailability(models.Model):
 
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": _("The end must be after the start.")})
+            raise ValidationError({"ends_at": ValidationError(
+                _("The end must be after the start."), code="end_before_start")})
 
 
 class ExceptionKind(models.TextChoices):
@@ -288,6 +300,11 @@ class AvailabilityException(models.Model):
         start = timezone.localtime(self.starts_at)
         return f"{self.get_kind_display()} {start:%d.%m.%Y %H:%M}"
 
+    @property
+    def is_blocked(self) -> bool:
+        return self.kind == ExceptionKind.BLOCKED
+
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": _("The end must be after the start.")})
+            raise ValidationError({"ends_at": ValidationError(
+                _("The end must be after the start."), code="end_before_start")})

@@ -109,6 +109,24 @@ class Booking(models.Model):
     def is_cancelled(self) -> bool:
         return self.status in (BookingStatus.CANCELLED, BookingStatus.LATE_CANCELLED)
 
+    @property
+    def is_booked(self) -> bool:
+        """Booked and not yet marked held or no-show (nor cancelled)."""
+        return self.status == BookingStatus.BOOKED
+
+    @property
+    def is_marked(self) -> bool:
+        """The coach has marked it held or no-show (and may correct the mark)."""
+        return self.status in (BookingStatus.HELD, BookingStatus.NO_SHOW)
+
+    @property
+    def is_on_site(self) -> bool:
+        return self.mode == Mode.ON_SITE
+
+    @property
+    def is_video(self) -> bool:
+        return self.mode == Mode.VIDEO
+
 
 class InvoiceBasis(Booking):
     """The admin's entry for the monthly invoice basis (a view over bookings, no table)."""

@@ -130,15 +130,40 @@ class CoachingCourse(models.Model):
     def is_open(self) -> bool:
         return self.status in (CourseStatus.SUBMITTED, CourseStatus.APPROVED, CourseStatus.ACTIVE)
 
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == CourseStatus.SUBMITTED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == CourseStatus.APPROVED
+
+    @property
+    def is_under_way(self) -> bool:
+        return self.status == CourseStatus.ACTIVE
+
+    @property
+    def may_be_withdrawn(self) -> bool:
+        """The leader may withdraw until the course is under way."""
+        return self.status in (CourseStatus.SUBMITTED, CourseStatus.APPROVED)
+
+    @property
+    def leader_can_choose_coach(self) -> bool:
+        """Approved, and O&F has left the choice of coach to the leader."""
+        return self.is_approved and self.leader_may_choose_coach
+
     def clean(self) -> None:
         errors: dict[str, object] = {}
         org = self.organisation_id
         if org and self.ordering_unit_id and self.ordering_unit.organisation_id != org:
-            errors["ordering_unit"] = _("The unit belongs to another municipality.")
+            errors["ordering_unit"] = ValidationError(
+                _("The unit belongs to another municipality."), code="other_municipality")
         if org and self.coach_id and self.coach.organisation_id != org:
-            errors["coach"] = _("The coach belongs to another municipality.")
+            errors["coach"] = ValidationError(
+                _("The coach belongs to another municipality."), code="other_municipality")
         if self.sessions_allowed is not None and not 1 <= self.sessions_allowed <= 20:
-            errors["sessions_allowed"] = _("Between 1 and 20 sessions.")
+            errors["sessions_allowed"] = ValidationError(
+                _("Between 1 and 20 sessions."), code="sessions_out_of_range")
         if errors:
             raise ValidationError(errors)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -67,18 +67,19 @@ def _local(value: dt.datetime) -> str:
 def _check_time(course: CoachingCourse, start: dt.datetime, now: dt.datetime) -> None:
     """Refuse a past time, or one outside the agreement's period or the course's semester."""
     if start < now:
-        raise ValidationError(_("That time has passed. Choose a later time."))
+        raise ValidationError(_("That time has passed. Choose a later time."), code="past")
     day = timezone.localdate(start)
     agreement = course.agreement
     if not agreement.covers(day):
         raise ValidationError(
             _("That time is outside the framework agreement's period (%(start)s–%(end)s).")
             % {"start": formats.date_format(agreement.starts_on, "SHORT_DATE_FORMAT"),
-               "end": formats.date_format(agreement.ends_on, "SHORT_DATE_FORMAT")})
+               "end": formats.date_format(agreement.ends_on, "SHORT_DATE_FORMAT")},
+            code="outside_agreement")
     semester = course.semester
     if not semester.starts_on <= day <= semester.ends_on:
         raise ValidationError(_("That time is outside your course's semester (%(semester)s).")
-                              % {"semester": semester.label})
+                              % {"semester": semester.label}, code="outside_semester")
 
 
 def _check_slot(coach: CoachProfile, start: dt.datetime, minutes: int, now: dt.datetime,
@@ -89,14 +90,15 @@ def _check_slot(coach: CoachProfile, start: dt.datetime, minutes: int, now: dt.d
                            ignore_booking_id=ignore_booking_id)
     problem = slot_problem(time, start=start, minutes=minutes, now=now)
     if problem == Problem.PAST:
-        raise ValidationError(_("That time has passed. Choose a later time."))
+        raise ValidationError(_("That time has passed. Choose a later time."), code="past")
     if problem == Problem.HOURS:
         raise ValidationError(_("The coach does not work at that time. Choose one of the free "
-                                "times."))
+                                "times."), code="coach_not_working")
     if problem == Problem.TAKEN:
-        raise ValidationError(taken_message())
+        raise ValidationError(taken_message(), code="slot_taken")
     if problem == Problem.FULL:
-        raise ValidationError(_("The coach is fully booked that day. Choose another day."))
+        raise ValidationError(_("The coach is fully booked that day. Choose another day."),
+                              code="coach_day_full")
 
 
 def _save(booking: Booking, update_fields: list[str] | None = None) -> None:
@@ -105,7 +107,7 @@ def _save(booking: Booking, update_fields: list[str] | None = None) -> None:
         with transaction.atomic():
             booking.save(update_fields=update_fields)
     except IntegrityError:
-        raise ValidationError(taken_message()) from None
+        raise ValidationError(taken_message(), code="slot_taken") from None
 
 
 @transaction.atomic
@@ -122,19 +124,22 @@ def booking_create(*, course: CoachingCourse, actor: User, starts_at: dt.datetim
     now = now or timezone.now()
     course = _lock_course(course)
     if course.leader.user_id != actor.pk:
-        raise ValidationError(_("You can only book sessions in your own course."))
+        raise PermissionDenied(_("You can only book sessions in your own course."))
     if course.status != CourseStatus.ACTIVE or course.coach_id is None:
-        raise ValidationError(_("The course has no coach yet, so no sessions can be booked."))
+        raise ValidationError(_("The course has no coach yet, so no sessions can be booked."),
+                              code="no_coach")
     _check_time(course, starts_at, now)
     used = course.bookings.used().count()
     if used >= course.sessions_allowed:
         raise ValidationError(ngettext(
             "You have used the %(count)d session of your course.",
             "You have used all %(count)d sessions of your course.",
-            course.sessions_allowed) % {"count": course.sessions_allowed})
+            course.sessions_allowed) % {"count": course.sessions_allowed},
+            code="sessions_used_up")
     coach = _lock_coach(course.coach_id)
     if mode not in coach.modes:
-        raise ValidationError(_("The coach does not offer that way of meeting."))
+        raise ValidationError(_("The coach does not offer that way of meeting."),
+                              code="mode_not_offered")
     minutes = course.agreement.session_minutes
     _check_slot(coach, starts_at, minutes, now)
     booking = Booking(course=course, coach=coach, starts_at=starts_at,
@@ -164,14 +169,15 @@ def booking_reschedule(*, booking: Booking, actor: User, starts_at: dt.datetime,
     coach = _lock_coach(booking.coach_id)  # a booking never changes coach
     booking = _lock_booking(booking)
     if course.leader.user_id != actor.pk:
-        raise ValidationError(_("You can only move your own bookings."))
+        raise PermissionDenied(_("You can only move your own bookings."))
     if booking.status != BookingStatus.BOOKED:
-        raise ValidationError(_("Only a booked session can be moved."))
+        raise ValidationError(_("Only a booked session can be moved."), code="not_booked")
     if now > cancellation_deadline(booking, course):
         raise ValidationError(_("It is too late to move this session. Cancelling it now "
-                                "counts as a used session."))
+                                "counts as a used session."), code="too_late")
     if starts_at == booking.starts_at:
-        raise ValidationError(_("Choose a different time from the one you have."))
+        raise ValidationError(_("Choose a different time from the one you have."),
+                              code="same_time")
     _check_time(course, starts_at, now)
     _check_slot(coach, starts_at, booking.minutes, now, ignore_booking_id=booking.pk)
     old = booking.starts_at
@@ -203,11 +209,12 @@ def booking_cancel(*, booking: Booking, actor: User, now: dt.datetime | None = N
     by_leader = course.leader.user_id == actor.pk
     by_coach = booking.coach.user_id == actor.pk
     if not (by_leader or by_coach):
-        raise ValidationError(_("You can only cancel your own bookings."))
+        raise PermissionDenied(_("You can only cancel your own bookings."))
     if booking.status != BookingStatus.BOOKED:
-        raise ValidationError(_("This session is no longer booked."))
+        raise ValidationError(_("This session is no longer booked."), code="not_booked")
     if now >= booking.starts_at:
-        raise ValidationError(_("The session has started and can no longer be cancelled."))
+        raise ValidationError(_("The session has started and can no longer be cancelled."),
+                              code="started")
     late = by_leader and now > cancellation_deadline(booking, course)
     booking.status = BookingStatus.LATE_CANCELLED if late else BookingStatus.CANCELLED
     booking.cancelled_at = now
@@ -234,15 +241,17 @@ def booking_mark(*, booking: Booking, actor: User, status: str,
     """
     now = now or timezone.now()
     if status not in (BookingStatus.HELD, BookingStatus.NO_SHOW):
-        raise ValidationError(_("Mark the session as held or as no-show."))
+        raise ValidationError(_("Mark the session as held or as no-show."),
+                              code="invalid_status")
     course = _lock_course(booking.course)
     booking = _lock_booking(booking)
     if booking.coach.user_id != actor.pk and not is_oaf_for(actor, course.organisation_id):
-        raise ValidationError(_("Only the coach can mark this session."))
+        raise PermissionDenied(_("Only the coach can mark this session."))
     if booking.status not in (BookingStatus.BOOKED, BookingStatus.HELD, BookingStatus.NO_SHOW):
-        raise ValidationError(_("A cancelled session cannot be marked."))
+        raise ValidationError(_("A cancelled session cannot be marked."), code="cancelled")
     if booking.starts_at > now:
-        raise ValidationError(_("A session can be marked only once it has started."))
+        raise ValidationError(_("A session can be marked only once it has started."),
+                              code="not_started")
     if booking.status == status:
         return booking
     previous = booking.status
@@ -273,18 +282,18 @@ def block_create(*, coach: CoachProfile, actor: User, starts_at: dt.datetime,
     now = now or timezone.now()
     coach = _lock_coach(coach.pk)
     if coach.user_id != actor.pk and not is_oaf_for(actor, coach.organisation_id):
-        raise ValidationError(_("You can only block your own time."))
+        raise PermissionDenied(_("You can only block your own time."))
     if ends_at <= starts_at:
-        raise ValidationError(_("The end must be after the start."))
+        raise ValidationError(_("The end must be after the start."), code="end_before_start")
     if ends_at <= now:
-        raise ValidationError(_("Blocked time must lie in the future."))
+        raise ValidationError(_("Blocked time must lie in the future."), code="past")
     clashes = Booking.objects.filter(coach=coach, status=BookingStatus.BOOKED,
                                      starts_at__lt=ends_at, ends_at__gt=starts_at).count()
     if clashes:
         raise ValidationError(ngettext(
             "You have %(count)d booked session in that time. Cancel or move it first.",
             "You have %(count)d booked sessions in that time. Cancel or move them first.",
-            clashes) % {"count": clashes})
+            clashes) % {"count": clashes}, code="has_bookings")
     block = AvailabilityException.objects.create(
         coach=coach, kind=ExceptionKind.BLOCKED, starts_at=starts_at, ends_at=ends_at,
         note=note.strip()[:200], created_by=actor, created_at=now)
@@ -298,7 +307,7 @@ def block_delete(*, block: AvailabilityException, actor: User) -> None:
     """The coach opens blocked time again."""
     coach = _lock_coach(block.coach_id)
     if coach.user_id != actor.pk and not is_oaf_for(actor, coach.organisation_id):
-        raise ValidationError(_("You can only change your own time."))
+        raise PermissionDenied(_("You can only change your own time."))
     audit_log(organisation=coach.organisation, actor=actor, action="coaching.block.deleted",
               obj=block, summary=f"{coach.name}: {_local(block.starts_at)}")
     AvailabilityException.objects.filter(pk=block.pk).delete()

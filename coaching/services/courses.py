@@ -9,15 +9,15 @@ coach's row, so two leaders cannot both take a coach's last place.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Leader, Unit, User
 from lib.audit import audit_log
+from programs.models import Programme
 
 from .. import notifications
 from ..access import is_approver_for, is_oaf_for
@@ -43,7 +43,7 @@ def _lock_course(course: CoachingCourse) -> CoachingCourse:
             .get(pk=course.pk))
 
 
-def agreement_for(*, organisation_id: int, semester: Semester, programme: Any = None,
+def agreement_for(*, organisation_id: int, semester: Semester, programme: Programme | None = None,
                   today: dt.date | None = None) -> FrameworkAgreement | None:
     """The agreement that covers what is left of the semester (a programme's own if given)."""
     today = today or timezone.localdate()
@@ -56,7 +56,8 @@ def agreement_for(*, organisation_id: int, semester: Semester, programme: Any = 
 
 @transaction.atomic
 def course_apply(*, leader: Leader, actor: User, semester: Semester, ordering_unit: Unit,
-                 discovery_method: str, answers: dict[str, str], programme: Any = None,
+                 discovery_method: str, answers: dict[str, str],
+                 programme: Programme | None = None,
                  today: dt.date | None = None) -> CoachingCourse:
     """Create a submitted course with the leader's private development project.
 
@@ -68,26 +69,30 @@ def course_apply(*, leader: Leader, actor: User, semester: Semester, ordering_un
     """
     today = today or timezone.localdate()
     if leader.user_id != actor.pk:
-        raise ValidationError(_("You can only apply for yourself."))
+        raise PermissionDenied(_("You can only apply for yourself."))
     leader = (Leader.objects.select_for_update(of=("self",))
               .select_related("organisation", "user", "leader_above__user").get(pk=leader.pk))
     if semester.ends_on < today:
-        raise ValidationError(_("That semester is over. Choose a later one."))
+        raise ValidationError(_("That semester is over. Choose a later one."),
+                              code="semester_over")
     if ordering_unit.organisation_id != leader.organisation_id:
-        raise ValidationError(_("Choose an ordering unit in your own municipality."))
+        raise ValidationError(_("Choose an ordering unit in your own municipality."),
+                              code="other_municipality")
     if discovery_method not in DiscoveryMethod.values:
-        raise ValidationError(_("Choose how you will find your development areas."))
+        raise ValidationError(_("Choose how you will find your development areas."),
+                              code="invalid_discovery_method")
     if programme is not None and programme.organisation_id != leader.organisation_id:
-        raise ValidationError(_("The programme belongs to another municipality."))
+        raise ValidationError(_("The programme belongs to another municipality."),
+                              code="other_municipality")
     agreement = agreement_for(organisation_id=leader.organisation_id, semester=semester,
                               programme=programme, today=today)
     if agreement is None:
         raise ValidationError(_("No coaching agreement covers %(semester)s. Ask O&F.")
-                              % {"semester": semester.label})
+                              % {"semester": semester.label}, code="no_agreement")
     if CoachingCourse.objects.filter(leader=leader, year=semester.year, term=semester.term,
                                      status__in=OPEN_STATUSES).exists():
         raise ValidationError(_("You have already applied for %(semester)s.")
-                              % {"semester": semester.label})
+                              % {"semester": semester.label}, code="duplicate")
     course = CoachingCourse(
         organisation=leader.organisation, leader=leader, agreement=agreement,
         programme=programme, term=semester.term, year=semester.year,
@@ -98,7 +103,7 @@ def course_apply(*, leader: Leader, actor: User, semester: Semester, ordering_un
             course.save()
     except IntegrityError:
         raise ValidationError(_("You have already applied for %(semester)s.")
-                              % {"semester": semester.label}) from None
+                              % {"semester": semester.label}, code="duplicate") from None
     DevelopmentProject.objects.create(
         course=course, **{name: (answers.get(name) or "").strip()
                           for name in DevelopmentProject.ANSWER_FIELDS})
@@ -121,9 +126,9 @@ def course_decide(*, course: CoachingCourse, actor: User, approve: bool,
     """
     course = _lock_course(course)
     if not is_approver_for(actor, course):
-        raise ValidationError(_("Only the leader's leader above can decide on this application."))
+        raise PermissionDenied(_("Only the leader's leader above can decide on this application."))
     if course.status != CourseStatus.SUBMITTED:
-        raise ValidationError(_("This application has already been decided."))
+        raise ValidationError(_("This application has already been decided."), code="decided")
     course.status = CourseStatus.APPROVED if approve else CourseStatus.REJECTED
     course.decided_at = timezone.now()
     course.decided_by = actor
@@ -163,11 +168,11 @@ def _set_coach(course: CoachingCourse, coach: CoachProfile) -> CoachingCourse:
              .get(pk=coach.pk))
     problem = _coach_problem(course, coach)
     if problem:
-        raise ValidationError(problem)
+        raise ValidationError(problem, code="coach_unavailable")
     if course.coach_id and course.coach_id != coach.pk \
             and course.bookings.filter(status=BookingStatus.BOOKED).exists():
         raise ValidationError(_("The leader has booked sessions with the present coach. "
-                                "Cancel them before changing coach."))
+                                "Cancel them before changing coach."), code="coach_has_bookings")
     course.coach = coach
     course.status = CourseStatus.ACTIVE
     course.leader_may_choose_coach = False
@@ -187,9 +192,9 @@ def course_assign_coach(*, course: CoachingCourse, coach: CoachProfile,
     """
     course = _lock_course(course)
     if not is_oaf_for(actor, course.organisation_id):
-        raise ValidationError(_("Only O&F can assign a coach."))
+        raise PermissionDenied(_("Only O&F can assign a coach."))
     if course.status not in (CourseStatus.APPROVED, CourseStatus.ACTIVE):
-        raise ValidationError(_("Only an approved course can get a coach."))
+        raise ValidationError(_("Only an approved course can get a coach."), code="not_approved")
     if course.coach_id == coach.pk:
         return course
     _set_coach(course, coach)
@@ -205,9 +210,10 @@ def course_open_coach_choice(*, course: CoachingCourse, actor: User) -> Coaching
     """O&F lets the leader of an approved course choose among the coaches with room."""
     course = _lock_course(course)
     if not is_oaf_for(actor, course.organisation_id):
-        raise ValidationError(_("Only O&F can let the leader choose a coach."))
+        raise PermissionDenied(_("Only O&F can let the leader choose a coach."))
     if course.status != CourseStatus.APPROVED:
-        raise ValidationError(_("Only an approved course without a coach can do this."))
+        raise ValidationError(_("Only an approved course without a coach can do this."),
+                              code="not_approved")
     if not course.leader_may_choose_coach:
         course.leader_may_choose_coach = True
         course.save(update_fields=["leader_may_choose_coach"])
@@ -224,9 +230,10 @@ def course_choose_coach(*, course: CoachingCourse, coach: CoachProfile,
     """The leader picks their coach, when O&F has allowed it; the coach must have room."""
     course = _lock_course(course)
     if course.leader.user_id != actor.pk:
-        raise ValidationError(_("Only the leader can choose their coach."))
-    if course.status != CourseStatus.APPROVED or not course.leader_may_choose_coach:
-        raise ValidationError(_("You cannot choose a coach for this course."))
+        raise PermissionDenied(_("Only the leader can choose their coach."))
+    if not course.leader_can_choose_coach:
+        raise ValidationError(_("You cannot choose a coach for this course."),
+                              code="coach_choice_closed")
     _set_coach(course, coach)
     audit_log(organisation=course.organisation, actor=actor,
               action="coaching.course.coach_chosen", obj=course,
@@ -240,9 +247,10 @@ def course_withdraw(*, course: CoachingCourse, actor: User) -> CoachingCourse:
     """The leader withdraws an application that has no coach yet."""
     course = _lock_course(course)
     if course.leader.user_id != actor.pk:
-        raise ValidationError(_("Only the leader can withdraw their application."))
-    if course.status not in (CourseStatus.SUBMITTED, CourseStatus.APPROVED):
-        raise ValidationError(_("A course that is under way cannot be withdrawn."))
+        raise PermissionDenied(_("Only the leader can withdraw their application."))
+    if not course.may_be_withdrawn:
+        raise ValidationError(_("A course that is under way cannot be withdrawn."),
+                              code="under_way")
     previous = course.status
     course.status = CourseStatus.WITHDRAWN
     course.closed_at = timezone.now()
@@ -258,11 +266,12 @@ def course_complete(*, course: CoachingCourse, actor: User) -> CoachingCourse:
     """O&F closes a course under way; it must have no session still booked."""
     course = _lock_course(course)
     if not is_oaf_for(actor, course.organisation_id):
-        raise ValidationError(_("Only O&F can complete a course."))
+        raise PermissionDenied(_("Only O&F can complete a course."))
     if course.status != CourseStatus.ACTIVE:
-        raise ValidationError(_("Only a course under way can be completed."))
+        raise ValidationError(_("Only a course under way can be completed."),
+                              code="not_under_way")
     if course.bookings.filter(status=BookingStatus.BOOKED).exists():
-        raise ValidationError(_("The course still has booked sessions."))
+        raise ValidationError(_("The course still has booked sessions."), code="has_bookings")
     course.status = CourseStatus.COMPLETED
     course.closed_at = timezone.now()
     course.save(update_fields=["status", "closed_at"])
@@ -273,7 +282,7 @@ def course_complete(*, course: CoachingCourse, actor: User) -> CoachingCourse:
 
 def _own_project(course: CoachingCourse, actor: User) -> DevelopmentProject:
     if course.leader.user_id != actor.pk:
-        raise ValidationError(_("Only the leader can write in their development project."))
+        raise PermissionDenied(_("Only the leader can write in their development project."))
     project, _created = DevelopmentProject.objects.select_for_update().get_or_create(
         course=course)
     return project
@@ -305,9 +314,9 @@ def reflection_add(*, course: CoachingCourse, actor: User, body: str) -> Reflect
     """Add a reflection note to the leader's own project."""
     body = (body or "").strip()
     if not body:
-        raise ValidationError(_("Write something first."))
+        raise ValidationError(_("Write something first."), code="empty")
     if len(body) > 5000:
-        raise ValidationError(_("Keep the note under 5000 characters."))
+        raise ValidationError(_("Keep the note under 5000 characters."), code="too_long")
     project = _own_project(course, actor)
     return ReflectionNote.objects.create(project=project, body=body)
 
@@ -322,13 +331,15 @@ def course_adjust(*, course: CoachingCourse, actor: User, ordering_unit: Unit,
     """
     course = _lock_course(course)
     if not is_oaf_for(actor, course.organisation_id):
-        raise ValidationError(_("Only O&F can change the course."))
+        raise PermissionDenied(_("Only O&F can change the course."))
     if ordering_unit.organisation_id != course.organisation_id:
-        raise ValidationError(_("Choose an ordering unit in the course's municipality."))
+        raise ValidationError(_("Choose an ordering unit in the course's municipality."),
+                              code="other_municipality")
     used = course.bookings.used().count()
     if not 1 <= sessions_allowed <= 20 or sessions_allowed < used:
         raise ValidationError(_("Give between %(low)d and 20 sessions (%(used)d are used).")
-                              % {"low": max(1, used), "used": used})
+                              % {"low": max(1, used), "used": used},
+                              code="sessions_out_of_range")
     changes = {}
     if course.ordering_unit_id != ordering_unit.pk:
         changes["ordering_unit"] = [course.ordering_unit_id, ordering_unit.pk]

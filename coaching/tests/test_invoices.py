@@ -9,7 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from coaching.invoices import invoice_basis, invoice_csv, month_bounds
@@ -20,6 +21,13 @@ from tests.factories import UnitFactory, UserFactory
 from .factories import AgreementFactory, BookingFactory, CoachFactory, CourseFactory, at
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def bokmaal():
+    """Documents are built in the requester's language (nb); read them in the same one."""
+    with translation.override("nb"):
+        yield
 
 MONTH = dt.date(2030, 3, 1)
 
@@ -115,10 +123,11 @@ def test_csv_has_a_row_per_unit_and_supplier_and_a_total(month_data):
     text = invoice_csv(result).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     header, body, total = rows[0], rows[1:-1], rows[-1]
-    assert header[0] == "Måned" and header[11] == "Beløp (kr)"
+    assert header[0] == "Måned" and header[14] == _("Amount ex. VAT (NOK)")
     assert len(body) == 3 and all(row[0] == "2030-03" for row in body)
-    amounts = sorted(Decimal(row[11].replace(",", ".")) for row in body)
-    assert sum(amounts) == Decimal(total[11].replace(",", ".")) == Decimal("23499.97")
+    amounts = sorted(Decimal(row[14].replace(",", ".")) for row in body)
+    assert sum(amounts) == Decimal(total[14].replace(",", ".")) == Decimal("23499.97")
+    assert total[16] == "29374,96"  # inc. 25 % VAT: 23 499,97 + 5 874,99
 
 
 def _admin_get(client, user, **params):
@@ -169,7 +178,9 @@ def test_pdf_is_made_by_celery_and_only_o_and_f_may_fetch_it(
     pages = PdfReader(io.BytesIO(document.file.read())).pages
     text = " ".join(" ".join(page.extract_text() for page in pages).split())
     assert "Fakturagrunnlag for coaching, mars 2030" in text
-    assert "Kvernhuset barnehage" in text and "Totalt 11,00 23 499,97" in text
+    text = text.replace("\u202f", " ")
+    assert "Kvernhuset barnehage" in text
+    assert f"{_('Total ex. VAT')} 11,00 23 499,97" in text
     assert client.get(reverse("lib:document_download", args=[document.pk])).status_code == 200
     for user in (personas.bob, personas.charlie):
         client.force_login(user)

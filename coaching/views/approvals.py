@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from lib.http import add_error_to_form
+
 from .. import services
 from ..access import get_course_for_edit
 from ..forms import DecisionForm
@@ -25,7 +27,7 @@ def course_decide(request: HttpRequest, course_uuid) -> HttpResponse:
             services.course_decide(course=course, actor=request.user, approve=approve,
                                    note=form.cleaned_data["note"])
         except ValidationError as error:
-            form.add_error(None, " ".join(error.messages))
+            add_error_to_form(form, error)
         else:
             if approve:
                 messages.success(request, _("You approved %(name)s's application.")

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lib.http import error_text, messages_from_error
+
 from .. import services
 from ..access import (
     get_block_for_edit,
@@ -69,7 +71,7 @@ def booking_mark(request: HttpRequest, booking_uuid) -> HttpResponse:
             booking = services.booking_mark(booking=booking, actor=request.user,
                                             status=form.cleaned_data["status"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages_from_error(request, error)
         else:
             messages.success(request, _("%(leader)s: the session is marked %(status)s.")
                              % {"leader": booking.course.leader.name,
@@ -92,7 +94,7 @@ def block_create(request: HttpRequest, coach_uuid) -> HttpResponse:
                               ends_at=ends_at, note=form.cleaned_data["note"])
     except ValidationError as error:
         messages.error(request, _("The time was not blocked: %(errors)s")
-                       % {"errors": " ".join(error.messages)})
+                       % {"errors": error_text(error)})
     else:
         messages.success(request, _("The time is blocked."))
     return redirect(_week_url(access.coach.uuid, form.cleaned_data["date"]))
@@ -105,7 +107,7 @@ def block_delete(request: HttpRequest, block_uuid) -> HttpResponse:
     try:
         services.block_delete(block=block, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages_from_error(request, error)
     else:
         messages.success(request, _("The blocked time is open again."))
     return redirect(_week_url(block.coach.uuid, day))

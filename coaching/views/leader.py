@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lib.http import add_error_to_form, messages_from_error
 from lib.ical import CalendarEvent, calendar_bytes, ics_response
 from programs.models import Programme
 
@@ -48,10 +49,6 @@ from ..selectors import (
     slot_page,
 )
 from ..semesters import Semester
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _start_param(request: HttpRequest) -> dt.date | None:
@@ -108,7 +105,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 answers=form.answers(), programme=form.cleaned_data.get("programme"),
                 today=today)
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            add_error_to_form(form, error)
         else:
             messages.success(request, _("Your application is sent. Your leader above will "
                                         "approve it."))
@@ -148,7 +145,7 @@ def project_edit(request: HttpRequest, course_uuid) -> HttpResponse:
             services.project_update(course=course, actor=request.user, answers=form.answers(),
                                     shared_with_coach=form.cleaned_data["shared_with_coach"])
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            add_error_to_form(form, error)
         else:
             messages.success(request, _("Your development project is saved."))
             return redirect("coaching:course_detail", course_uuid=course.uuid)
@@ -166,7 +163,7 @@ def reflection_add(request: HttpRequest, course_uuid) -> HttpResponse:
             services.reflection_add(course=access.course, actor=request.user,
                                     body=form.cleaned_data["body"])
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages_from_error(request, error)
         else:
             messages.success(request, _("Your note is saved."))
     return redirect("coaching:course_detail", course_uuid=access.course.uuid)
@@ -178,7 +175,7 @@ def course_withdraw(request: HttpRequest, course_uuid) -> HttpResponse:
     try:
         services.course_withdraw(course=access.course, actor=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages_from_error(request, error)
     else:
         messages.success(request, _("Your application is withdrawn."))
     return redirect("coaching:course_detail", course_uuid=access.course.uuid)
@@ -187,7 +184,7 @@ def course_withdraw(request: HttpRequest, course_uuid) -> HttpResponse:
 def coach_choose(request: HttpRequest, course_uuid) -> HttpResponse:
     access = get_course_for_edit(request.user, course_uuid)
     course = access.course
-    may_choose = course.status == CourseStatus.APPROVED and course.leader_may_choose_coach
+    may_choose = course.leader_can_choose_coach
     if request.method == "POST":
         form = CoachChoiceForm(request.POST)
         coach = None
@@ -201,7 +198,7 @@ def coach_choose(request: HttpRequest, course_uuid) -> HttpResponse:
             try:
                 services.course_choose_coach(course=course, coach=coach, actor=request.user)
             except ValidationError as error:
-                messages.error(request, _error_text(error))
+                messages_from_error(request, error)
             else:
                 messages.success(request, _("%(coach)s is your coach. Book your first session.")
                                  % {"coach": coach.name})
@@ -221,7 +218,7 @@ def booking_create(request: HttpRequest, course_uuid) -> HttpResponse:
                 course=course, actor=request.user, starts_at=form.cleaned_data["starts_at"],
                 mode=form.cleaned_data["mode"])
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            add_error_to_form(form, error)
         else:
             messages.success(request, _("Your session is booked for %(time)s. A confirmation "
                                         "is on its way by email.")
@@ -246,7 +243,7 @@ def booking_reschedule(request: HttpRequest, booking_uuid) -> HttpResponse:
             booking = services.booking_reschedule(booking=booking, actor=request.user,
                                                   starts_at=form.cleaned_data["starts_at"])
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            add_error_to_form(form, error)
         else:
             messages.success(request, _("Your session is moved to %(time)s.")
                              % {"time": _when(booking.starts_at)})
@@ -266,7 +263,7 @@ def booking_cancel(request: HttpRequest, booking_uuid) -> HttpResponse:
         try:
             booking = services.booking_cancel(booking=booking, actor=request.user)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages_from_error(request, error)
         else:
             if booking.status == BookingStatus.LATE_CANCELLED:
                 messages.warning(request, _("The session is cancelled. It was cancelled late, "

@@ -46,9 +46,11 @@ class LeaderGroup(models.Model):
         errors = {}
         org_id = self.organisation_id
         if self.unit_id and org_id and self.unit.organisation_id != org_id:
-            errors["unit"] = _("The unit belongs to another municipality.")
+            errors["unit"] = ValidationError(
+                _("The unit belongs to another municipality."), code="other_municipality")
         if self.head_id and org_id and self.head.organisation_id != org_id:
-            errors["head"] = _("The head belongs to another municipality.")
+            errors["head"] = ValidationError(
+                _("The head belongs to another municipality."), code="other_municipality")
         if errors:
             raise ValidationError(errors)
 
@@ -77,4 +79,5 @@ class LeaderGroupMembership(models.Model):
     def clean(self) -> None:
         if (self.group_id and self.leader_id
                 and self.group.organisation_id != self.leader.organisation_id):
-            raise ValidationError({"leader": _("The leader belongs to another municipality.")})
+            raise ValidationError({"leader": ValidationError(
+                _("The leader belongs to another municipality."), code="other_municipality")})

@@ -58,7 +58,8 @@ class RolloutWave(models.Model):
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("The wave cannot end before it starts.")})
+            raise ValidationError({"ends_on": ValidationError(
+                _("The wave cannot end before it starts."), code="end_before_start")})
 
 
 class Phase(models.TextChoices):
@@ -128,12 +129,16 @@ class GroupProcess(models.Model):
         errors = {}
         org_id = self.group.organisation_id if self.group_id else None
         if self.wave_id and org_id and self.wave.organisation_id != org_id:
-            errors["wave"] = _("The wave belongs to another municipality.")
+            errors["wave"] = ValidationError(
+                _("The wave belongs to another municipality."), code="other_municipality")
         if self.facilitator_id:
             if not self.facilitator.is_facilitator:
-                errors["facilitator"] = _("This person is not registered as a facilitator.")
+                errors["facilitator"] = ValidationError(
+                    _("This person is not registered as a facilitator."), code="not_facilitator")
             elif org_id and self.facilitator.organisation_id != org_id:
-                errors["facilitator"] = _("The facilitator belongs to another municipality.")
+                errors["facilitator"] = ValidationError(
+                    _("The facilitator belongs to another municipality."),
+                    code="other_municipality")
         if errors:
             raise ValidationError(errors)
 
@@ -222,7 +227,8 @@ class TrainingTask(models.Model):
     def clean(self) -> None:
         if (self.after_session_id and self.process_id
                 and self.after_session.process_id != self.process_id):
-            raise ValidationError({"after_session": _("The session belongs to another process.")})
+            raise ValidationError({"after_session": ValidationError(
+                _("The session belongs to another process."), code="other_process")})
 
 
 class TaskCompletion(models.Model):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,9 +12,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from lib.audit import audit_log
 from lib.documents import document_request
-from lib.emails import queue_email
 from lib.models import GeneratedDocument
 
+from .. import notifications
 from ..models import (
     COMMITMENT_MAX_LENGTH,
     LEAD_MAX_LENGTH,
@@ -52,7 +51,7 @@ class VersionSaved:
         return bool(self.newer)
 
 
-def _is_member(group: LeaderGroup, user: Any) -> bool:
+def _is_member(group: LeaderGroup, user: User) -> bool:
     return group.head.user_id == user.pk or LeaderGroupMembership.objects.filter(
         group=group, leader__user_id=user.pk).exists()
 
@@ -69,25 +68,26 @@ def _clean_content(lead: str, commitments: list[CommitmentInput],
     lead = " ".join(lead.split())
     cleaned = [CommitmentInput(" ".join(c.text.split()), c.purpose or "")
                for c in commitments if c.text.strip()]
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     if len(lead) > LEAD_MAX_LENGTH:
-        errors.setdefault("lead", []).append(
-            _("The lead sentence can be at most %(max)s characters.") % {"max": LEAD_MAX_LENGTH})
+        errors.setdefault("lead", []).append(ValidationError(
+            _("The lead sentence can be at most %(max)s characters.") % {"max": LEAD_MAX_LENGTH},
+            code="too_long"))
     if len(cleaned) > MAX_COMMITMENTS:
-        errors.setdefault("__all__", []).append(
+        errors.setdefault("__all__", []).append(ValidationError(
             _("A poster has at most %(max)s commitments, so that each can be read from across "
-              "the room.") % {"max": MAX_COMMITMENTS})
+              "the room.") % {"max": MAX_COMMITMENTS}, code="too_many_commitments"))
     for n, item in enumerate(cleaned, start=1):
         if len(item.text) > COMMITMENT_MAX_LENGTH:
-            errors.setdefault("__all__", []).append(
+            errors.setdefault("__all__", []).append(ValidationError(
                 _("Commitment %(n)s is longer than %(max)s characters.")
-                % {"n": n, "max": COMMITMENT_MAX_LENGTH})
+                % {"n": n, "max": COMMITMENT_MAX_LENGTH}, code="too_long"))
         if item.purpose and item.purpose not in Purpose.values:
-            errors.setdefault("__all__", []).append(
-                _("Commitment %(n)s has an unknown purpose.") % {"n": n})
+            errors.setdefault("__all__", []).append(ValidationError(
+                _("Commitment %(n)s has an unknown purpose.") % {"n": n}, code="invalid_purpose"))
     if not lead and not cleaned:
-        errors.setdefault("__all__", []).append(
-            _("Write the lead sentence or at least one commitment before saving."))
+        errors.setdefault("__all__", []).append(ValidationError(
+            _("Write the lead sentence or at least one commitment before saving."), code="empty"))
     if errors:
         raise ValidationError(errors)
     return lead, cleaned
@@ -118,13 +118,14 @@ def poster_version_save(*, group: LeaderGroup, author: User, base_number: int | 
     if base_number is not None:
         base = poster.versions.filter(number=base_number).first()
         if base is None:
-            raise ValidationError(_("The version you started from does not exist."))
+            raise ValidationError(_("The version you started from does not exist."),
+                                  code="unknown_version")
     newer = list(poster.versions.filter(number__gt=base_number or 0)
                  .select_related("author").order_by("number"))
     if base is not None and not newer and _content(base) == (
             lead, [(c.text, c.purpose) for c in cleaned]):
         raise ValidationError(_("Nothing has changed since version %(number)s.")
-                              % {"number": base.number})
+                              % {"number": base.number}, code="unchanged")
     version = PosterVersion.objects.create(
         poster=poster, number=(latest.number if latest else 0) + 1, based_on=base, lead=lead,
         author=author)
@@ -143,10 +144,11 @@ def poster_comment_add(*, version: PosterVersion, author: User, body: str) -> Po
     """A member or the facilitator comments on a version (usually a draft)."""
     body = body.strip()
     if not body:
-        raise ValidationError({"body": _("Write a comment first.")})
+        raise ValidationError({"body": ValidationError(_("Write a comment first."), code="empty")})
     if len(body) > COMMENT_MAX_LENGTH:
-        raise ValidationError({"body": _("A comment can be at most %(max)s characters.")
-                               % {"max": COMMENT_MAX_LENGTH}})
+        raise ValidationError({"body": ValidationError(
+            _("A comment can be at most %(max)s characters.") % {"max": COMMENT_MAX_LENGTH},
+            code="too_long")})
     version = PosterVersion.objects.select_related(
         "poster__group__head", "poster__group__process").get(pk=version.pk)
     group = version.poster.group
@@ -171,10 +173,10 @@ def poster_publish(*, version: PosterVersion, actor: User) -> PurposePoster:
         raise PermissionDenied(_("Only the head of the group publishes the poster."))
     if not version.lead.strip() or not version.commitments.exclude(text="").exists():
         raise ValidationError(_("An empty poster cannot be published: it needs the lead "
-                                "sentence and at least one commitment."))
+                                "sentence and at least one commitment."), code="empty")
     if poster.published_version_id == version.pk:
         raise ValidationError(_("Version %(number)s is already the published one.")
-                              % {"number": version.number})
+                              % {"number": version.number}, code="already_published")
     now = timezone.now()
     poster.published_version = version
     poster.published_at = now
@@ -186,22 +188,18 @@ def poster_publish(*, version: PosterVersion, actor: User) -> PurposePoster:
     audit_log(organisation=group.organisation, actor=actor, action="groups.poster.published",
               obj=version, summary=_("Purpose poster of %(group)s published (version %(number)s)")
               % {"group": group.name, "number": version.number})
-    recipients = User.objects.filter(leader__group_memberships__group=group, is_active=True)
-    for user in recipients.exclude(pk=actor.pk).distinct():
-        queue_email(to=user.email, template_base="groups/emails/poster_published",
-                    language=user.language,
-                    context={"user": user, "group": group, "version": version, "actor": actor})
+    notifications.poster_published(group=group, version=version, actor=actor)
     return poster
 
 
 def poster_pdf_request(*, group: LeaderGroup, actor: User, page_size: str) -> GeneratedDocument:
     """Ask Celery for a wall-poster PDF of the published version (A4 or A3 portrait)."""
     if page_size not in PAGE_SIZES:
-        raise ValidationError(_("Choose A4 or A3."))
+        raise ValidationError(_("Choose A4 or A3."), code="invalid_paper_size")
     poster = PurposePoster.objects.filter(group=group).select_related(
         "published_version").first()
     if poster is None or poster.published_version is None:
-        raise ValidationError(_("The poster has not been published yet."))
+        raise ValidationError(_("The poster has not been published yet."), code="not_published")
     return document_request(
         kind=POSTER_PDF_KIND, organisation=group.organisation, requested_by=actor,
         title=_("Purpose poster – %(group)s (%(size)s)") % {"group": group.name,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -41,16 +40,16 @@ def _check_facilitator(facilitator: User | None, organisation_id: int) -> None:
     if facilitator is None:
         return
     if not facilitator.is_facilitator:
-        raise ValidationError(
-            {"facilitator": _("This person is not registered as a facilitator.")})
+        raise ValidationError({"facilitator": ValidationError(
+            _("This person is not registered as a facilitator."), code="not_facilitator")})
     if facilitator.organisation_id != organisation_id:
-        raise ValidationError(
-            {"facilitator": _("The facilitator belongs to another municipality.")})
+        raise ValidationError({"facilitator": ValidationError(
+            _("The facilitator belongs to another municipality."), code="other_municipality")})
 
 
 @transaction.atomic
 def processes_plan(*, groups: Iterable[LeaderGroup], wave: RolloutWave | None,
-                   facilitator: User | None, actor: Any) -> ProcessesPlanned:
+                   facilitator: User | None, actor: User | None) -> ProcessesPlanned:
     """Put groups into a rollout wave (with a facilitator), creating their processes.
 
     Guarantees one process per group (locked group rows and a one-to-one
@@ -61,12 +60,14 @@ def processes_plan(*, groups: Iterable[LeaderGroup], wave: RolloutWave | None,
     locked = list(LeaderGroup.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
     organisations = {g.organisation_id for g in locked}
     if len(organisations) > 1:
-        raise ValidationError(_("Choose groups from one municipality at a time."))
+        raise ValidationError(_("Choose groups from one municipality at a time."),
+                              code="mixed_municipalities")
     if not locked:
         return ProcessesPlanned(0, 0, 0)
     organisation_id = organisations.pop()
     if wave is not None and wave.organisation_id != organisation_id:
-        raise ValidationError({"wave": _("The wave belongs to another municipality.")})
+        raise ValidationError({"wave": ValidationError(
+            _("The wave belongs to another municipality."), code="other_municipality")})
     _check_facilitator(facilitator, organisation_id)
     existing = {p.group_id: p for p in GroupProcess.objects.filter(group__in=locked)}
     created = moved = skipped = 0
@@ -100,7 +101,7 @@ def _locked_process(process: GroupProcess) -> GroupProcess:
 
 
 @transaction.atomic
-def process_start(*, process: GroupProcess, actor: Any,
+def process_start(*, process: GroupProcess, actor: User | None,
                   started_on: dt.date | None = None) -> GroupProcess:
     """Start a planned process: it enters the start-session phase, once only.
 
@@ -110,10 +111,10 @@ def process_start(*, process: GroupProcess, actor: Any,
     group = process.group
     if process.phase != Phase.PLANNED:
         raise ValidationError(_("The process of %(group)s has already started.")
-                              % {"group": group.name})
+                              % {"group": group.name}, code="already_started")
     if process.facilitator_id is None:
         raise ValidationError(_("Choose a facilitator for %(group)s before starting.")
-                              % {"group": group.name})
+                              % {"group": group.name}, code="no_facilitator")
     process.phase = Phase.START
     process.started_on = started_on or timezone.localdate()
     process.save(update_fields=["phase", "started_on"])
@@ -124,7 +125,7 @@ def process_start(*, process: GroupProcess, actor: Any,
 
 
 @transaction.atomic
-def sessions_plan(*, process: GroupProcess, actor: Any, first_at: dt.datetime,
+def sessions_plan(*, process: GroupProcess, actor: User | None, first_at: dt.datetime,
                   development_sessions: int = 5, interval_days: int = 28, meeting: str = "",
                   location: str = "", duration_minutes: int = 180) -> list[ProcessSession]:
     """Plan the whole series: a start session, 5–6 development sessions, a follow-up.
@@ -133,21 +134,23 @@ def sessions_plan(*, process: GroupProcess, actor: Any, first_at: dt.datetime,
     existing plan refuses a second one); sessions then change one by one.
     """
     if development_sessions not in DEVELOPMENT_SESSIONS:
-        raise ValidationError(
-            {"development_sessions": _("A process has five or six development sessions.")})
+        raise ValidationError({"development_sessions": ValidationError(
+            _("A process has five or six development sessions."), code="invalid_session_count")})
     if not 7 <= interval_days <= 92:
-        raise ValidationError(
-            {"interval_days": _("Leave between one week and three months between sessions.")})
+        raise ValidationError({"interval_days": ValidationError(
+            _("Leave between one week and three months between sessions."),
+            code="invalid_interval")})
     if not 15 <= duration_minutes <= 8 * 60:
-        raise ValidationError(
-            {"duration_minutes": _("A session lasts between 15 minutes and 8 hours.")})
+        raise ValidationError({"duration_minutes": ValidationError(
+            _("A session lasts between 15 minutes and 8 hours."), code="invalid_duration")})
     process = _locked_process(process)
     group = process.group
     if process.phase == Phase.FINISHED:
-        raise ValidationError(_("The process of %(group)s is finished.") % {"group": group.name})
+        raise ValidationError(_("The process of %(group)s is finished.") % {"group": group.name},
+                              code="finished")
     if process.sessions.exists():
         raise ValidationError(_("Sessions are already planned for %(group)s; change them one "
-                                "by one.") % {"group": group.name})
+                                "by one.") % {"group": group.name}, code="already_planned")
     kinds = ([SessionKind.START] + [SessionKind.DEVELOPMENT] * development_sessions
              + [SessionKind.FOLLOW_UP])
     sessions = [
@@ -183,7 +186,7 @@ def _advance_phase(process: GroupProcess) -> None:
 
 
 @transaction.atomic
-def session_record(*, session: ProcessSession, actor: Any, planned_at: dt.datetime,
+def session_record(*, session: ProcessSession, actor: User | None, planned_at: dt.datetime,
                    held_on: dt.date | None, topic: str = "", notes: str = "",
                    meeting: str = "", location: str = "") -> ProcessSession:
     """Change a session's plan or record it as held, with notes for the group.
@@ -196,13 +199,15 @@ def session_record(*, session: ProcessSession, actor: Any, planned_at: dt.dateti
     session = ProcessSession.objects.select_for_update().get(pk=session.pk, process=process)
     if held_on is not None:
         if process.phase == Phase.PLANNED:
-            raise ValidationError({"held_on": _("Start the process before recording sessions "
-                                                "as held.")})
+            raise ValidationError({"held_on": ValidationError(
+                _("Start the process before recording sessions as held."), code="not_started")})
         if held_on > timezone.localdate():
-            raise ValidationError({"held_on": _("A session cannot be held in the future.")})
+            raise ValidationError({"held_on": ValidationError(
+                _("A session cannot be held in the future."), code="future")})
+        assert process.started_on is not None  # a started process has its date (constraint)
         if held_on < process.started_on:
-            raise ValidationError({"held_on": _("A session cannot be held before the process "
-                                                "started.")})
+            raise ValidationError({"held_on": ValidationError(
+                _("A session cannot be held before the process started."), code="before_start")})
     was_held = session.held_on is not None
     session.planned_at = planned_at
     session.held_on = held_on
@@ -222,20 +227,22 @@ def session_record(*, session: ProcessSession, actor: Any, planned_at: dt.dateti
 
 
 @transaction.atomic
-def process_finish(*, process: GroupProcess, actor: Any,
+def process_finish(*, process: GroupProcess, actor: User | None,
                    finished_on: dt.date | None = None) -> GroupProcess:
     """Close a process after follow-up; once only, and never before it started."""
     process = _locked_process(process)
     group = process.group
     if process.phase == Phase.PLANNED:
         raise ValidationError(_("The process of %(group)s has not started.")
-                              % {"group": group.name})
+                              % {"group": group.name}, code="not_started")
     if process.phase == Phase.FINISHED:
         raise ValidationError(_("The process of %(group)s is already finished.")
-                              % {"group": group.name})
+                              % {"group": group.name}, code="finished")
     finished_on = finished_on or timezone.localdate()
+    assert process.started_on is not None  # a started process has its date (constraint)
     if finished_on < process.started_on:
-        raise ValidationError(_("A process cannot finish before it started."))
+        raise ValidationError(_("A process cannot finish before it started."),
+                              code="before_start")
     process.phase = Phase.FINISHED
     process.finished_on = finished_on
     process.save(update_fields=["phase", "finished_on"])
@@ -246,19 +253,21 @@ def process_finish(*, process: GroupProcess, actor: Any,
 
 
 @transaction.atomic
-def task_create(*, process: GroupProcess, actor: Any, title: str, instructions: str = "",
+def task_create(*, process: GroupProcess, actor: User | None, title: str, instructions: str = "",
                 due_on: dt.date | None = None,
                 after_session: ProcessSession | None = None) -> TrainingTask:
     """Give the group a training task between sessions."""
     title = title.strip()
     if not title:
-        raise ValidationError({"title": _("Give the task a title.")})
+        raise ValidationError({"title": ValidationError(_("Give the task a title."),
+                                                        code="required")})
     if after_session is not None and after_session.process_id != process.pk:
-        raise ValidationError({"after_session": _("The session belongs to another process.")})
+        raise ValidationError({"after_session": ValidationError(
+            _("The session belongs to another process."), code="other_process")})
     process = _locked_process(process)
     if process.phase == Phase.FINISHED:
         raise ValidationError(_("The process of %(group)s is finished.")
-                              % {"group": process.group.name})
+                              % {"group": process.group.name}, code="finished")
     task = TrainingTask.objects.create(process=process, title=title,
                                        instructions=instructions.strip(), due_on=due_on,
                                        after_session=after_session)

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from groups import progress, services
+from groups import services, timeline
 from groups.models import PosterVersion
-from groups.progress import Milestone, milestones_for, register_milestone_source
 from groups.selectors import next_milestone
+from groups.timeline import Milestone, milestones_for, register_milestone_source
 from lib.testing import assert_queries_stable
 from tests.factories import LeaderFactory, LeaderGroupMembershipFactory
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def own_milestones_only(monkeypatch):
     """Count this app's queries only: other apps' sources (the surveys app's Effect
     milestones) are tested for their own bulk query count where they live."""
-    monkeypatch.setattr(progress, "_sources", {"groups": progress._sources["groups"]})
+    monkeypatch.setattr(timeline, "_sources", {"groups": timeline._sources["groups"]})
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def test_registered_sources_add_milestones_in_one_bulk_call(world):
         assert "effect_before_opened" in _keys(world.group)
         assert calls == [[world.group.pk]]
     finally:
-        progress._sources.pop("test.effect")
+        timeline._sources.pop("test.effect")
     assert "effect_before_opened" not in _keys(world.group)
 
 

@@ -15,9 +15,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -41,7 +40,7 @@ from ..models import (
     NetworkMembership,
     NetworkPlan,
 )
-from ..planner import intervals, plan_meetings
+from ..planner import Interval, PlanOutcome, intervals, plan_meetings
 from ..rules import Candidate, PlanningContext
 from .groups import lock_plan
 
@@ -77,7 +76,8 @@ def _check(plan: NetworkPlan, candidate: Candidate, names: dict[int, str]) -> No
                                first=candidate.date, last=candidate.date)
     problems = ctx.problems(candidate, names=names)
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError([ValidationError(p, code=getattr(p, "code", "planning_clash"))
+                               for p in problems])
 
 
 def _save(meeting: NetworkMeeting, fields: list[str]) -> None:
@@ -85,12 +85,12 @@ def _save(meeting: NetworkMeeting, fields: list[str]) -> None:
         with transaction.atomic():
             meeting.save(update_fields=fields)
     except IntegrityError as exc:
-        raise ValidationError(_taken_message()) from exc
+        raise ValidationError(_taken_message(), code="slot_taken") from exc
 
 
 def _refuse_unless_open(meeting: NetworkMeeting) -> None:
     if meeting.status == MeetingStatus.CANCELLED:
-        raise ValidationError(_("The meeting is cancelled."))
+        raise ValidationError(_("The meeting is cancelled."), code="cancelled")
 
 
 # -- the planner -------------------------------------------------------------------------
@@ -107,7 +107,8 @@ def _assign_facilitators(plan: NetworkPlan, groups: list[NetworkGroup]) -> None:
     if not pool:
         return
     load = Counter(dict.fromkeys(pool, 0))
-    load.update(g.facilitator_id for g in groups if g.facilitator_id in load)
+    load.update(g.facilitator_id for g in groups
+                if g.facilitator_id is not None and g.facilitator_id in load)
     changed = []
     for group in groups:
         if group.facilitator_id is None:
@@ -119,7 +120,7 @@ def _assign_facilitators(plan: NetworkPlan, groups: list[NetworkGroup]) -> None:
         NetworkGroup.objects.bulk_update(changed, ["facilitator"])
 
 
-def meetings_plan(*, plan: NetworkPlan, actor: User | Any) -> PlanResult:
+def meetings_plan(*, plan: NetworkPlan, actor: User | None) -> PlanResult:
     """Propose dates for every group's missing meetings at once.
 
     Guarantees every new meeting keeps the rules against the database as it is
@@ -132,70 +133,97 @@ def meetings_plan(*, plan: NetworkPlan, actor: User | Any) -> PlanResult:
     with transaction.atomic():
         plan = lock_plan(plan)
         if plan.is_draft:
-            raise ValidationError(_("Confirm the groups before planning their meetings."))
+            raise ValidationError(_("Confirm the groups before planning their meetings."),
+                                  code="draft")
         groups = list(plan.groups.order_by("position", "name"))
         _assign_facilitators(plan, groups)
         facilitator_ids = [g.facilitator_id for g in groups if g.facilitator_id]
         _lock_users(facilitator_ids)
-        members: dict[int, list[int]] = {g.pk: [] for g in groups}
-        for group_id, leader_id in (plan.memberships.order_by("leader_id")
-                                    .values_list("group_id", "leader_id")):
-            members[group_id].append(leader_id)
+        members = _members_by_group(plan, groups)
         gatherings = list(plan.programme.gatherings.values_list("pk", "date"))
-        spans = intervals(plan, gatherings)
-        existing: Counter[tuple[int, int]] = Counter()
-        for group_id, day in (NetworkMeeting.objects.filter(ACTIVE_MEETING, group__plan=plan)
-                              .values_list("group_id", "date")):
-            for index, span in enumerate(spans):
-                if span.first <= day <= span.last:
-                    existing[(group_id, index)] += 1
-        numbers = dict(NetworkMeeting.objects.filter(group__plan=plan).values("group_id")
-                       .annotate(last=Max("number")).values_list("group_id", "last"))
         programme = plan.programme
         ctx = PlanningContext.load(plan=plan, leader_ids=[i for m in members.values() for i in m],
                                    facilitator_ids=facilitator_ids, first=programme.starts_on,
                                    last=programme.ends_on)
         outcome = plan_meetings(
-            plan=plan, ctx=ctx, groups=groups,
-            members={k: tuple(v) for k, v in members.items()},
-            facilitators={g.pk: g.facilitator_id for g in groups}, existing=dict(existing),
-            numbers=numbers, gatherings=gatherings)
-        rows = [NetworkMeeting(group_id=p.group.pk, number=p.number, date=p.candidate.date,
-                               slot=p.candidate.slot, starts_at=p.candidate.starts_at,
-                               ends_at=p.candidate.ends_at, place=plan.default_place,
-                               facilitator_id=p.candidate.facilitator_id,
-                               focus_gathering_id=p.focus_gathering_id)
-                for p in outcome.meetings]
-        try:
-            with transaction.atomic():
-                created = NetworkMeeting.objects.bulk_create(rows, batch_size=500)
-        except IntegrityError as exc:
-            raise ValidationError(_taken_message()) from exc
-        if any(m.pk is None for m in created):
-            ids = {(m.group_id, m.number): m.pk for m in NetworkMeeting.objects.filter(
-                group__plan=plan).only("pk", "group_id", "number")}
-            for m in created:
-                m.pk = ids[(m.group_id, m.number)]
-        MeetingOption.objects.bulk_create(
-            [MeetingOption(meeting_id=m.pk, date=o.date, slot=o.slot, starts_at=o.starts_at,
-                           ends_at=o.ends_at)
-             for m, p in zip(created, outcome.meetings, strict=True) for o in p.options],
-            batch_size=1000)
-        result = PlanResult(created=len(created))
-        for group, span in outcome.unplaced:
-            result.unplaced.append(
-                _("No free date for «%(group)s» between %(first)s and %(last)s.")
-                % {"group": group.name, "first": date_format(span.first, "SHORT_DATE_FORMAT"),
-                   "last": date_format(span.last, "SHORT_DATE_FORMAT")})
+            plan=plan, ctx=ctx, groups=groups, members=members,
+            facilitators={g.pk: g.facilitator_id for g in groups},
+            existing=_meetings_per_interval(plan, intervals(plan, gatherings)),
+            numbers=_last_numbers(plan), gatherings=gatherings)
+        created = _create_meetings(plan, outcome)
+        result = PlanResult(created=len(created), unplaced=_unplaced_messages(outcome))
         audit_log(organisation=programme.organisation, actor=actor,
                   action="networks.meetings_planned", obj=plan,
-                  summary=f"{len(created)} network meetings proposed for {programme}",
+                  summary=f"{programme}: {len(created)}",
                   data={"unplaced": len(outcome.unplaced)})
         return result
 
 
+def _members_by_group(plan: NetworkPlan, groups: list[NetworkGroup]) -> dict[int, tuple[int, ...]]:
+    """Each group's members (leader ids, ascending); every group present, even an empty one."""
+    members: dict[int, list[int]] = {g.pk: [] for g in groups}
+    for group_id, leader_id in (plan.memberships.order_by("leader_id")
+                                .values_list("group_id", "leader_id")):
+        members[group_id].append(leader_id)
+    return {k: tuple(v) for k, v in members.items()}
+
+
+def _meetings_per_interval(plan: NetworkPlan, spans: list[Interval]) -> dict[tuple[int, int], int]:
+    """How many active meetings each group already has in each interval (group, index)."""
+    existing: Counter[tuple[int, int]] = Counter()
+    for group_id, day in (NetworkMeeting.objects.filter(ACTIVE_MEETING, group__plan=plan)
+                          .values_list("group_id", "date")):
+        for index, span in enumerate(spans):
+            if span.first <= day <= span.last:
+                existing[(group_id, index)] += 1
+    return dict(existing)
+
+
+def _last_numbers(plan: NetworkPlan) -> dict[int, int]:
+    """Each group's highest meeting number so far, so new meetings number on from it."""
+    return dict(NetworkMeeting.objects.filter(group__plan=plan).values("group_id")
+                .annotate(last=Max("number")).values_list("group_id", "last"))
+
+
+def _create_meetings(plan: NetworkPlan, outcome: PlanOutcome) -> list[NetworkMeeting]:
+    """Store the planned meetings and their poll's alternative dates (bulk inserts).
+
+    A slot taken meanwhile (a partial unique constraint) becomes the same clear
+    message as everywhere else.
+    """
+    rows = [NetworkMeeting(group_id=p.group.pk, number=p.number, date=p.candidate.date,
+                           slot=p.candidate.slot, starts_at=p.candidate.starts_at,
+                           ends_at=p.candidate.ends_at, place=plan.default_place,
+                           facilitator_id=p.candidate.facilitator_id,
+                           focus_gathering_id=p.focus_gathering_id)
+            for p in outcome.meetings]
+    try:
+        with transaction.atomic():
+            created = NetworkMeeting.objects.bulk_create(rows, batch_size=500)
+    except IntegrityError as exc:
+        raise ValidationError(_taken_message(), code="slot_taken") from exc
+    if any(m.pk is None for m in created):
+        ids = {(m.group_id, m.number): m.pk for m in NetworkMeeting.objects.filter(
+            group__plan=plan).only("pk", "group_id", "number")}
+        for m in created:
+            m.pk = ids[(m.group_id, m.number)]
+    MeetingOption.objects.bulk_create(
+        [MeetingOption(meeting_id=m.pk, date=o.date, slot=o.slot, starts_at=o.starts_at,
+                       ends_at=o.ends_at)
+         for m, p in zip(created, outcome.meetings, strict=True) for o in p.options],
+        batch_size=1000)
+    return created
+
+
+def _unplaced_messages(outcome: PlanOutcome) -> list[str]:
+    return [_("No free date for «%(group)s» between %(first)s and %(last)s.")
+            % {"group": group.name, "first": date_format(span.first, "SHORT_DATE_FORMAT"),
+               "last": date_format(span.last, "SHORT_DATE_FORMAT")}
+            for group, span in outcome.unplaced]
+
+
 # -- one meeting by hand -----------------------------------------------------------------
-def meeting_update(*, meeting: NetworkMeeting, actor: User | Any, date: dt.date, slot: str,
+def meeting_update(*, meeting: NetworkMeeting, actor: User | None, date: dt.date, slot: str,
                    starts_at: dt.time, ends_at: dt.time, place: str, video_url: str,
                    facilitator: User | None, focus: str) -> NetworkMeeting:
     """Change a meeting by hand with the planner's rules checked; nothing is saved if one
@@ -207,7 +235,8 @@ def meeting_update(*, meeting: NetworkMeeting, actor: User | Any, date: dt.date,
         if facilitator is not None and (
                 not facilitator.is_facilitator
                 or facilitator.organisation_id != plan.programme.organisation_id):
-            raise ValidationError(_("Choose a facilitator of the municipality."))
+            raise ValidationError(_("Choose a facilitator of the municipality."),
+                                  code="invalid_facilitator")
         _lock_users([facilitator.pk if facilitator else None, m.facilitator_id])
         names = _members(m.group_id)
         _check(plan, Candidate(group_id=m.group_id, member_ids=tuple(names), date=date,
@@ -215,7 +244,8 @@ def meeting_update(*, meeting: NetworkMeeting, actor: User | Any, date: dt.date,
                                facilitator_id=facilitator.pk if facilitator else None,
                                meeting_id=m.pk), names)
         if m.is_confirmed and date < timezone.localdate():
-            raise ValidationError(_("A confirmed meeting cannot be moved into the past."))
+            raise ValidationError(_("A confirmed meeting cannot be moved into the past."),
+                                  code="past")
         changed = (m.date, m.starts_at, m.ends_at, m.place, m.video_url) != (
             date, starts_at, ends_at, place, video_url)
         m.date, m.slot, m.starts_at, m.ends_at = date, slot, starts_at, ends_at
@@ -234,13 +264,14 @@ def meeting_update(*, meeting: NetworkMeeting, actor: User | Any, date: dt.date,
 
 
 def meeting_option_add(*, meeting: NetworkMeeting, date: dt.date, slot: str,
-                       actor: User | Any) -> MeetingOption:
+                       actor: User | None) -> MeetingOption:
     """Offer one more date in a proposed meeting's poll; it must keep the rules today."""
     with transaction.atomic():
         plan, m = _lock_meeting(meeting)
         _refuse_unless_open(m)
         if not m.is_proposed:
-            raise ValidationError(_("The date of this meeting is already decided."))
+            raise ValidationError(_("The date of this meeting is already decided."),
+                                  code="decided")
         _lock_users([m.facilitator_id])
         starts_at, ends_at = plan.slot_times(slot)
         names = _members(m.group_id)
@@ -249,17 +280,17 @@ def meeting_option_add(*, meeting: NetworkMeeting, date: dt.date, slot: str,
                                facilitator_id=m.facilitator_id, meeting_id=m.pk), names)
         if m.options.filter(date=date, slot=slot).exists():
             raise ValidationError(_("%(date)s %(slot)s is already proposed.") % {
-                "date": date_format(date, "SHORT_DATE_FORMAT"), "slot": slot})
+                "date": date_format(date, "SHORT_DATE_FORMAT"), "slot": slot}, code="duplicate")
         option = MeetingOption.objects.create(meeting=m, date=date, slot=slot,
                                               starts_at=starts_at, ends_at=ends_at)
         audit_log(organisation=plan.programme.organisation, actor=actor,
                   action="networks.option_added", obj=m,
-                  summary=f"{m.group.name}: {date:%d.%m.%Y} {slot} proposed")
+                  summary=f"{m.group.name}: {date:%d.%m.%Y} {slot}")
         return option
 
 
 def meeting_vote(*, meeting: NetworkMeeting, leader: Leader, answers: dict[int, str],
-                 actor: User | Any) -> int:
+                 actor: User | None) -> int:
     """Record a member's answers (yes / if need be / no) to a proposed meeting's dates.
 
     Guarantees one answer per member and date (a constraint; answers are written
@@ -270,14 +301,17 @@ def meeting_vote(*, meeting: NetworkMeeting, leader: Leader, answers: dict[int, 
         m = NetworkMeeting.objects.select_for_update().get(pk=meeting.pk)
         _refuse_unless_open(m)
         if not m.is_proposed:
-            raise ValidationError(_("The date of this meeting is already decided."))
+            raise ValidationError(_("The date of this meeting is already decided."),
+                                  code="decided")
         if not NetworkMembership.objects.filter(group_id=m.group_id, leader=leader).exists():
-            raise ValidationError(_("Only the group's members answer the date poll."))
+            raise PermissionDenied(_("Only the group's members answer the date poll."))
         options = set(m.options.values_list("pk", flat=True))
         if not answers or set(answers) - options:
-            raise ValidationError(_("Answer the dates proposed for this meeting."))
+            raise ValidationError(_("Answer the dates proposed for this meeting."),
+                                  code="invalid_answer")
         if any(a not in Answer.values for a in answers.values()):
-            raise ValidationError(_("Answer yes, if need be or no for each date."))
+            raise ValidationError(_("Answer yes, if need be or no for each date."),
+                                  code="invalid_answer")
         existing = {v.option_id: v for v in MeetingVote.objects.filter(option_id__in=answers,
                                                                         leader=leader)}
         now = timezone.now()
@@ -296,7 +330,7 @@ def meeting_vote(*, meeting: NetworkMeeting, leader: Leader, answers: dict[int, 
 
 
 def meeting_confirm(*, meeting: NetworkMeeting, option: MeetingOption | None,
-                    actor: User | Any) -> NetworkMeeting:
+                    actor: User | None) -> NetworkMeeting:
     """Confirm a proposed meeting on one of its poll dates (or its proposed date).
 
     Guarantees the rules still hold at the moment of confirming (re-checked under
@@ -307,17 +341,18 @@ def meeting_confirm(*, meeting: NetworkMeeting, option: MeetingOption | None,
         plan, m = _lock_meeting(meeting)
         _refuse_unless_open(m)
         if m.is_confirmed:
-            raise ValidationError(_("The meeting is already confirmed."))
+            raise ValidationError(_("The meeting is already confirmed."), code="confirmed")
         if option is not None:
             if option.meeting_id != m.pk:
-                raise ValidationError(_("Choose one of the dates proposed for this meeting."))
+                raise ValidationError(_("Choose one of the dates proposed for this meeting."),
+                                      code="invalid_option")
             m.date, m.slot = option.date, option.slot
             m.starts_at, m.ends_at = option.starts_at, option.ends_at
         if not (m.place or m.video_url):
             raise ValidationError(_("Give a place or a video link before confirming the "
-                                    "meeting."))
+                                    "meeting."), code="no_place")
         if m.date < timezone.localdate():
-            raise ValidationError(_("The date has passed; choose a later one."))
+            raise ValidationError(_("The date has passed; choose a later one."), code="past")
         _lock_users([m.facilitator_id])
         names = _members(m.group_id)
         _check(plan, Candidate(group_id=m.group_id, member_ids=tuple(names), date=m.date,
@@ -329,11 +364,11 @@ def meeting_confirm(*, meeting: NetworkMeeting, option: MeetingOption | None,
         notifications.meeting_confirmed(meeting=m)
         audit_log(organisation=plan.programme.organisation, actor=actor,
                   action="networks.meeting_confirmed", obj=m,
-                  summary=f"{m.group.name}: {m.date:%d.%m.%Y} {m.slot} confirmed")
+                  summary=f"{m.group.name}: {m.date:%d.%m.%Y} {m.slot}")
         return m
 
 
-def meeting_cancel(*, meeting: NetworkMeeting, actor: User | Any) -> NetworkMeeting:
+def meeting_cancel(*, meeting: NetworkMeeting, actor: User | None) -> NetworkMeeting:
     """Cancel a meeting; its slot is free again. If it was confirmed, everyone is told."""
     with transaction.atomic():
         plan, m = _lock_meeting(meeting)
@@ -345,26 +380,27 @@ def meeting_cancel(*, meeting: NetworkMeeting, actor: User | Any) -> NetworkMeet
             notifications.meeting_cancelled(meeting=m)
         audit_log(organisation=plan.programme.organisation, actor=actor,
                   action="networks.meeting_cancelled", obj=m,
-                  summary=f"{m.group.name}: {m.date:%d.%m.%Y} {m.slot} cancelled")
+                  summary=f"{m.group.name}: {m.date:%d.%m.%Y} {m.slot}")
         return m
 
 
 def meeting_note_save(*, meeting: NetworkMeeting, case: str, agreed: str,
-                      actor: User | Any) -> MeetingNote:
+                      actor: User | None) -> MeetingNote:
     """Keep the group's note of a meeting that has taken place (one note per meeting)."""
     with transaction.atomic():
         m = NetworkMeeting.objects.select_for_update().get(pk=meeting.pk)
         if not m.is_confirmed or m.start > timezone.now():
-            raise ValidationError(_("The note is written after the meeting has taken place."))
+            raise ValidationError(_("The note is written after the meeting has taken place."),
+                                  code="not_held")
         case, agreed = case.strip(), agreed.strip()
         if not (case or agreed):
-            raise ValidationError(_("Write the case or what you agreed."))
+            raise ValidationError(_("Write the case or what you agreed."), code="empty")
         note, _created = MeetingNote.objects.update_or_create(
             meeting=m, defaults={"case": case, "agreed": agreed, "updated_by": actor})
         return note
 
 
-def meetings_poll_announce(*, plan: NetworkPlan, actor: User | Any) -> int:
+def meetings_poll_announce(*, plan: NetworkPlan, actor: User | None) -> int:
     """Ask every member with an open date poll to answer it; the emails go from a worker.
 
     Returns how many meetings have an open poll (refused when none has).
@@ -377,10 +413,10 @@ def meetings_poll_announce(*, plan: NetworkPlan, actor: User | Any) -> int:
                                                    status=MeetingStatus.PROPOSED,
                                                    date__gte=timezone.localdate()).count()
         if not open_polls:
-            raise ValidationError(_("No meeting has an open date poll."))
+            raise ValidationError(_("No meeting has an open date poll."), code="no_open_poll")
         audit_log(organisation=plan.programme.organisation, actor=actor,
                   action="networks.poll_announced", obj=plan,
-                  summary=f"Date polls announced for {plan.programme}")
+                  summary=str(plan.programme))
         plan_id = plan.pk
         enqueue(poll_invitations_send, plan_id=plan_id)
         return open_polls

@@ -147,3 +147,11 @@ def test_plan_settings_are_checked_in_the_admin(client, personas, net):
     response = client.post(url, data)
     assert "Gruppestørrelser går fra 2 til 12" in response.content.decode()
     assert NetworkPlan.objects.get(pk=net.plan.pk).min_size == 5
+
+
+def test_the_meeting_and_group_lists_count_each_filter_choice(client, personas, net):
+    """'Show counts' hands the filters each choice's pk as a number, not as text."""
+    client.force_login(personas.alice)
+    for url in ("/admin/networks/networkgroup/?_facets=True",
+                "/admin/networks/networkmeeting/?_facets=True"):
+        assert client.get(url).status_code == 200, url

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from lib.models import AuditEntry
+from lib.testing import assert_refused, refusal_codes
 from tests.factories import LeaderFactory, UnitFactory
 
 from .. import services
@@ -81,7 +82,7 @@ def test_propose_warns_about_small_groups(personas, programme):
 
 @pytest.mark.parametrize(("low", "high"), [(1, 6), (6, 5), (5, 13)])
 def test_propose_refuses_bad_sizes_and_changes_nothing(personas, programme, low, high):
-    with pytest.raises(ValidationError, match="group sizes"):
+    with assert_refused("invalid_group_size"):
         services.network_groups_propose(programme=programme, actor=personas.alice,
                                         min_size=low, max_size=high)
     assert not NetworkGroup.objects.exists()
@@ -90,7 +91,7 @@ def test_propose_refuses_bad_sizes_and_changes_nothing(personas, programme, low,
 def test_propose_refuses_too_few_participants(personas):
     programme = ProgrammeFactory(organisation=personas.org_a)
     ParticipantFactory(programme=programme, leader=personas.bob_leader)
-    with pytest.raises(ValidationError, match="participants"):
+    with assert_refused("too_few_participants"):
         services.network_groups_propose(programme=programme, actor=personas.alice)
 
 
@@ -98,7 +99,7 @@ def test_propose_refused_once_confirmed(personas, programme):
     plan = services.network_groups_propose(programme=programme, actor=personas.alice).plan
     services.network_groups_confirm(plan=plan, actor=personas.alice)
     before = _groups(plan)
-    with pytest.raises(ValidationError, match="confirmed"):
+    with assert_refused("confirmed"):
         services.network_groups_propose(programme=programme, actor=personas.alice)
     assert _groups(plan) == before
 
@@ -138,7 +139,7 @@ def test_move_beyond_the_maximum_is_refused(personas, draft):
     plan, a, b = draft
     _add_participant(plan, a)  # a is now full (6)
     newcomer = _add_participant(plan, b)
-    with pytest.raises(ValidationError, match="already has 6 members"):
+    with assert_refused("group_full"):
         services.network_member_move(plan=plan, leader=newcomer, to_group=a,
                                      actor=personas.alice)
     assert NetworkMembership.objects.get(plan=plan, leader=newcomer).group == b
@@ -146,7 +147,7 @@ def test_move_beyond_the_maximum_is_refused(personas, draft):
 
 def test_move_next_to_ones_leader_above_is_refused(personas, draft):
     plan, a, b = draft
-    with pytest.raises(ValidationError, match="Berit Sjef is the leader above Bob Leder"):
+    with assert_refused("reporting_line"):
         services.network_member_move(plan=plan, leader=personas.bob_leader, to_group=b,
                                      actor=personas.alice)
     assert NetworkMembership.objects.get(plan=plan, leader=personas.bob_leader).group == a
@@ -154,7 +155,7 @@ def test_move_next_to_ones_leader_above_is_refused(personas, draft):
 
 def test_move_next_to_a_direct_report_is_refused(personas, draft):
     plan, a, b = draft
-    with pytest.raises(ValidationError, match="Berit Sjef is the leader above Bob Leder"):
+    with assert_refused("reporting_line"):
         services.network_member_move(plan=plan, leader=personas.boss_leader, to_group=a,
                                      actor=personas.alice)
     assert NetworkMembership.objects.get(plan=plan, leader=personas.boss_leader).group == b
@@ -170,11 +171,11 @@ def test_move_places_a_participant_without_a_group(personas, draft):
 def test_move_refuses_non_participants_and_foreign_groups(personas, draft):
     plan, a, b = draft
     stranger = LeaderFactory(organisation=personas.org_a)
-    with pytest.raises(ValidationError, match="does not take part"):
+    with assert_refused("not_participant"):
         services.network_member_move(plan=plan, leader=stranger, to_group=b,
                                      actor=personas.alice)
     other_group = NetworkGroupFactory(plan__programme__organisation=personas.org_a)
-    with pytest.raises(ValidationError, match="Choose a group of this programme"):
+    with assert_refused("other_plan"):
         services.network_member_move(plan=plan, leader=personas.bob_leader,
                                      to_group=other_group, actor=personas.alice)
     assert not NetworkMembership.objects.filter(leader=stranger).exists()
@@ -185,7 +186,7 @@ def test_after_confirmation_a_late_joiner_is_placed_with_the_same_rules(personas
     services.network_groups_confirm(plan=plan, actor=personas.alice)
     _add_participant(plan, a)  # a is full now
     late = _add_participant(plan)
-    with pytest.raises(ValidationError, match="already has 6 members"):
+    with assert_refused("group_full"):
         services.network_member_move(plan=plan, leader=late, to_group=a, actor=personas.alice)
     services.network_member_move(plan=plan, leader=late, to_group=b, actor=personas.alice)
     assert NetworkMembership.objects.get(plan=plan, leader=late).group == b
@@ -193,10 +194,10 @@ def test_after_confirmation_a_late_joiner_is_placed_with_the_same_rules(personas
 
 def test_rename_must_be_unique_and_not_empty(personas, draft):
     plan, a, b = draft
-    with pytest.raises(ValidationError, match="already called «Stjernelaget»"):
+    with assert_refused("duplicate_name"):
         services.network_group_update(group=a, name=" stjernelaget ", facilitator=None,
                                       actor=personas.alice)
-    with pytest.raises(ValidationError, match="Give the group a name"):
+    with assert_refused("required"):
         services.network_group_update(group=a, name="   ", facilitator=None,
                                       actor=personas.alice)
     services.network_group_update(group=a, name="Gygrene", facilitator=None,
@@ -207,7 +208,7 @@ def test_rename_must_be_unique_and_not_empty(personas, draft):
 
 def test_facilitator_must_be_one_of_the_municipality(personas, draft):
     plan, a, b = draft
-    with pytest.raises(ValidationError, match="facilitator of the municipality"):
+    with assert_refused("invalid_facilitator"):
         services.network_group_update(group=a, name=a.name, facilitator=personas.charlie,
                                       actor=personas.alice)
 
@@ -216,13 +217,13 @@ def test_create_and_delete_groups(personas, draft):
     plan, a, b = draft
     extra = services.network_group_create(plan=plan, name="Gygrene", actor=personas.alice)
     assert extra.position > 0
-    with pytest.raises(ValidationError, match="Move the members"):
+    with assert_refused("has_members"):
         services.network_group_delete(group=a, actor=personas.alice)
     services.network_group_delete(group=extra, actor=personas.alice)
     assert not NetworkGroup.objects.filter(pk=extra.pk).exists()
     planned = services.network_group_create(plan=plan, name="Med møte", actor=personas.alice)
     MeetingFactory(group=planned)
-    with pytest.raises(ValidationError, match="has meetings and cannot be removed"):
+    with assert_refused("has_meetings"):
         services.network_group_delete(group=planned, actor=personas.alice)
 
 
@@ -236,10 +237,7 @@ def test_confirm_rechecks_every_rule(personas, draft):
     empty = NetworkGroupFactory(plan=plan, name="Tom")
     with pytest.raises(ValidationError) as info:
         services.network_groups_confirm(plan=plan, actor=personas.alice)
-    text = " ".join(info.value.messages)
-    assert "is the leader above Bob Leder" in text
-    assert "1 participant is not in a group yet" in text
-    assert "«Tom» has no members" in text
+    assert set(refusal_codes(info.value)) == {"reporting_line", "unplaced", "group_empty"}
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
     assert empty.pk
@@ -249,7 +247,7 @@ def test_confirm_refuses_a_group_beyond_the_maximum(personas, draft):
     plan, a, b = draft
     # O&F lowered the maximum in the admin after the groups were made.
     NetworkPlan.objects.filter(pk=plan.pk).update(max_size=4, min_size=2)
-    with pytest.raises(ValidationError, match="«Blåveis» has 5 members; the most is 4"):
+    with assert_refused("group_too_large"):
         services.network_groups_confirm(plan=plan, actor=personas.alice)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
@@ -263,5 +261,5 @@ def test_plan_create_once_per_programme_with_the_advisers(personas):
     GatheringFactory(programme=programme).advisers.add(adviser)
     plan = services.network_plan_create(programme=programme, actor=personas.alice)
     assert list(plan.facilitators.all()) == [adviser]
-    with pytest.raises(ValidationError, match="already has network groups"):
+    with assert_refused("duplicate"):
         services.network_plan_create(programme=programme, actor=personas.alice)

@@ -6,9 +6,9 @@ import datetime as dt
 from collections import Counter
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from lib.testing import assert_refused
 from tests.factories import LeaderFactory
 
 from .. import services
@@ -174,6 +174,6 @@ def test_no_room_is_reported_not_forced(setup, personas):
 def test_planning_needs_confirmed_groups(personas):
     plan = NetworkPlanFactory(programme__organisation=personas.org_a, status=PlanStatus.DRAFT,
                               confirmed_at=None)
-    with pytest.raises(ValidationError, match="Confirm the groups"):
+    with assert_refused("draft"):
         services.meetings_plan(plan=plan, actor=personas.alice)
     assert not MeetingOption.objects.exists()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from programs.models import EnrollmentStatus
 from programs.tests.factories import EnrollmentFactory, ProgrammeFactory
-from reports.models import CostRates, Payer, ProgrammeBudget, TravelCost
+from reports.models import ContractTerm, Payer, ProgrammeBudget, TermKind, TravelCost
 
 
 class ProgrammeBudgetFactory(factory.django.DjangoModelFactory):
@@ -21,11 +21,17 @@ class ProgrammeBudgetFactory(factory.django.DjangoModelFactory):
     units_amount = Decimal("100000.00")
 
 
-class CostRatesFactory(factory.django.DjangoModelFactory):
+class ContractTermFactory(factory.django.DjangoModelFactory):
+    """An adviser-day term unless told otherwise (invented prices)."""
+
     class Meta:
-        model = CostRates
+        model = ContractTerm
 
     programme = factory.SubFactory(ProgrammeFactory)
+    kind = TermKind.ADVISER_DAY
+    unit_price = Decimal("21875.00")
+    gatherings = 4
+    advisers = 2
 
 
 class TravelCostFactory(factory.django.DjangoModelFactory):

@@ -89,7 +89,10 @@ def test_beat_schedule_is_shown_read_only(client, personas):
     response = client.get(reverse("admin:reports_beat_schedule"))
     content = response.content.decode()
     assert response.status_code == 200
-    assert "lib.tasks.reminders_sweep" in content and "15 minutter" in content
+    # Each job by what it does, each interval in the unit people use (not "1 440 minutter").
+    assert "Send påminnelser" in content and "15 minutter" in content
+    assert "1 døgn" in content and "6 timer" in content and "30 sekunder" in content
+    assert "lib.tasks" not in content and "1 440" not in content
     client.force_login(personas.bob)
     assert client.get(reverse("admin:reports_beat_schedule")).status_code == 302
 

@@ -1,4 +1,5 @@
-"""The cost overview: each track priced, split by who pays, totals that reconcile."""
+"""The cost overview: the offer from the contract's terms beside the calendar and what was
+delivered; coaching per programme through its agreement; totals that reconcile to the øre."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from coaching.models import BookingStatus
-from coaching.tests.factories import BookingFactory, CourseFactory, at
+from coaching.tests.factories import AgreementFactory, BookingFactory, CourseFactory, at
 from lib.documents import document_run
 from networks.models import MeetingStatus, Slot
 from networks.tests.factories import (
@@ -24,73 +26,191 @@ from networks.tests.factories import (
 from programs.tests.factories import GatheringFactory, ProgrammeFactory
 from reports.costs import cost_overview
 from reports.documents import COSTS_CSV, COSTS_PDF
-from reports.models import CostRates, Payer
+from reports.models import Payer, TermKind
 from reports.services import report_request
-from reports.tests.factories import ProgrammeBudgetFactory, TravelCostFactory
+from reports.tests.factories import ContractTermFactory, ProgrammeBudgetFactory, TravelCostFactory
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def bokmaal():
+    """Documents are built in the requester's language (nb); read them in the same one."""
+    with translation.override("nb"):
+        yield
+
+AS_OF = dt.date(2030, 3, 31)  # "today" for what counts as held
+
+
+def pdf_text(document) -> str:
+    """The PDF's text with every kind of space made one plain space."""
+    reader = PdfReader(document.file.open("rb"))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split())
+
+
+def meetings(plan, facilitator, days: list[dt.date], *, per_day: int, groups,
+             confirmed_until: dt.date | None = None):
+    """``per_day`` meetings (morning, afternoon) on each day, dealt to the groups in turn."""
+    made = 0
+    for day in days:
+        for slot, start, end in [(Slot.MORNING, dt.time(9), dt.time(11, 30)),
+                                 (Slot.AFTERNOON, dt.time(12, 30), dt.time(15))][:per_day]:
+            confirmed = confirmed_until is not None and day <= confirmed_until
+            MeetingFactory(group=groups[made % len(groups)], date=day, slot=slot,
+                           starts_at=start, ends_at=end, facilitator=facilitator,
+                           status=MeetingStatus.CONFIRMED if confirmed else MeetingStatus.PROPOSED,
+                           confirmed_at=timezone.now() if confirmed else None)
+            made += 1
+    return made
+
+
 @pytest.fixture
-def priced(personas):
-    org = personas.org_a
-    programme = ProgrammeFactory(organisation=org, name="Fjellheim lederprogram",
-                                 starts_on=dt.date(2030, 1, 1), ends_on=dt.date(2030, 6, 30))
+def programme(personas):
+    return ProgrammeFactory(organisation=personas.org_a, name="Fjellheim lederprogram",
+                            starts_on=dt.date(2030, 1, 1), ends_on=dt.date(2030, 12, 31))
+
+
+def _offer(programme):
+    """The offer of the seed, with invented labels: 4 × 2 advisers, 16 meetings two a day,
+    a fixed sum, and 20 leaders × 4 sessions × 1 h of coaching."""
+    ContractTermFactory(programme=programme, position=1, label="Samlinger")
+    ContractTermFactory(programme=programme, position=2, kind=TermKind.NETWORK_DAY,
+                        label="Nettverk", unit_price=Decimal("17500.00"), gatherings=None,
+                        advisers=None, meetings=16, meetings_per_day=2)
+    ContractTermFactory(programme=programme, position=3, kind=TermKind.FIXED,
+                        label="Evaluering og oppfølging", unit_price=Decimal("17500.00"),
+                        gatherings=None, advisers=None)
+    ContractTermFactory(programme=programme, position=4, kind=TermKind.COACHING,
+                        label="Veiledning", unit_price=Decimal("2187.50"), gatherings=None,
+                        advisers=None, leaders=20, sessions=4, session_minutes=60)
+
+
+def test_offer_calendar_and_delivered_each_explain_their_arithmetic(personas, programme):
+    _offer(programme)
     ProgrammeBudgetFactory(programme=programme)
-    first = FacilitatorFactory(organisation=org)
-    second = FacilitatorFactory(organisation=org)
-    GatheringFactory(programme=programme, date=dt.date(2030, 1, 15)).advisers.add(first, second)
-    GatheringFactory(programme=programme, date=dt.date(2030, 3, 15)).advisers.add(first)
-    GatheringFactory(programme=programme, date=dt.date(2031, 1, 15)).advisers.add(first)
-    plan = NetworkPlanFactory(programme=programme)
-    blue, star = NetworkGroupFactory(plan=plan), NetworkGroupFactory(plan=plan)
-    day = dt.date(2030, 2, 5)
-    MeetingFactory(group=blue, date=day, facilitator=first, status=MeetingStatus.CONFIRMED,
-                   confirmed_at=timezone.now())
-    MeetingFactory(group=star, date=day, slot=Slot.AFTERNOON, starts_at=dt.time(12, 30),
-                   ends_at=dt.time(15), facilitator=first, status=MeetingStatus.CONFIRMED,
-                   confirmed_at=timezone.now())
-    MeetingFactory(group=blue, date=day + dt.timedelta(days=7), facilitator=first)
-    MeetingFactory(group=star, date=day + dt.timedelta(days=7), facilitator=second,
-                   status=MeetingStatus.CANCELLED)
-    MeetingFactory(group=star, date=day + dt.timedelta(days=14), facilitator=None)
-    course = CourseFactory(organisation=org)
-    BookingFactory(course=course, starts_at=at(dt.date(2030, 3, 11), 10), minutes=90,
-                   status=BookingStatus.HELD)
+    first, second = (FacilitatorFactory(organisation=personas.org_a) for _ in range(2))
+    for day in (dt.date(2030, 1, 15), dt.date(2030, 5, 15)):
+        GatheringFactory(programme=programme, date=day).advisers.add(first, second)
+    groups = [NetworkGroupFactory(plan=NetworkPlanFactory(programme=programme))]
+    groups.append(NetworkGroupFactory(plan=groups[0].plan))
+    meetings(groups[0].plan, first, [dt.date(2030, 2, 5), dt.date(2030, 4, 9)], per_day=2,
+             groups=groups, confirmed_until=AS_OF)
     TravelCostFactory(programme=programme, date=dt.date(2030, 1, 15), amount=Decimal("1234.50"))
-    TravelCostFactory(programme=programme, date=dt.date(2030, 2, 1), amount=Decimal("800.25"),
-                      paid_by=Payer.UNIT)
-    return programme
+
+    overview = cost_overview(programme=programme, as_of=AS_OF)
+    lines = {line.label: line for line in overview.lines}
+    gatherings = lines["Samlinger"]
+    assert (gatherings.offer.amount, gatherings.offer.arithmetic) == (
+        Decimal("175000.00"), "4 × 2 × 21\u202f875,00")
+    assert gatherings.calendar.amount == Decimal("87500.00")  # 2 gatherings × 2 advisers
+    assert gatherings.delivered.amount == Decimal("43750.00")  # the January one is held
+    network = lines["Nettverk"]
+    assert network.offer.amount == Decimal("140000.00")
+    assert "16" in network.offer.arithmetic and "= 8" in network.offer.arithmetic
+    assert network.calendar.amount == Decimal("35000.00")  # 4 meetings ÷ 2 = 2 days
+    assert network.delivered.amount == Decimal("17500.00")  # 2 held meetings = 1 day
+    assert not network.flagged
+    fixed = lines["Evaluering og oppfølging"]
+    assert (fixed.offer.amount, fixed.delivered.amount) == (Decimal("17500.00"), Decimal(0))
+    coaching = lines["Veiledning"]
+    assert coaching.payer == Payer.UNIT and coaching.offer.amount == Decimal("175000.00")
+    assert coaching.offer.arithmetic == "20 × 4 × 1 h × 2\u202f187,50"
+    assert overview.offer_total == Decimal("507500.00")
+    assert overview.total("offer", Payer.OAF) == Decimal("332500.00")  # the offer's "SUM"
+    assert overview.delivered_total == Decimal("43750.00") + Decimal("17500.00") + Decimal(
+        "1234.50")
+    summary = {row["label"]: row for row in overview.summary()}
+    assert summary[_("Total ex. VAT")]["budget"] == Decimal("600000.00")
+    vat, inc = overview.vat_rows()
+    assert vat["offer"] == Decimal("126875.00") and inc["offer"] == Decimal("634375.00")
+    assert all(isinstance(line.amount(c), Decimal) for line in overview.lines
+               for c in ("offer", "calendar", "delivered"))
 
 
-def test_each_track_is_priced_and_totals_reconcile(priced):
-    overview = cost_overview(programme=priced)
-    tracks = {track: (oaf, units) for track, oaf, units in overview.by_track()}
-    assert tracks["Samlinger"] == (Decimal("65625.00"), Decimal("0.00"))  # 3 adviser days
-    assert tracks["Nettverksgrupper"] == (Decimal("35000.00"), Decimal("0.00"))  # 2 days
-    assert tracks["Coaching"] == (Decimal("0.00"), Decimal("3281.25"))  # 1.5 h × 2 187.50
-    assert tracks["Reise"] == (Decimal("1234.50"), Decimal("800.25"))
-    assert overview.oaf_total == Decimal("101859.50")
-    assert overview.units_total == Decimal("4081.50")
-    assert overview.total == overview.oaf_total + overview.units_total == Decimal("105941.00")
-    assert overview.oaf_left == Decimal("398140.50")
-    assert overview.left == Decimal("600000.00") - Decimal("105941.00")
-    assert all(isinstance(line.amount, Decimal) for line in overview.lines)
+def test_meetings_spread_over_more_days_keep_the_contract_price_and_are_flagged(personas,
+                                                                               programme):
+    _offer(programme)
+    facilitator = FacilitatorFactory(organisation=personas.org_a)
+    plan = NetworkPlanFactory(programme=programme)
+    groups = [NetworkGroupFactory(plan=plan) for _ in range(4)]
+    mondays = [dt.date(2030, 2, 4) + dt.timedelta(weeks=n) for n in range(11)]
+    # 16 meetings: five days with two, six days with one — 11 adviser-days.
+    made = meetings(plan, facilitator, mondays[:5], per_day=2, groups=groups)
+    made += meetings(plan, facilitator, mondays[5:], per_day=1, groups=groups)
+    assert made == 16
+    network = next(line for line in cost_overview(programme=programme, as_of=AS_OF).lines
+                   if line.label == "Nettverk")
+    assert network.offer.amount == network.calendar.amount == Decimal("140000.00")  # 8 days
+    assert network.flagged
+    notes = " ".join(network.notes)
+    assert "11" in notes and "3" in notes  # 11 adviser-days, 3 more than 8
 
 
-def test_rates_of_the_programme_are_used(priced):
-    CostRates.objects.create(programme=priced, gathering_day_per_adviser=Decimal("20000"),
-                             network_meeting_day=Decimal("15000"), meetings_per_day=1)
-    tracks = {t: oaf for t, oaf, _units in cost_overview(programme=priced).by_track()}
-    assert tracks["Samlinger"] == Decimal("60000.00")
-    assert tracks["Nettverksgrupper"] == Decimal("45000.00")  # three meetings, one a day
+def test_coaching_belongs_to_the_programme_of_its_agreement(personas, programme):
+    org = personas.org_a
+    other = ProgrammeFactory(organisation=org, starts_on=programme.starts_on,
+                             ends_on=programme.ends_on)  # overlapping
+    own = AgreementFactory(organisation=org, programme=programme,
+                           hourly_rate=Decimal("2187.50"))
+    general = AgreementFactory(organisation=org, hourly_rate=Decimal("2000.00"))
+    for agreement, status in ((own, BookingStatus.HELD), (own, BookingStatus.BOOKED),
+                              (general, BookingStatus.HELD)):
+        BookingFactory(course=CourseFactory(organisation=org, agreement=agreement),
+                       starts_at=at(dt.date(2030, 3, 11), 10), status=status)
+    ContractTermFactory(programme=programme, kind=TermKind.COACHING, label="Veiledning",
+                        unit_price=Decimal("2187.50"), gatherings=None, advisers=None,
+                        leaders=2, sessions=4, session_minutes=60)
+    overview = cost_overview(programme=programme, as_of=AS_OF)
+    (line,) = overview.lines
+    assert line.delivered.amount == Decimal("2187.50")  # the held session of its agreement
+    assert line.calendar.amount == Decimal("4375.00")  # held + still booked
+    assert [o.delivered.amount for o in overview.outside] == [Decimal("2000.00")]
+    assert overview.delivered_total == Decimal("2187.50")  # the general one is not added
+    neighbour = cost_overview(programme=other, as_of=AS_OF)
+    assert neighbour.lines == [] and neighbour.delivered_total == Decimal(0)
+    assert [o.delivered.amount for o in neighbour.outside] == [Decimal("2000.00")]
 
 
-def test_period_limits_the_lines(priced):
-    overview = cost_overview(programme=priced, first=dt.date(2030, 3, 1),
-                             last=dt.date(2030, 3, 31))
-    assert {line.track for line in overview.lines} == {"Samlinger", "Coaching"}
-    assert overview.total == Decimal("21875.00") + Decimal("3281.25")
+def test_a_new_rate_changes_the_plan_not_the_held_sessions(personas, programme):
+    agreement = AgreementFactory(organisation=personas.org_a, programme=programme,
+                                 hourly_rate=Decimal("2187.50"))
+    BookingFactory(course=CourseFactory(organisation=personas.org_a, agreement=agreement),
+                   starts_at=at(dt.date(2030, 3, 11), 10), status=BookingStatus.HELD)
+    term = ContractTermFactory(programme=programme, kind=TermKind.COACHING, label="Veiledning",
+                               unit_price=Decimal("2187.50"), gatherings=None, advisers=None,
+                               leaders=1, sessions=4, session_minutes=60)
+    term.unit_price = Decimal("2500.00")
+    term.save()
+    (line,) = cost_overview(programme=programme, as_of=AS_OF).lines
+    assert line.offer.amount == Decimal("10000.00")  # 4 h at the new rate
+    assert line.delivered.amount == Decimal("2187.50")  # the held hour at the agreement's
+    assert any("2\u202f187,50" in note for note in line.notes)
+
+
+def test_a_programme_without_terms_says_so_instead_of_pricing_at_zero(personas, programme):
+    adviser = FacilitatorFactory(organisation=personas.org_a)
+    GatheringFactory(programme=programme, date=dt.date(2030, 1, 15)).advisers.add(adviser)
+    overview = cost_overview(programme=programme, as_of=AS_OF)
+    assert not overview.has_terms
+    (line,) = overview.lines
+    assert line.flagged and line.offer is None and line.calendar is None
+    document = _build(personas, programme, COSTS_PDF)
+    assert _("No contract terms are entered for this programme: there is no offer to compare "
+             "with. Enter the supplier's terms under Reports › Contract terms.")[:40] \
+        in pdf_text(document)
+
+
+def test_period_limits_calendar_and_deliveries_not_the_offer(personas, programme):
+    _offer(programme)
+    adviser = FacilitatorFactory(organisation=personas.org_a)
+    GatheringFactory(programme=programme, date=dt.date(2030, 1, 15)).advisers.add(adviser)
+    GatheringFactory(programme=programme, date=dt.date(2030, 3, 15)).advisers.add(adviser)
+    overview = cost_overview(programme=programme, first=dt.date(2030, 3, 1),
+                             last=dt.date(2030, 3, 31), as_of=AS_OF)
+    gatherings = overview.lines[0]
+    assert gatherings.calendar.amount == gatherings.delivered.amount == Decimal("21875.00")
+    assert overview.offer_total == Decimal("507500.00")
 
 
 def _build(personas, programme, kind):
@@ -99,30 +219,22 @@ def _build(personas, programme, kind):
     return document_run(str(document.pk))
 
 
-def test_csv_and_pdf_carry_the_same_totals(personas, priced):
-    document = _build(personas, priced, COSTS_CSV)
+def test_csv_and_pdf_carry_the_same_totals(personas, programme):
+    _offer(programme)
+    TravelCostFactory(programme=programme, date=dt.date(2030, 2, 1), amount=Decimal("800.25"),
+                      paid_by=Payer.UNIT)
+    document = _build(personas, programme, COSTS_CSV)
     assert document.status == "done"
-    text = document.file.read().decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert rows[0][0] == "Spor"
-    amounts = [Decimal(r[4].replace(",", ".")) for r in rows[1:] if r[0] != "Totalt"
-               and r[0] not in ("Budsjett", "Igjen av budsjettet")]
-    assert sum(amounts) == Decimal("105941.00")
-    assert ["Totalt", "", "", "", "105941,00", ""] in rows
-    pdf = _build(personas, priced, COSTS_PDF)
-    reader = PdfReader(pdf.file.open("rb"))
-    content = " ".join(page.extract_text() for page in reader.pages)
-    assert "Fjellheim lederprogram" in content
-    assert "105" in content and "941" in content
-    assert "Nettverksgrupper" in content
-
-
-def test_programme_without_costs_is_an_honest_empty_overview(personas):
-    programme = ProgrammeFactory(organisation=personas.org_a, name="Tomt program",
-                                 starts_on=dt.date(2031, 1, 1), ends_on=dt.date(2031, 3, 1))
-    overview = cost_overview(programme=programme)
-    assert overview.is_empty and overview.total == Decimal("0.00")
-    document = _build(personas, programme, COSTS_PDF)
-    assert document.status == "done"
-    content = PdfReader(document.file.open("rb")).pages[0].extract_text()
-    assert "Det er ennå ikke registrert kostnader" in content
+    rows = list(csv.reader(io.StringIO(document.file.read().decode("utf-8-sig")),
+                           delimiter=";"))
+    assert rows[0][:5] == [_("Section"), _("Term"), _("Paid by"), _("Offer: arithmetic"),
+                           _("Offer (NOK)")]
+    lines = [r for r in rows[1:] if r[0] not in (_("Total"), _("Budget"), _("Note"))]
+    assert sum(Decimal(r[4].replace(",", ".") or 0) for r in lines) == Decimal("507500.00")
+    totals = {r[1]: r for r in rows if r[0] == _("Total")}
+    assert totals[_("Total ex. VAT")][4] == "507500,00"
+    assert totals[_("Total ex. VAT")][8] == "800,25"
+    assert totals[_("Total inc. VAT")][4] == "634375,00"
+    text = pdf_text(_build(personas, programme, COSTS_PDF))
+    assert "Fjellheim lederprogram" in text
+    assert "507 500,00" in text and "634 375,00" in text

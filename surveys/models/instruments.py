@@ -8,7 +8,7 @@ copies one to make its own wording.
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,9 +16,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.multilingual import pick
 from lib.scoping import OrganisationQuerySet
 
-from ..translated import pick
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 
 class InstrumentKind(models.TextChoices):
@@ -43,8 +47,8 @@ class InstrumentQuerySet(OrganisationQuerySet):
         """The standard instruments plus the municipality's own."""
         return self.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id))
 
-    def available_to(self, user: Any) -> Self:
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+    def available_to(self, user: User | AnonymousUser) -> Self:
+        if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self.all()
@@ -213,15 +217,30 @@ class Item(models.Model):
     def has_choices(self) -> bool:
         return self.kind in (ItemKind.SINGLE, ItemKind.MULTIPLE, ItemKind.RANKING)
 
+    @property
+    def is_scale(self) -> bool:
+        return self.kind == ItemKind.SCALE
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind == ItemKind.TEXT
+
+    @property
+    def is_ranking(self) -> bool:
+        return self.kind == ItemKind.RANKING
+
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         if self.kind == ItemKind.SCALE and self.scale_max not in (5, 7):
-            errors["scale_max"] = _("A scale item needs a scale of 1–5 or 1–7.")
+            errors["scale_max"] = ValidationError(
+                _("A scale item needs a scale of 1–5 or 1–7."), code="invalid_scale")
         if self.kind != ItemKind.SCALE and self.scale_max is not None:
-            errors["scale_max"] = _("Only scale items have a scale.")
+            errors["scale_max"] = ValidationError(
+                _("Only scale items have a scale."), code="invalid_scale")
         if self.dimension_id and self.instrument_id and \
                 self.dimension.instrument_id != self.instrument_id:
-            errors["dimension"] = _("The dimension belongs to another instrument.")
+            errors["dimension"] = ValidationError(
+                _("The dimension belongs to another instrument."), code="other_instrument")
         if errors:
             raise ValidationError(errors)
 

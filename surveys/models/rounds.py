@@ -70,6 +70,10 @@ class RoundQuerySet(OrganisationQuerySet):
     def open_on(self, today: dt.date) -> RoundQuerySet:
         return self.filter(opens_on__lte=today, closes_on__gte=today, completed=False)
 
+    def may_open(self, today: dt.date) -> RoundQuerySet:
+        """The rounds for which :meth:`Round.may_open` holds, as a filter."""
+        return self.open_on(today).filter(opened_at__isnull=True)
+
 
 class Round(models.Model):
     """One use of an instrument for a target, open between two dates.
@@ -195,6 +199,15 @@ class Round(models.Model):
         return self.instrument.name
 
     @property
+    def is_evaluation(self) -> bool:
+        return self.kind == InstrumentKind.EVALUATION
+
+    @property
+    def is_before(self) -> bool:
+        """A leader group's before round (the baseline of an after round)."""
+        return self.phase == Phase.BEFORE
+
+    @property
     def target_label(self) -> str:
         """What the round is about, for lists."""
         if self.group_id:
@@ -208,6 +221,14 @@ class Round(models.Model):
     def is_open(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.opens_on <= today <= self.closes_on and not self.completed
+
+    def may_open(self, today: dt.date | None = None) -> bool:
+        """Whether the round may be opened (its invitations made) today: open, and not yet.
+
+        The one rule for the opening service, the admin's action and the daily task
+        (which narrows its rows with the matching ``Round.objects.may_open``).
+        """
+        return self.opened_at is None and self.is_open(today)
 
     def has_closed(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -224,42 +245,78 @@ class Round(models.Model):
         return self.has_closed(today)
 
     def clean(self) -> None:
+        # Later checks overwrite earlier messages for the same field, as they always have.
         errors: dict[str, Any] = {}
-        if self.instrument_id and self.kind and self.instrument.kind != self.kind:
-            errors["instrument"] = _("The instrument is not for this kind of round.")
-        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
-            errors["closes_on"] = _("A round cannot close before it opens.")
-        if self.kind == InstrumentKind.EFFECT:
-            if not self.group_id:
-                errors["group"] = _("Choose the leader group.")
-            if self.phase not in (Phase.BEFORE, Phase.AFTER):
-                errors["phase"] = _("Choose before or after.")
-        else:
-            if self.group_id:
-                errors["group"] = _("Only leader-group rounds have a leader group.")
-            if self.phase:
-                errors["phase"] = _("Only leader-group rounds have a phase.")
-        if self.kind == InstrumentKind.EVALUATION:
-            if bool(self.module_session_id) == bool(self.gathering_id):
-                errors["module_session"] = _("Choose either a module session or a gathering.")
-        elif self.module_session_id or self.gathering_id:
-            errors["module_session"] = _("Only evaluation rounds have a session or gathering.")
-        if self.baseline_id:
-            base = self.baseline
-            if self.phase != Phase.AFTER or base.phase != Phase.BEFORE:
-                errors["baseline"] = _("Only an after round points at a before round.")
-            elif base.group_id != self.group_id:
-                errors["baseline"] = _("The before round is for another leader group.")
-            elif base.instrument_id != self.instrument_id:
-                errors["baseline"] = _("Before and after must use the same instrument.")
-        if self.group_id and self.organisation_id and \
-                self.group.organisation_id != self.organisation_id:
-            errors["group"] = _("The leader group belongs to another municipality.")
-        if self.instrument_id and self.instrument.organisation_id not in (
-                None, self.organisation_id):
-            errors["instrument"] = _("The instrument belongs to another municipality.")
+        for check in (self._instrument_errors, self._date_errors, self._target_errors,
+                      self._baseline_errors, self._municipality_errors):
+            errors.update(check())
         if errors:
             raise ValidationError(errors)
+
+    def _instrument_errors(self) -> dict[str, Any]:
+        if self.instrument_id and self.kind and self.instrument.kind != self.kind:
+            return {"instrument": ValidationError(
+                _("The instrument is not for this kind of round."), code="wrong_kind")}
+        return {}
+
+    def _date_errors(self) -> dict[str, Any]:
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            return {"closes_on": ValidationError(
+                _("A round cannot close before it opens."), code="end_before_start")}
+        return {}
+
+    def _target_errors(self) -> dict[str, Any]:
+        """Exactly the target the kind needs: a group and phase, a session or gathering, or
+        nothing (the database's check constraint says the same)."""
+        errors: dict[str, Any] = {}
+        if self.kind == InstrumentKind.EFFECT:
+            if not self.group_id:
+                errors["group"] = ValidationError(_("Choose the leader group."), code="required")
+            if self.phase not in (Phase.BEFORE, Phase.AFTER):
+                errors["phase"] = ValidationError(_("Choose before or after."), code="required")
+        else:
+            if self.group_id:
+                errors["group"] = ValidationError(
+                    _("Only leader-group rounds have a leader group."), code="wrong_kind")
+            if self.phase:
+                errors["phase"] = ValidationError(
+                    _("Only leader-group rounds have a phase."), code="wrong_kind")
+        if self.kind == InstrumentKind.EVALUATION:
+            if bool(self.module_session_id) == bool(self.gathering_id):
+                errors["module_session"] = ValidationError(
+                    _("Choose either a module session or a gathering."), code="required")
+        elif self.module_session_id or self.gathering_id:
+            errors["module_session"] = ValidationError(
+                _("Only evaluation rounds have a session or gathering."), code="wrong_kind")
+        return errors
+
+    def _baseline_errors(self) -> dict[str, Any]:
+        """An after round's before round: same group, same instrument."""
+        if not self.baseline_id:
+            return {}
+        base = self.baseline
+        if self.phase != Phase.AFTER or base.phase != Phase.BEFORE:
+            return {"baseline": ValidationError(
+                _("Only an after round points at a before round."), code="invalid_baseline")}
+        if base.group_id != self.group_id:
+            return {"baseline": ValidationError(
+                _("The before round is for another leader group."), code="invalid_baseline")}
+        if base.instrument_id != self.instrument_id:
+            return {"baseline": ValidationError(
+                _("Before and after must use the same instrument."), code="invalid_baseline")}
+        return {}
+
+    def _municipality_errors(self) -> dict[str, Any]:
+        errors: dict[str, Any] = {}
+        if self.group_id and self.organisation_id and \
+                self.group.organisation_id != self.organisation_id:
+            errors["group"] = ValidationError(
+                _("The leader group belongs to another municipality."), code="other_municipality")
+        if self.instrument_id and self.instrument.organisation_id not in (
+                None, self.organisation_id):
+            errors["instrument"] = ValidationError(
+                _("The instrument belongs to another municipality."), code="other_municipality")
+        return errors
 
 
 class Invitation(models.Model):

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet, Sum
 
 from ..models import Answer, Choice, Item, ItemKind
+from .anonymity import enough_answered
 
 CHOICE_KINDS = (ItemKind.SINGLE, ItemKind.MULTIPLE, ItemKind.RANKING)
 
@@ -172,7 +173,7 @@ def result(item: Item, choices: list[Choice], n: int, sums: Mapping[int, Tally],
 
     ``sums`` maps choice id → :class:`Tally` for the cell.
     """
-    if n < threshold:
+    if not enough_answered(n, threshold):
         return ChoiceResult(item=item, n=None)
     rows = []
     for choice in choices:

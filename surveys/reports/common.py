@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Answer, Invitation, ItemKind, Response, Round
+from .anonymity import enough_answered
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def round_statuses(rounds: list[Round], today: dt.date | None = None) -> dict[An
         released = r.results_released(today)
         result[r.pk] = RoundStatus(
             round=r, invited=invited.get(r.pk, {}).get("invited", 0), answered=n,
-            released=released, shown=released and n >= r.min_respondents)
+            released=released, shown=released and enough_answered(n, r.min_respondents))
     return result
 
 
@@ -102,7 +103,8 @@ def comments(round: Round, status: RoundStatus) -> list[tuple[Any, list[str]]]:
     texts = Answer.objects.filter(response__round=round, item__kind=ItemKind.TEXT).exclude(
         text="")
     counts = dict(texts.values("item_id").annotate(n=Count("pk")).values_list("item_id", "n"))
-    enough = [pk for pk, n in counts.items() if n >= round.min_text_respondents]
+    enough = [pk for pk, n in counts.items()
+              if enough_answered(n, round.min_text_respondents)]
     if not enough:
         return []
     by_item: dict[int, list[str]] = {pk: [] for pk in enough}

@@ -43,6 +43,8 @@ from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from itertools import combinations
 
+from .anonymity import enough_answered
+
 Fine = Hashable  # one finest cell, e.g. (area_id, level, band)
 CellKey = Hashable  # a candidate's name, e.g. (area_id, None, None)
 MAX_SMALL_DIMENSION = 3
@@ -111,10 +113,10 @@ def is_safe(sizes: Mapping[int, int], cells: int, threshold: int) -> bool:
     cells are shown besides the whole.
     """
     atoms = [s for s, n in sizes.items() if n > 0]
-    small = [s for s in atoms if sizes[s] < threshold]
+    small = [s for s in atoms if not enough_answered(sizes[s], threshold)]
     if not small:
         return True
-    large = [s for s in atoms if sizes[s] >= threshold]
+    large = [s for s in atoms if enough_answered(sizes[s], threshold)]
     order = large + small  # eliminate the large atoms first
     matrix = [[1] * len(order)] + [[1 if s >> k & 1 else 0 for s in order]
                                    for k in range(cells)]
@@ -126,7 +128,7 @@ def is_safe(sizes: Mapping[int, int], cells: int, threshold: int) -> bool:
     if len(basis) > MAX_SMALL_DIMENSION:
         return False
     basis = [row for _col, row in _echelon(basis)]
-    return _smallest_support(basis, [sizes[s] for s in small]) >= threshold
+    return enough_answered(_smallest_support(basis, [sizes[s] for s in small]), threshold)
 
 
 def publishable(counts: Mapping[Fine, int],
@@ -139,7 +141,7 @@ def publishable(counts: Mapping[Fine, int],
     Returns the keys shown. The whole counts as shown when it has
     ``threshold`` or more; if it has fewer, nothing is shown.
     """
-    if sum(counts.values()) < threshold:
+    if not enough_answered(sum(counts.values()), threshold):
         return set()
     fines = [f for f, n in counts.items() if n > 0]
     position = {f: i for i, f in enumerate(fines)}
@@ -149,7 +151,7 @@ def publishable(counts: Mapping[Fine, int],
     seen: set[frozenset[int]] = set()
     for key, members in candidates:
         inside = frozenset(position[f] for f in members if f in position)
-        if sum(counts[fines[i]] for i in inside) < threshold:
+        if not enough_answered(sum(counts[fines[i]] for i in inside), threshold):
             continue
         if inside in seen or len(inside) == len(fines):
             shown.add(key)  # the same people as a cell already shown: nothing new
@@ -182,9 +184,12 @@ def _splits_safely(sizes: Mapping[int, int], cut: Mapping[int, int], threshold: 
     ``threshold`` or more falls apart into smaller pieces, those old
     combinations touch as many people as before.
     """
-    forced = any(n_in >= threshold and sizes[a] - n_in >= threshold for a, n_in in cut.items())
-    broken = any(sizes[a] >= threshold and n_in < threshold and 0 < sizes[a] - n_in < threshold
-                 for a, n_in in cut.items())
+    def enough(n: int) -> bool:
+        return enough_answered(n, threshold)
+
+    forced = any(enough(n_in) and enough(sizes[a] - n_in) for a, n_in in cut.items())
+    broken = any(enough(sizes[a]) and not enough(n_in) and sizes[a] - n_in > 0
+                 and not enough(sizes[a] - n_in) for a, n_in in cut.items())
     return forced and not broken
 
 
@@ -196,6 +201,7 @@ def family_is_safe(counts: Mapping[Fine, int], cells: Iterable[Collection[Fine]]
     for fine, n in counts.items():
         if n > 0:
             sizes[sum(1 << k for k, c in enumerate(cells) if fine in c)] += n
-    if 0 < sum(sizes.values()) < threshold:
+    total = sum(sizes.values())
+    if total > 0 and not enough_answered(total, threshold):
         return False
     return is_safe(sizes, len(cells), threshold)

@@ -19,6 +19,7 @@ from typing import Any
 from accounts.models import User
 
 from ..models import Answer, InstrumentKind, Item, ItemKind, Round
+from .anonymity import enough_answered
 from .choices import ChoiceResult, choice_items, load_choices, round_results, tallies
 from .common import RoundStatus, Stat, comments, round_statuses, scale_stats
 
@@ -55,7 +56,8 @@ def evaluation_report(round: Round, today: dt.date | None = None) -> EvaluationR
         if item.kind == ItemKind.SCALE:
             stat = stats.get(item.pk)
             report.items.append(ItemResult(
-                item=item, stat=stat if stat and stat.n >= round.min_respondents else None))
+                item=item,
+                stat=stat if stat and enough_answered(stat.n, round.min_respondents) else None))
     chosen = choice_items(items)
     if chosen:
         per_choice, per_item = tallies(Answer.objects.filter(response__round=round))

@@ -18,6 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ..models import Answer, Dimension, Item, ItemKind, Phase, Round
+from .anonymity import enough_answered
 from .chart import Chart, bar_chart
 from .choices import CHOICE_KINDS, ChoiceResult, load_choices, round_results, tallies
 from .common import RoundStatus, Stat, comments, round_statuses, scale_stats
@@ -78,56 +79,80 @@ def pair_of(round: Round) -> tuple[Round | None, Round | None]:
 
 def group_report(round: Round, today: dt.date | None = None) -> GroupReport:
     """Build the report of the pair ``round`` belongs to (a fixed number of queries)."""
+    report = _report_with_rounds(round, today)
+    shown = {s.round.pk: s for s in (report.before, report.after) if s is not None and s.shown}
+    if not shown:
+        return report
+    scale = (Item.objects.filter(instrument_id=round.instrument_id, scale_max__isnull=False)
+             .values_list("scale_max", flat=True).first())
+    report.scale_max = scale or 7
+    _add_dimension_stats(report, shown)
+    other = list(Item.objects.filter(instrument_id=round.instrument_id,
+                                     kind__in=[ItemKind.TEXT, *CHOICE_KINDS])
+                 .order_by("order", "pk"))
+    chosen = [i for i in other if i.kind in CHOICE_KINDS]
+    if chosen:
+        report.choices = _choice_results(report, chosen, shown)
+    report.comments = _comments(report, {i.pk: i for i in other if i.kind == ItemKind.TEXT})
+    report.chart = _chart(report)
+    return report
+
+
+def _report_with_rounds(round: Round, today: dt.date | None) -> GroupReport:
+    """The report's frame: the before and after rounds' status, a row per dimension."""
     before, after = pair_of(round)
-    present = [r for r in (before, after) if r is not None]
-    statuses = round_statuses(present, today)
+    statuses = round_statuses([r for r in (before, after) if r is not None], today)
     report = GroupReport(round=round, group=round.group,
                          before=statuses.get(before.pk) if before else None,
                          after=statuses.get(after.pk) if after else None)
-    dimensions = list(Dimension.objects.filter(instrument_id=round.instrument_id)
-                      .order_by("order", "pk"))
-    report.rows = [DimensionRow(dimension=d) for d in dimensions]
-    by_pk = {row.dimension.pk: row for row in report.rows}
-    shown = {s.round.pk: s for s in statuses.values() if s.shown}
-    if shown:
-        scale = (Item.objects.filter(instrument_id=round.instrument_id, scale_max__isnull=False)
-                 .values_list("scale_max", flat=True).first())
-        report.scale_max = scale or 7
-        rows = scale_stats(Answer.objects.filter(response__round_id__in=list(shown),
-                                                 item__dimension__isnull=False),
-                           "response__round_id", "item__dimension_id")
-        for row in rows:
-            status = shown[row["response__round_id"]]
-            if row["n"] < status.round.min_respondents:
-                continue
-            target = by_pk.get(row["item__dimension_id"])
-            if target is not None:
-                side = "before" if status.round.phase == Phase.BEFORE else "after"
-                setattr(target, side, Stat.from_row(row))
-        other = list(Item.objects.filter(instrument_id=round.instrument_id,
-                                         kind__in=[ItemKind.TEXT, *CHOICE_KINDS])
-                     .order_by("order", "pk"))
-        items = {i.pk: i for i in other if i.kind == ItemKind.TEXT}
-        chosen = [i for i in other if i.kind in CHOICE_KINDS]
-        if chosen:
-            choices = load_choices(chosen)
-            per_choice, per_item = tallies(Answer.objects.filter(
-                response__round_id__in=list(shown)), "response__round_id")
-            report.choices = [
-                (status, round_results(chosen, choices, per_choice, per_item,
-                                       (status.round.pk,), status.round.min_respondents))
-                for status in (report.before, report.after)
-                if status is not None and status.shown]
-        for status in (report.before, report.after):
-            if status is not None and status.shown:
-                for item_id, texts in comments(status.round, status):
-                    report.comments.append(Comments(status=status, item=items[item_id],
-                                                    texts=texts))
-        sides = [(side, label) for side, label in (("before", _("Before")),
-                                                    ("after", _("After")))
-                 if getattr(report, side) is not None]
-        report.chart = bar_chart(
-            [(row.dimension.name, [_mean(getattr(row, side)) for side, _label in sides])
-             for row in report.rows],
-            series=sides, scale_max=report.scale_max, hidden_label=_("not shown"))
+    report.rows = [DimensionRow(dimension=d) for d in
+                   Dimension.objects.filter(instrument_id=round.instrument_id)
+                   .order_by("order", "pk")]
     return report
+
+
+def _shown_sides(report: GroupReport) -> list[RoundStatus]:
+    return [s for s in (report.before, report.after) if s is not None and s.shown]
+
+
+def _add_dimension_stats(report: GroupReport, shown: dict[Any, RoundStatus]) -> None:
+    """Each dimension's statistics per shown round, where that dimension has N respondents."""
+    by_pk = {row.dimension.pk: row for row in report.rows}
+    rows = scale_stats(Answer.objects.filter(response__round_id__in=list(shown),
+                                             item__dimension__isnull=False),
+                       "response__round_id", "item__dimension_id")
+    for row in rows:
+        status = shown[row["response__round_id"]]
+        if not enough_answered(row["n"], status.round.min_respondents):
+            continue
+        target = by_pk.get(row["item__dimension_id"])
+        if target is not None:
+            side = "before" if status.round.phase == Phase.BEFORE else "after"
+            setattr(target, side, Stat.from_row(row))
+
+
+def _choice_results(report: GroupReport, chosen: list[Item], shown: dict[Any, RoundStatus]
+                    ) -> list[tuple[RoundStatus, list[ChoiceResult]]]:
+    """The choice and ranking items of each shown round, before first."""
+    choices = load_choices(chosen)
+    per_choice, per_item = tallies(Answer.objects.filter(
+        response__round_id__in=list(shown)), "response__round_id")
+    return [(status, round_results(chosen, choices, per_choice, per_item,
+                                   (status.round.pk,), status.round.min_respondents))
+            for status in _shown_sides(report)]
+
+
+def _comments(report: GroupReport, texts: dict[int, Item]) -> list[Comments]:
+    """The comments of each shown round, before first (each under the comment threshold)."""
+    return [Comments(status=status, item=texts[item_id], texts=answers)
+            for status in _shown_sides(report)
+            for item_id, answers in comments(status.round, status)]
+
+
+def _chart(report: GroupReport) -> Chart:
+    sides = [(side, label) for side, label in (("before", _("Before")), ("after", _("After")))
+             if getattr(report, side) is not None]
+    return bar_chart(
+        [(row.dimension.name, [_mean(getattr(row, side)) for side, _label in sides])
+         for row in report.rows],
+        series=sides, scale_max=report.scale_max, hidden_label=_("not shown"))

@@ -20,13 +20,14 @@ from itertools import combinations
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import LeaderLevel, Unit
 
 from ..models import Answer, Dimension, InstrumentKind, Item, ItemKind, Response, Round, YearsBand
+from .anonymity import enough_answered
 from .choices import (
     CHOICE_KINDS,
     ChoiceBreakdown,
@@ -45,8 +46,9 @@ UNKNOWN_AREA = 0  # a response whose unit was deleted since
 
 Key = tuple[Any, Any, Any]  # (area, level, band); None means "any"
 WHOLE: Key = (None, None, None)
-# Which item kinds the stored "whole_only" set was worked out for; a set stored before
-# choice items were reported is brought up to date (withholding more, never less).
+# Which item kinds the stored "whole_only" set was worked out for. A set stored before
+# choice items were reported is brought up to date by the data migration
+# surveys.0003 (:func:`disclosure_upgraded`); a new kind needs a migration like it.
 WHOLE_ONLY_KINDS = "scale+choice"
 
 
@@ -101,7 +103,7 @@ class Safety:
 
     def is_shown(self, key: Key) -> bool:
         if key == WHOLE:
-            return self.total >= self.threshold
+            return enough_answered(self.total, self.threshold)
         return key in self.shown
 
     def fines(self, key: Key) -> list[Key]:
@@ -146,64 +148,103 @@ def _candidates(counts: dict[Key, int]) -> tuple[list[tuple[Key, list[Key]]], di
     return [(k, members[k]) for k in keys], members
 
 
-def needs_safety(round: Round, *, store: bool = False) -> Safety:
-    """Which cells of the round may be shown.
+def needs_safety(round: Round) -> Safety:
+    """Which cells of the round may be shown; a pure read.
 
     Worked out once the results are released (they no longer change then):
-    the beat task :func:`needs_rounds_prepare` stores the set on the round, so
-    every later reader gets the very same set and the check — which can take
-    a second on a large round — runs once. A reader who comes before beat
-    gets the same set computed on the spot and kept in the cache (a GET
-    writes nothing to the database). Reads: the finest counts (one query),
-    plus two when the set is worked out.
+    the beat task :func:`needs_rounds_prepare` stores the set on the round
+    (:func:`needs_safety_store`), so every later reader gets the very same set
+    and the check — which can take a second on a large round — runs once. A
+    reader who comes before beat gets the same set computed on the spot and
+    kept in the cache (a read writes nothing to the database). Reads: the
+    finest counts (one query), plus two when the set is worked out.
     """
+    return _safety_and_disclosure(round)[0]
+
+
+def needs_safety_store(round: Round) -> Safety:
+    """Work out the round's shown cells and keep them on the round once its results are
+    released, so that every later reader gets this very set (the write behind
+    :func:`needs_rounds_prepare`)."""
+    safety, stored = _safety_and_disclosure(round)
+    if round.results_released() and round.disclosure != stored:
+        round.disclosure = stored
+        Round.objects.filter(pk=round.pk).update(disclosure=stored)
+    return safety
+
+
+def _response_counts(responses: QuerySet) -> dict[Key, int]:
+    """Respondents per finest cell (one query)."""
+    return _fine_counts(responses.values("area_id", "level", "years_band")
+                        .annotate(n=Count("pk")).order_by())
+
+
+def _is_current(data: dict | None, total: int, threshold: int) -> bool:
+    """Whether a stored set was worked out for these respondents, this threshold and
+    every kind of item reported today (older sets are brought up to date by migration
+    ``surveys.0003``)."""
+    if not data:
+        return False
+    return (data.get("total") == total and data.get("threshold") == threshold
+            and data.get("whole_only_kinds") == WHOLE_ONLY_KINDS)
+
+
+def _safety_and_disclosure(round: Round) -> tuple[Safety, dict[str, Any]]:
+    """The round's safety and the set as stored: the round's own, the cache's, or new."""
     threshold = round.min_respondents
-    counts = _fine_counts(Response.objects.filter(round=round)
-                          .values("area_id", "level", "years_band").annotate(n=Count("pk"))
-                          .order_by())
+    counts = _response_counts(Response.objects.filter(round=round))
     candidates, members = _candidates(counts)
     total = sum(counts.values())
     cache_key = f"surveys:disclosure:{round.pk}:{total}:{threshold}"
-
-    def current(data: dict | None) -> bool:
-        return bool(data) and data.get("total") == total and \
-            data.get("threshold") == threshold  # type: ignore[union-attr]
-
-    stored = round.disclosure if current(round.disclosure) else cache.get(cache_key) or {}
-    if not current(stored):
+    stored = round.disclosure if _is_current(round.disclosure, total, threshold) \
+        else cache.get(cache_key)
+    if stored is None or not _is_current(stored, total, threshold):
         shown = publishable(counts, candidates, threshold)
         safety = Safety(threshold=threshold, counts=counts, members=members, shown=shown)
         stored = {"total": total, "threshold": threshold, "shown": sorted(shown, key=repr),
-                  "whole_only": sorted(_whole_only_items(round, safety)),
+                  "whole_only": sorted(_whole_only_items(
+                      Answer.objects.filter(response__round=round), safety)),
                   "whole_only_kinds": WHOLE_ONLY_KINDS}
         cache.set(cache_key, stored, timeout=60 * 60 * 24)
-    elif stored.get("whole_only_kinds") != WHOLE_ONLY_KINDS:
-        # Stored before choice items were reported: the shown cells stay, the items to
-        # keep to the whole round are worked out again for every kind.
-        safety = Safety(threshold=threshold, counts=counts, members=members,
-                        shown={tuple(k) for k in stored["shown"]})  # type: ignore[misc]
-        stored = {**stored, "whole_only": sorted(_whole_only_items(round, safety)),
-                  "whole_only_kinds": WHOLE_ONLY_KINDS}
-        cache.set(cache_key, stored, timeout=60 * 60 * 24)
-    if store and round.results_released() and round.disclosure != stored:
-        round.disclosure = stored
-        Round.objects.filter(pk=round.pk).update(disclosure=stored)
-    return Safety(threshold=threshold, counts=counts, members=members,
-                  shown={tuple(k) for k in stored["shown"]},  # type: ignore[misc]
-                  whole_only_items=set(stored["whole_only"]))
+    safety = Safety(threshold=threshold, counts=counts, members=members,
+                    shown={tuple(k) for k in stored["shown"]},
+                    whole_only_items=set(stored["whole_only"]))
+    return safety, stored
 
 
-def _whole_only_items(round: Round, safety: Safety) -> set[int]:
-    """Items some respondents skipped whose breakdowns would not be safe for those who did."""
-    answered = (Answer.objects.filter(response__round=round,
-                                      item__kind__in=[ItemKind.SCALE, *CHOICE_KINDS])
+def disclosure_upgraded(stored: dict[str, Any], *, responses: QuerySet,
+                        answers: QuerySet) -> dict[str, Any] | None:
+    """A set stored before choice items were reported, brought up to date.
+
+    The shown cells stay as readers have seen them; the items to keep to the
+    whole round are worked out again for every kind of item. ``responses`` and
+    ``answers`` are the round's rows, as querysets so that the data migration
+    ``surveys.0003`` can pass its historical models. None when the stored set
+    no longer fits the respondents (it is then worked out afresh).
+    """
+    counts = _response_counts(responses)
+    if stored.get("total") != sum(counts.values()):
+        return None
+    _candidates_in_order, members = _candidates(counts)
+    safety = Safety(threshold=stored["threshold"], counts=counts, members=members,
+                    shown={tuple(k) for k in stored["shown"]})
+    return {**stored, "whole_only": sorted(_whole_only_items(answers, safety)),
+            "whole_only_kinds": WHOLE_ONLY_KINDS}
+
+
+def _whole_only_items(answers: QuerySet, safety: Safety) -> set[int]:
+    """Items some respondents skipped whose breakdowns would not be safe for those who did.
+
+    ``answers`` are the round's answers.
+    """
+    answered = (answers.filter(item__kind__in=[ItemKind.SCALE, *CHOICE_KINDS])
                 .values("item_id").annotate(n=Count("response_id", distinct=True))
                 .values_list("item_id", "n"))
     partial = [pk for pk, n in answered if n < safety.total]
     if not partial or not safety.shown:
         return set()
     per_item: dict[int, dict[Key, int]] = defaultdict(dict)
-    rows = (Answer.objects.filter(response__round=round, item_id__in=partial)
+    rows = (answers.filter(item_id__in=partial)
             .values("item_id", "response__area_id", "response__level", "response__years_band")
             .annotate(n=Count("response_id", distinct=True)).order_by())
     for row in rows:
@@ -272,6 +313,8 @@ def needs_areas(round: Round) -> list[tuple[int, str]]:
 
 def needs_report(round: Round, flt: NeedsFilter, today: dt.date | None = None,
                  areas: list[tuple[int, str]] | None = None) -> NeedsReport:
+    """The report for one filter (and breakdown) of a needs round, in a fixed number of
+    queries; nothing before release, nothing for a withheld filter cell."""
     status = round_statuses([round], today)[round.pk]
     areas = needs_areas(round) if areas is None else areas
     report = NeedsReport(round=round, status=status, filter=flt, areas=areas)
@@ -280,34 +323,19 @@ def needs_report(round: Round, flt: NeedsFilter, today: dt.date | None = None,
     safety = needs_safety(round)
     items = list(Item.objects.filter(instrument_id=round.instrument_id)
                  .select_related("dimension").order_by("order", "pk"))
-    scale_items = [i for i in items if i.kind == ItemKind.SCALE]
     report.filter_shown = safety.is_shown(flt.key)
     report.filter_n = safety.n(flt.key)
     if not report.filter_shown:
         return report
-    answers = Answer.objects.filter(response__round=round).filter(_q_for(flt.key, "response__"))
-    stats = {row["item_id"]: Stat.from_row(row) for row in scale_stats(answers, "item_id")}
-    allowed = {i.pk for i in scale_items
-               if flt.key == WHOLE or i.pk not in safety.whole_only_items}
-    by_dimension: dict[Any, list[ItemResult]] = defaultdict(list)
-    dims: dict[Any, Dimension | None] = {}
-    for item in scale_items:
-        stat = stats.get(item.pk) if item.pk in allowed else None
-        if stat is not None and stat.n < safety.threshold:
-            stat = None
-        by_dimension[item.dimension_id].append(ItemResult(item=item, stat=stat))
-        dims[item.dimension_id] = item.dimension
-    for dim_id, results in by_dimension.items():
-        results.sort(key=lambda r: (r.stat is None, -(r.stat.mean if r.stat else 0)))
-        report.sections.append(Section(dimension=dims[dim_id], items=results))
-    report.sections.sort(key=lambda s: (s.dimension is None,
-                                        s.dimension.order if s.dimension else 0))
+    scale_items = [i for i in items if i.kind == ItemKind.SCALE]
+    allowed = {i.pk for i in scale_items if _in_cell(flt.key, i, safety)}
+    report.sections = _sections(round, flt, safety, scale_items, allowed)
     tallied = _choice_tallies(round, items)
     if tallied is not None:
         chosen, per_item, fine = tallied
         report.choices = [fine.cell(item, per_item[item.pk], safety.fines(flt.key),
                                     safety.threshold)
-                          if flt.key == WHOLE or item.pk not in safety.whole_only_items
+                          if _in_cell(flt.key, item, safety)
                           else ChoiceResult(item=item, n=None) for item in chosen]
     if flt.by:
         report.breakdown = _breakdown(round, flt, safety, report, allowed, areas)
@@ -318,6 +346,33 @@ def needs_report(round: Round, flt: NeedsFilter, today: dt.date | None = None,
         texts = {i.pk: i for i in items if i.kind == ItemKind.TEXT}
         report.comments = [(texts[pk], t) for pk, t in comments(round, status)]
     return report
+
+
+def _in_cell(key: Key, item: Item, safety: Safety) -> bool:
+    """Whether the item may be shown for the cell: any item for the whole round, for a
+    smaller cell only items that everyone answered or whose breakdowns stay safe."""
+    return key == WHOLE or item.pk not in safety.whole_only_items
+
+
+def _sections(round: Round, flt: NeedsFilter, safety: Safety, scale_items: list[Item],
+              allowed: set[int]) -> list[Section]:
+    """The scale items of the filter cell by dimension, the best-rated first (one query)."""
+    answers = Answer.objects.filter(response__round=round).filter(_q_for(flt.key, "response__"))
+    stats = {row["item_id"]: Stat.from_row(row) for row in scale_stats(answers, "item_id")}
+    by_dimension: dict[Any, list[ItemResult]] = defaultdict(list)
+    dims: dict[Any, Dimension | None] = {}
+    for item in scale_items:
+        stat = stats.get(item.pk) if item.pk in allowed else None
+        if stat is not None and not enough_answered(stat.n, safety.threshold):
+            stat = None
+        by_dimension[item.dimension_id].append(ItemResult(item=item, stat=stat))
+        dims[item.dimension_id] = item.dimension
+    sections = []
+    for dim_id, results in by_dimension.items():
+        results.sort(key=lambda r: (r.stat is None, -(r.stat.mean if r.stat else 0)))
+        sections.append(Section(dimension=dims[dim_id], items=results))
+    sections.sort(key=lambda s: (s.dimension is None, s.dimension.order if s.dimension else 0))
+    return sections
 
 
 def _breakdown(round: Round, flt: NeedsFilter, safety: Safety, report: NeedsReport,
@@ -447,7 +502,7 @@ def needs_cells(round: Round) -> list[tuple[Key, int, Item, Stat]]:
                     continue
                 if key != WHOLE and row["item_id"] in safety.whole_only_items:
                     continue
-                if row["n"] < safety.threshold:
+                if not enough_answered(row["n"], safety.threshold):
                     continue
                 result.append((key, safety.n(key) or 0, items[row["item_id"]],
                                Stat.from_row(row)))
@@ -467,6 +522,6 @@ def needs_rounds_prepare(*, today: dt.date | None = None) -> int:
            .filter(Q(completed=True) | Q(closes_on__lt=today)))
     done = 0
     for round in due:
-        needs_safety(round, store=True)
+        needs_safety_store(round)
         done += 1
     return done

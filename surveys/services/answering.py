@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from accounts.models import Leader, Unit
 from lib.audit import audit_log
 
-from ..answers import Answers, answers_clean
 from ..models import (
     Answer,
     Draft,
@@ -34,6 +33,7 @@ from ..models import (
 )
 from ..models.responses import week_start
 from ..selectors import eligible_leaders, instrument_items, is_eligible
+from .validation import Answers, answers_clean
 
 
 class AnswerRefused(Exception):
@@ -48,6 +48,7 @@ class AnswerRefused(Exception):
 
 def _not_eligible(round: Round) -> AnswerRefused:
     if round.kind == InstrumentKind.EFFECT:
+        assert round.group is not None  # an effect round has its group (check constraint)
         message = _("You are not a member of the leader group «%(group)s», so you cannot answer "
                     "its survey.") % {"group": round.group.name}
     elif round.kind == InstrumentKind.EVALUATION:
@@ -119,7 +120,8 @@ def draft_save(*, round: Round, answers: dict[str, Any], leader: Leader | None =
     """
     today = today or timezone.localdate()
     if invitation is None:
-        invitation = _locked_invitation(round, leader, today)  # type: ignore[arg-type]
+        assert leader is not None, "give the leader or their invitation"
+        invitation = _locked_invitation(round, leader, today)
     else:
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         _check_not_answered(invitation)
@@ -181,7 +183,8 @@ def response_submit(*, round: Round, answers: dict[str, Any], leader: Leader | N
     round = (Round.objects.select_for_update(of=("self",)).select_related("group")
              .get(pk=round.pk))
     if invitation is None:
-        invitation = _locked_invitation(round, leader, today)  # type: ignore[arg-type]
+        assert leader is not None, "give the leader or their invitation"
+        invitation = _locked_invitation(round, leader, today)
     else:
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         _check_not_answered(invitation)
@@ -205,5 +208,5 @@ def response_submit(*, round: Round, answers: dict[str, Any], leader: Leader | N
     if not round.anonymous:
         audit_log(organisation=round.organisation, actor=leader.user,
                   action="surveys.response.submitted", obj=round,
-                  summary=f"{leader} answered {round.display_title}")
+                  summary=f"{leader}: {round.display_title}")
     return response

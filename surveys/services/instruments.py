@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from lib.audit import audit_log
 
 from ..models import AnonymitySettings, Choice, Dimension, Instrument
@@ -25,7 +23,7 @@ def _unique_key(organisation: Organisation, base: str) -> str:
 
 @transaction.atomic
 def instrument_copy(*, instrument: Instrument, organisation: Organisation,
-                    actor: Any = None) -> Instrument:
+                    actor: User | None = None) -> Instrument:
     """Copy an instrument with its dimensions, items and choices into a municipality.
 
     The copy is the municipality's own to reword; rounds already using the
@@ -62,7 +60,7 @@ def instrument_copy(*, instrument: Instrument, organisation: Organisation,
 
 @transaction.atomic
 def thresholds_set(*, organisation: Organisation, min_respondents: int,
-                   min_text_respondents: int, actor: Any = None) -> AnonymitySettings:
+                   min_text_respondents: int, actor: User | None = None) -> AnonymitySettings:
     """Set the municipality's thresholds (never below 3, enforced by the database).
 
     Only rounds made afterwards use them: a round keeps the thresholds it was

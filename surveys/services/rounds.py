@@ -4,33 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from lib.audit import audit_log
-from lib.emails import queue_email
+from lib.emails import absolute_url
 from lib.outbox import enqueue
 
+from .. import notifications
 from ..models import Instrument, InstrumentKind, Invitation, Phase, Round
 from ..selectors import eligible_leaders, thresholds_for
 from .tokens import invitation_token
+
+if TYPE_CHECKING:
+    from groups.models import LeaderGroup
+    from programs.models import Gathering, ModuleSession
 
 logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
 def round_create(*, organisation: Organisation, instrument: Instrument, opens_on: dt.date,
-                 closes_on: dt.date, group: Any = None, phase: str = Phase.NONE,
-                 baseline: Round | None = None, module_session: Any = None,
-                 gathering: Any = None, anonymous: bool = True, title: str = "",
-                 actor: Any = None) -> Round:
+                 closes_on: dt.date, group: LeaderGroup | None = None,
+                 phase: str = Phase.NONE, baseline: Round | None = None,
+                 module_session: ModuleSession | None = None, gathering: Gathering | None = None,
+                 anonymous: bool = True, title: str = "", actor: User | None = None) -> Round:
     """Create a round for a target that fits the instrument's kind.
 
     Guarantees: target, phase, instrument and municipality agree (model
@@ -56,27 +60,31 @@ def round_validate_change(round: Round, today: dt.date | None = None) -> None:
     if round._state.adding:
         # No instrument chosen is the form's "required" error, not a crash here.
         if round.instrument_id and not round.instrument.is_active:
-            raise ValidationError({"instrument": _("This instrument is no longer in use.")})
+            raise ValidationError({"instrument": ValidationError(
+                _("This instrument is no longer in use."), code="inactive_instrument")})
         return
     today = today or timezone.localdate()
     old = Round.objects.get(pk=round.pk)
-    errors: dict[str, str] = {}
+    errors: dict[str, ValidationError] = {}
     if old.responses.exists():
         if old.anonymous != round.anonymous:
-            errors["anonymous"] = _("Someone has answered, so anonymity cannot be changed.")
+            errors["anonymous"] = ValidationError(
+                _("Someone has answered, so anonymity cannot be changed."), code="answered")
         for name in ("instrument_id", "group_id", "module_session_id", "gathering_id", "phase"):
             if getattr(old, name) != getattr(round, name):
-                errors[name.removesuffix("_id")] = _(
-                    "Someone has answered, so the round's instrument and target cannot change.")
+                errors[name.removesuffix("_id")] = ValidationError(_(
+                    "Someone has answered, so the round's instrument and target cannot change."),
+                    code="answered")
     if old.has_closed(today) and (old.closes_on != round.closes_on
                                   or old.opens_on != round.opens_on):
-        errors["closes_on"] = _("The round has closed and cannot be reopened.")
+        errors["closes_on"] = ValidationError(
+            _("The round has closed and cannot be reopened."), code="closed")
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def round_save(*, round: Round, actor: Any = None) -> Round:
+def round_save(*, round: Round, actor: User | None = None) -> Round:
     """Validate and store a new or edited round (the admin saves through here)."""
     adding = round._state.adding
     if adding:
@@ -94,19 +102,20 @@ def round_save(*, round: Round, actor: Any = None) -> Round:
 
 
 @transaction.atomic
-def round_open(*, round: Round, actor: Any = None,
+def round_open(*, round: Round, actor: User | None = None,
                now: dt.datetime | None = None) -> int | None:
     """Invite everyone eligible, once, and email them after the commit.
 
     Guarantees: the round row is locked and ``opened_at`` marks it, so a
     second call (a retried task, a double click) invites nobody twice; the
     unique (round, leader) constraint backs this up. Returns how many were
-    invited, or None if the round was already opened or has closed. Leaders
+    invited, or None if the round may not be opened today
+    (:meth:`Round.may_open`: already opened, not yet open, or closed). Leaders
     who become eligible later are invited when they answer.
     """
     now = now or timezone.now()
     round = Round.objects.select_for_update().get(pk=round.pk)
-    if round.opened_at is not None or round.has_closed(timezone.localdate(now)):
+    if not round.may_open(timezone.localdate(now)):
         return None
     leader_ids = list(eligible_leaders(round).values_list("pk", flat=True))
     Invitation.objects.bulk_create(
@@ -126,8 +135,7 @@ def round_open(*, round: Round, actor: Any = None,
 def rounds_open_due(*, today: dt.date | None = None) -> int:
     """Open every round whose opening day has come (beat runs this daily)."""
     today = today or timezone.localdate()
-    due = Round.objects.open_on(today).filter(opened_at__isnull=True).values_list("pk",
-                                                                                  flat=True)
+    due = Round.objects.may_open(today).values_list("pk", flat=True)
     return sum(1 for pk in list(due) if round_open(round=Round(pk=pk)) is not None)
 
 
@@ -136,7 +144,7 @@ def _answer_link(invitation: Invitation) -> str:
         path = reverse("surveys:answer_token", args=[invitation_token(invitation)])
     else:
         path = reverse("surveys:answer", args=[invitation.round_id])
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def round_invitations_send(*, round_id: str) -> int:
@@ -159,9 +167,7 @@ def round_invitations_send(*, round_id: str) -> int:
         if not claimed:
             continue
         user = invitation.leader.user
-        queue_email(to=user.email, template_base="surveys/emails/invitation",
-                    language=user.language, context={"name": user.full_name, "round": round,
-                             "link": _answer_link(invitation)})
+        notifications.invitation(user=user, round=round, link=_answer_link(invitation))
         sent += 1
     logger.info("survey round %s: %s invitations emailed", round_id, sent)
     return sent

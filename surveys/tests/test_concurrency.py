@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -11,10 +12,14 @@ from django.db import connection
 
 from surveys import services
 from surveys.models import Invitation, Response, Round
+from surveys.services import answering
 
 from .factories import scale_answers
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+# How long a submission waits at a barrier for others that a row lock holds back.
+BARRIER_TIMEOUT = 3
 
 
 def _race(calls: list[Callable[[], Any]]) -> list[Any]:
@@ -50,11 +55,30 @@ def test_the_same_person_submitting_twice_at_once_stores_one_response(personas, 
     assert Invitation.objects.get(round=round, leader=bob).submitted
 
 
-def test_everyone_answering_at_once_closes_the_round_exactly_when_the_last_is_in(personas,
-                                                                                 team):
+def test_everyone_answering_at_once_closes_the_round_exactly_when_the_last_is_in(
+        personas, team, monkeypatch):
+    """Deterministic: every submission waits at a barrier just before it counts who is left.
+
+    The round row lock serialises the submissions, so under the lock the first one
+    waits alone, times out, and each later one counts after the earlier ones
+    committed: the last closes the round. Without the lock all six reach the barrier
+    with their answers uncommitted, each counts the other five as missing, and the
+    round never closes — the test fails every time, not just when threads happen to
+    interleave.
+    """
     round = team.before
     everyone = [team.head, personas.bob_leader, *team.members]
     answers = scale_answers(round, 4)
+    barrier = threading.Barrier(len(everyone))
+    count_left = answering.eligible_leaders  # called only for the "everyone in?" count
+
+    def wait_then_count(*args, **kwargs):
+        # A broken barrier: the others are held back by the round's row lock: as it should be.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=BARRIER_TIMEOUT)
+        return count_left(*args, **kwargs)
+
+    monkeypatch.setattr(answering, "eligible_leaders", wait_then_count)
     results = _race([lambda leader=leader: services.response_submit(
         round=round, leader=leader, answers=answers) for leader in everyone])
     assert not [r for r in results if isinstance(r, Exception)]

@@ -6,9 +6,9 @@ import pytest
 from django.utils import translation
 
 from surveys import services
-from surveys.answers import answers_clean
 from surveys.models import Choice, Instrument, Item
 from surveys.selectors import default_instrument
+from surveys.services.validation import answers_clean
 
 from .factories import InstrumentFactory, add_item
 

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from groups.progress import milestones_for
+from groups.timeline import milestones_for
 from surveys import services
-from surveys.milestones import effect_milestones
+from surveys.timeline import effect_milestones
 from tests.factories import LeaderGroupFactory
 
 from .factories import close, make_round, scale_answers

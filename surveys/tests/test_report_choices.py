@@ -9,6 +9,7 @@ the report's code).
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import itertools
 import shutil
@@ -36,6 +37,7 @@ from surveys.reports.needs import (
     needs_report,
     needs_rounds_prepare,
     needs_safety,
+    needs_safety_store,
 )
 from tests.factories import UnitFactory
 
@@ -321,7 +323,11 @@ def test_a_choice_item_some_skipped_is_kept_to_the_whole_round(personas):
                if cell.item.pk == rank.pk)
 
 
-def test_a_disclosure_stored_before_choice_items_is_brought_up_to_date(personas):
+def test_a_disclosure_stored_before_choice_items_is_brought_up_to_date_by_migration(personas):
+    from django.apps import apps
+
+    upgrade = importlib.import_module(
+        "surveys.migrations.0003_needs_disclosure_whole_only_kinds").upgrade
     round = make_round(organisation=personas.org_a,
                        instrument=choice_instrument(organisation=personas.org_a))
     unit = personas.boss_leader.unit
@@ -337,10 +343,26 @@ def test_a_disclosure_stored_before_choice_items_is_brought_up_to_date(personas)
     old["whole_only"] = []  # as worked out for scale items only
     Round.objects.filter(pk=round.pk).update(disclosure=old)
     rank = Item.objects.get(instrument=round.instrument, key="rank")
+    upgrade(apps, None)
+    upgraded = Round.objects.get(pk=round.pk).disclosure
+    assert rank.pk in upgraded["whole_only"]
+    assert upgraded["shown"] == stored["shown"]  # the cells readers have seen stay
+    assert upgraded == stored
     assert rank.pk in needs_safety(Round.objects.get(pk=round.pk)).whole_only_items
-    assert needs_rounds_prepare() == 1  # and beat stores the new set
-    assert rank.pk in Round.objects.get(pk=round.pk).disclosure["whole_only"]
-    assert needs_rounds_prepare() == 0
+    assert needs_rounds_prepare() == 0  # nothing left for beat
+
+
+def test_reading_the_shown_cells_writes_nothing_to_the_round(personas):
+    round = make_round(organisation=personas.org_a,
+                       instrument=choice_instrument(organisation=personas.org_a))
+    unit = personas.boss_leader.unit
+    respond(round, [{"area": unit, "level": "teamleder", "years_band": "1-3", **KNOWN[0]}
+                    for _ in range(12)])
+    close(round)
+    needs_safety(Round.objects.get(pk=round.pk))
+    assert Round.objects.get(pk=round.pk).disclosure is None
+    needs_safety_store(Round.objects.get(pk=round.pk))
+    assert Round.objects.get(pk=round.pk).disclosure is not None
 
 
 # --- Pages, CSV, PDF, queries ---------------------------------------------------------------
@@ -425,7 +447,7 @@ def test_needs_report_with_choices_queries_do_not_grow(client, personas):
                   "years_band": "1-3"},
                  {"area": other, "level": "avdelingsleder", "years_band": "4-9"}]
         respond(round, [{**bands[i % 2], **KNOWN[i % len(KNOWN)]} for i in range(12 * n)])
-        needs_safety(Round.objects.get(pk=round.pk), store=True)
+        needs_safety_store(Round.objects.get(pk=round.pk))
 
     url = reverse("surveys:report", args=[round.pk])
     # As the needs report without choices (11), plus the choices of the choice items and

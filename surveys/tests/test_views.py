@@ -12,7 +12,7 @@ from django.utils import timezone
 from lib.testing import assert_queries_stable
 from surveys import services
 from surveys.models import Round
-from surveys.reports.needs import needs_safety
+from surveys.reports.needs import needs_safety_store
 from tests.factories import LeaderFactory, LeaderGroupMembershipFactory, UnitFactory
 
 from .factories import bulk_responses, close, make_round, scale_answers
@@ -166,7 +166,7 @@ def test_needs_report_queries_do_not_grow_with_answers(client, personas, instrum
                  {"area": other, "level": "avdelingsleder", "years_band": "4-9"}] * (6 * n)
         bulk_responses(round, bands, value=lambda i, item: 1 + i % 5)
         # The shown cells are worked out once after release (beat does it hourly).
-        needs_safety(Round.objects.get(pk=round.pk), store=True)
+        needs_safety_store(Round.objects.get(pk=round.pk))
 
     url = reverse("surveys:report", args=[round.pk])
     # session, user, round, areas, invitation counts, response counts, finest counts,

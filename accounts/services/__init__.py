@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Leader, LeaderLevel, Organisation, Unit, UnitKind, User, new_calendar_token
+from ..models import Leader, LeaderLevel, Organisation, Unit, UnitKind, User, new_calendar_token
 
 
 @transaction.atomic
@@ -25,7 +25,8 @@ def unit_create(
     if parent is None:
         return Unit.objects.add_root(instance=unit)
     if parent.organisation_id != organisation.pk:
-        raise ValidationError({"parent": _("The parent unit belongs to another municipality.")})
+        raise ValidationError({"parent": ValidationError(
+            _("The parent unit belongs to another municipality."), code="other_municipality")})
     # Re-read the parent: treebeard needs its current path and child count.
     parent = Unit.objects.select_for_update().get(pk=parent.pk)
     return Unit.objects.add_child(parent, instance=unit)
@@ -38,9 +39,12 @@ def unit_move(*, unit: Unit, parent: Unit | None) -> Unit:
     if parent is not None:
         parent = Unit.objects.get(pk=parent.pk)
         if parent.organisation_id != unit.organisation_id:
-            raise ValidationError({"parent": _("The parent unit belongs to another municipality.")})
+            raise ValidationError({"parent": ValidationError(
+                _("The parent unit belongs to another municipality."),
+                code="other_municipality")})
         if parent.pk == unit.pk or parent.is_descendant_of(unit):
-            raise ValidationError({"parent": _("A unit cannot be moved below itself.")})
+            raise ValidationError({"parent": ValidationError(
+                _("A unit cannot be moved below itself."), code="circular")})
         current = Unit.objects.get_parent(unit)
         if current is None or current.pk != parent.pk:
             Unit.objects.move(unit, parent, "last-child")
@@ -76,7 +80,7 @@ def leader_create(
 def user_set_language(*, user: User, language: str) -> None:
     """Remember the user's language; unknown codes are refused."""
     if language not in dict(settings.LANGUAGES):
-        raise ValidationError(_("Unknown language."))
+        raise ValidationError(_("Unknown language."), code="unknown_language")
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])

@@ -14,14 +14,14 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Leader, LeaderLevel, Organisation, Unit
 from lib.scoping import OrganisationQuerySet, scoped_history
 
-from .seats import SeatState
+from ..seats import SeatState
 
 
 class Programme(models.Model):
@@ -61,7 +61,8 @@ class Programme(models.Model):
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("The programme cannot end before it starts.")})
+            raise ValidationError({"ends_on": ValidationError(
+                _("The programme cannot end before it starts."), code="end_before_start")})
 
 
 class ProgrammeParticipant(models.Model):
@@ -91,12 +92,14 @@ class ProgrammeParticipant(models.Model):
     def clean(self) -> None:
         if (self.programme_id and self.leader_id
                 and self.programme.organisation_id != self.leader.organisation_id):
-            raise ValidationError({"leader": _("The leader belongs to another municipality.")})
+            raise ValidationError({"leader": ValidationError(
+                _("The leader belongs to another municipality."), code="other_municipality")})
 
 
 def _check_times(start: dt.time | None, end: dt.time | None) -> None:
     if start and end and end <= start:
-        raise ValidationError({"ends_at": _("The end must be after the start.")})
+        raise ValidationError({"ends_at": ValidationError(
+            _("The end must be after the start."), code="end_before_start")})
 
 
 class Gathering(models.Model):
@@ -248,26 +251,47 @@ class Module(models.Model):
     def semester_label(self) -> str:
         return f"{self.get_term_display()} {self.year}"
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ModuleStatus.DRAFT
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == ModuleStatus.CANCELLED
+
+    @property
+    def is_for_chosen_units(self) -> bool:
+        return self.audience == Audience.UNITS
+
+    @property
+    def is_for_chosen_levels(self) -> bool:
+        return self.audience == Audience.LEVELS
+
     def clean(self) -> None:
         errors: dict[str, object] = {}
         if self.capacity is not None and self.talent_seats is not None \
                 and self.talent_seats > self.capacity:
-            errors["talent_seats"] = _("There cannot be more talent seats than seats.")
+            errors["talent_seats"] = ValidationError(
+                _("There cannot be more talent seats than seats."),
+                code="talent_seats_over_capacity")
         if self.enrolment_opens_on and self.enrolment_closes_on \
                 and self.enrolment_closes_on < self.enrolment_opens_on:
-            errors["enrolment_closes_on"] = _("Enrolment cannot close before it opens.")
+            errors["enrolment_closes_on"] = ValidationError(
+                _("Enrolment cannot close before it opens."), code="end_before_start")
         valid_levels = set(LeaderLevel.values)
         if not isinstance(self.audience_levels, list) or \
                 any(level not in valid_levels for level in self.audience_levels):
-            errors["audience_levels"] = _("Choose levels from the list.")
+            errors["audience_levels"] = ValidationError(
+                _("Choose levels from the list."), code="invalid_level")
         elif self.audience == Audience.LEVELS and not self.audience_levels:
-            errors["audience_levels"] = _("Choose at least one level.")
+            errors["audience_levels"] = ValidationError(
+                _("Choose at least one level."), code="required")
         if self.pk and self.capacity is not None:
             seated = self.enrollments.filter(status=EnrollmentStatus.SEATED).count()
             if seated > self.capacity:
-                errors["capacity"] = _(
+                errors["capacity"] = ValidationError(_(
                     "%(seated)d leaders already have a seat; cancel places before lowering "
-                    "the number of seats.") % {"seated": seated}
+                    "the number of seats.") % {"seated": seated}, code="capacity_below_seated")
         if errors:
             raise ValidationError(errors)
 
@@ -334,8 +358,8 @@ class ModuleSession(models.Model):
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = _("module session")
+        verbose_name_plural = _("module sessions")
         ordering = ["date", "starts_at"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")),
@@ -349,7 +373,7 @@ class ModuleSession(models.Model):
     def clean(self) -> None:
         _check_times(self.starts_at, self.ends_at)
         if not self.place and not self.video_url:
-            raise ValidationError(_("Give a place or a video link."))
+            raise ValidationError(_("Give a place or a video link."), code="no_place")
 
     @property
     def start(self) -> dt.datetime:
@@ -373,6 +397,32 @@ class EnrollmentStatus(models.TextChoices):
 
 
 ACTIVE_STATUSES = (EnrollmentStatus.REQUESTED, EnrollmentStatus.WAITING, EnrollmentStatus.SEATED)
+# Shown instead of "seated" once the leader has attended enough sessions; never stored.
+COMPLETED = "fullfort"
+
+
+class EnrollmentQuerySet(OrganisationQuerySet):
+    def with_attendance(self) -> EnrollmentQuerySet:
+        """Annotate ``attended_count``, the sessions attended, which "completed" is made of."""
+        return self.annotate(attended_count=models.Count(
+            "attendances", filter=Q(attendances__attended=True)))
+
+    def with_waiting_position(self) -> EnrollmentQuerySet:
+        """Annotate ``waiting_position``: the place on the module's waiting list, else None.
+
+        The one definition of the waiting-list number: the order of approval
+        (``decided_at``, then id) among the module's waiting enrolments. A
+        correlated count rather than a window function, so it stays right
+        whatever else filters the rows (a search in the admin, one leader's rows).
+        """
+        waiting = EnrollmentStatus.WAITING
+        ahead = (Enrollment.objects.filter(module=OuterRef("module"), status=waiting)
+                 .filter(Q(decided_at__lt=OuterRef("decided_at"))
+                         | Q(decided_at=OuterRef("decided_at"), pk__lte=OuterRef("pk")))
+                 .order_by().values("module").annotate(n=models.Count("pk")).values("n"))
+        return self.annotate(waiting_position=models.Case(
+            models.When(status=waiting, then=models.Subquery(ahead)),
+            default=None, output_field=models.IntegerField()))
 
 
 class Enrollment(models.Model):
@@ -411,7 +461,7 @@ class Enrollment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("cancelled by"))
 
-    objects = OrganisationQuerySet.as_manager()
+    objects = EnrollmentQuerySet.as_manager()
     # Audit trail of admin changes to enrolments (GDPR, issue 9); scoped in the admin.
     history = scoped_history(verbose_name=_("historical enrolment"))
 
@@ -452,6 +502,36 @@ class Enrollment(models.Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
+    @property
+    def is_requested(self) -> bool:
+        return self.status == EnrollmentStatus.REQUESTED
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == EnrollmentStatus.WAITING
+
+    @property
+    def is_seated(self) -> bool:
+        return self.status == EnrollmentStatus.SEATED
+
+    @property
+    def attended(self) -> int:
+        """Sessions attended: the ``with_attendance()`` annotation, else one query."""
+        count = getattr(self, "attended_count", None)
+        if count is None:
+            count = self.attendances.filter(attended=True).count()
+        return count
+
+    @property
+    def is_completed(self) -> bool:
+        """The one rule for "completed": seated, and attended the module's minimum."""
+        return self.is_seated and self.attended >= self.module.min_sessions_attended
+
+    @property
+    def shown_status(self) -> str:
+        """The status code as people see it: :data:`COMPLETED` in place of a completed seat."""
+        return COMPLETED if self.is_completed else self.status
+
 
 class Attendance(models.Model):
     """Whether a seated leader attended one session."""
@@ -484,4 +564,4 @@ class Attendance(models.Model):
     def clean(self) -> None:
         if (self.session_id and self.enrollment_id
                 and self.session.module_id != self.enrollment.module_id):
-            raise ValidationError(_("The session belongs to another module."))
+            raise ValidationError(_("The session belongs to another module."), code="other_module")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups.progress import Milestone
+from groups.timeline import Milestone
 
 from .models import InstrumentKind, Phase, Round
 

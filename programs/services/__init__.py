@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Leader, User
 from lib.audit import audit_log
 
-from . import notifications
-from .access import is_approver_for, is_oaf_for
-from .models import (
+from .. import notifications
+from ..access import is_approver_for, is_oaf_for
+from ..models import (
     ACTIVE_STATUSES,
     Attendance,
     Enrollment,
@@ -32,7 +32,7 @@ from .models import (
     ModuleSession,
     ModuleStatus,
 )
-from .seats import SeatKind, SeatState
+from ..seats import SeatKind, SeatState
 
 
 def _lock_module(module: Module) -> Module:
@@ -79,6 +79,16 @@ def _waiting_list_full(module: Module) -> bool:
             and _waiting_count(module) >= module.waiting_list_limit)
 
 
+def _refuse_if_full(module: Module, leader: Leader, today: dt.date) -> None:
+    """Refuse when there is neither a seat for the leader nor room on the waiting list.
+
+    The caller holds the module lock, so the answer still holds when it writes.
+    """
+    if (_seat_state(module, today).seat_for(is_talent=leader.is_talent) is None
+            and _waiting_list_full(module)):
+        raise ValidationError(_("The module is full, and so is its waiting list."), code="full")
+
+
 @transaction.atomic
 def enrollment_request(*, module: Module, leader: Leader, note: str, actor: User,
                        today: dt.date | None = None) -> Enrollment:
@@ -104,9 +114,7 @@ def enrollment_request(*, module: Module, leader: Leader, note: str, actor: User
                                  status__in=ACTIVE_STATUSES).exists():
         raise ValidationError(_("You have already asked for a place in this module."),
                               code="duplicate")
-    if (_seat_state(module, today).seat_for(is_talent=leader.is_talent) is None
-            and _waiting_list_full(module)):
-        raise ValidationError(_("The module is full, and so is its waiting list."), code="full")
+    _refuse_if_full(module, leader, today)
     enrollment = Enrollment.objects.create(module=module, leader=leader, note=note.strip(),
                                            requested_by=actor)
     audit_log(organisation=module.programme.organisation, actor=actor,
@@ -138,9 +146,7 @@ def enrollment_approve(*, enrollment: Enrollment, actor: User,
     # Leaders already waiting come first if seats were freed without a cancellation
     # (more seats, talent seats released): a new approval must not jump the queue.
     _fill_from_waiting_list(module, today, actor)
-    if _seat_state(module, today).seat_for(is_talent=enrollment.leader.is_talent) is None \
-            and _waiting_list_full(module):
-        raise ValidationError(_("The module is full, and so is its waiting list."), code="full")
+    _refuse_if_full(module, enrollment.leader, today)
     _place(enrollment, module, today, now)
     enrollment.decided_at, enrollment.decided_by = now, actor
     enrollment.save()
@@ -275,9 +281,7 @@ def enrollment_enrol(*, module: Module, leader: Leader, actor: User, note: str =
     if existing is not None:
         return enrollment_approve(enrollment=existing, actor=actor, today=today)
     _fill_from_waiting_list(module, today, actor)
-    if _seat_state(module, today).seat_for(is_talent=leader.is_talent) is None \
-            and _waiting_list_full(module):
-        raise ValidationError(_("The module is full, and so is its waiting list."), code="full")
+    _refuse_if_full(module, leader, today)
     now = timezone.now()
     enrollment = Enrollment(module=module, leader=leader, note=note.strip(), requested_by=actor,
                             requested_at=now, decided_at=now, decided_by=actor)

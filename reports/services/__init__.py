@@ -14,8 +14,8 @@ from lib.documents import document_request
 from lib.models import GeneratedDocument
 from programs.models import Programme
 
-from .documents import REPORT_KINDS
-from .models import ReminderPolicy
+from ..documents import REPORT_KINDS
+from ..models import ReminderPolicy
 
 
 @transaction.atomic
@@ -60,11 +60,13 @@ def report_request(*, kind: str, programme: Programme, requested_by: User,
     it starts; nothing is stored then.
     """
     if kind not in REPORT_KINDS:
-        raise ValidationError(_("Unknown kind of report."))
+        raise ValidationError(_("Unknown kind of report."), code="unknown_kind")
     if not requested_by.is_superuser and programme.organisation_id != requested_by.organisation_id:
-        raise ValidationError(_("Choose a programme of your own municipality."))
+        raise ValidationError(_("Choose a programme of your own municipality."),
+                              code="other_municipality")
     if first and last and last < first:
-        raise ValidationError(_("The period must end on or after the day it starts."))
+        raise ValidationError(_("The period must end on or after the day it starts."),
+                              code="end_before_start")
     params: dict[str, object] = {"programme": programme.pk}
     if first:
         params["first"] = first.isoformat()

@@ -313,6 +313,10 @@ class NetworkMeeting(models.Model):
         return self.status == MeetingStatus.CONFIRMED
 
     @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+    @property
     def location(self) -> str:
         return ", ".join(part for part in (self.place, self.video_url) if part)
 

@@ -1,15 +1,17 @@
-"""What O&F sets for reminders and costs: one policy per municipality, rates and budgets."""
+"""What O&F sets for reminders and costs: the reminder policy, contract terms, budgets."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib.models import GeneratedDocument
+from lib.money import MAX_UNIT_PRICE
 from lib.scoping import OrganisationQuerySet
 
 
@@ -88,8 +90,9 @@ class ReminderPolicy(models.Model):
 
         if (self.last_reminder_days is not None and self.first_reminder_days is not None
                 and self.last_reminder_days >= self.first_reminder_days):
-            raise ValidationError({"last_reminder_days": _(
-                "The last reminder must come fewer days before than the first.")})
+            raise ValidationError({"last_reminder_days": ValidationError(_(
+                "The last reminder must come fewer days before than the first."),
+                code="reminder_order")})
 
     @property
     def days_before(self) -> tuple[int, int]:
@@ -101,32 +104,109 @@ class Payer(models.TextChoices):
     UNIT = "enhet", _("ordering unit")
 
 
-class CostRates(models.Model):
-    """Prices for a programme (NOK ex. VAT); defaults are those of a Seljord-like offer."""
+class TermKind(models.TextChoices):
+    ADVISER_DAY = "radgiverdag", _("per adviser-day at gatherings")
+    NETWORK_DAY = "nettverksdag", _("per day of network meetings")
+    FIXED = "fast", _("fixed sum")
+    COACHING = "veiledning", _("hourly coaching")
+
+
+def _count(limit: int) -> list[MinValueValidator | MaxValueValidator]:
+    return [MinValueValidator(1), MaxValueValidator(limit)]
+
+
+class ContractTerm(models.Model):
+    """One priced term of a supplier's offer for a programme, entered once by O&F.
+
+    The cost overview prices the offer from these (planned quantities × price),
+    what the calendar now implies and what has been delivered. Only the fields
+    of the term's kind are used; :meth:`clean` asks for exactly those. Prices
+    are NOK ex. VAT. Coaching actuals are priced from the bookings' framework
+    agreement, so changing a term's rate changes the plan, never the history.
+    """
 
     organisation_path = "programme__organisation"
 
-    programme = models.OneToOneField("programs.Programme", on_delete=models.CASCADE,
-                                     related_name="cost_rates", verbose_name=_("programme"))
-    gathering_day_per_adviser = models.DecimalField(
-        _("gathering day per adviser"), max_digits=10, decimal_places=2,
-        default=Decimal("21875.00"), validators=[MinValueValidator(Decimal(0))])
-    network_meeting_day = models.DecimalField(
-        _("network-meeting day"), max_digits=10, decimal_places=2, default=Decimal("17500.00"),
-        validators=[MinValueValidator(Decimal(0))],
-        help_text=_("One adviser's day with up to two network meetings (before and after noon)."))
+    programme = models.ForeignKey("programs.Programme", on_delete=models.CASCADE,
+                                  related_name="contract_terms", verbose_name=_("programme"))
+    kind = models.CharField(_("kind"), max_length=12, choices=TermKind.choices)
+    label = models.CharField(
+        _("label"), max_length=200, blank=True,
+        help_text=_("What the offer calls it, e.g. «Evaluation and follow-up after the "
+                    "programme». Required for a fixed sum."))
+    unit_price = models.DecimalField(
+        _("price (NOK ex. VAT)"), max_digits=12, decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_UNIT_PRICE)],
+        help_text=_("Per adviser-day, per day of network meetings, per hour of coaching, "
+                    "or the fixed sum itself."))
+    gatherings = models.PositiveSmallIntegerField(
+        _("gatherings"), null=True, blank=True, validators=_count(100),
+        help_text=_("Adviser-days: the number of gathering days in the offer."))
+    advisers = models.PositiveSmallIntegerField(
+        _("advisers per gathering"), null=True, blank=True, validators=_count(20))
+    meetings = models.PositiveSmallIntegerField(
+        _("network meetings"), null=True, blank=True, validators=_count(1000),
+        help_text=_("Network meetings with an adviser in the offer, all groups together."))
     meetings_per_day = models.PositiveSmallIntegerField(
-        _("network meetings per day"), default=2,
-        validators=[MinValueValidator(1), MaxValueValidator(4)])
+        _("network meetings per day"), null=True, blank=True, validators=_count(4),
+        help_text=_("How many meetings one adviser-day covers in the contract (usually 2: "
+                    "one before and one after noon)."))
+    leaders = models.PositiveSmallIntegerField(
+        _("leaders"), null=True, blank=True, validators=_count(5000),
+        help_text=_("Coaching: leaders planned."))
+    sessions = models.PositiveSmallIntegerField(
+        _("sessions per leader"), null=True, blank=True, validators=_count(20))
+    session_minutes = models.PositiveSmallIntegerField(
+        _("session length (minutes)"), null=True, blank=True,
+        validators=[MinValueValidator(15), MaxValueValidator(240)])
+    delivered_on = models.DateField(
+        _("delivered on"), null=True, blank=True,
+        help_text=_("Fixed sum: the day it was delivered; until then it is planned only."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = OrganisationQuerySet.as_manager()
 
+    # The quantities each kind needs (and no other).
+    QUANTITIES = {
+        TermKind.ADVISER_DAY: ("gatherings", "advisers"),
+        TermKind.NETWORK_DAY: ("meetings", "meetings_per_day"),
+        TermKind.FIXED: (),
+        TermKind.COACHING: ("leaders", "sessions", "session_minutes"),
+    }
+
     class Meta:
-        verbose_name = _("cost rates")
-        verbose_name_plural = _("cost rates")
+        verbose_name = _("contract term")
+        verbose_name_plural = _("contract terms")
+        ordering = ["programme", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(unit_price__gte=0),
+                                   name="contract_term_price_not_negative"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="nettverksdag") | models.Q(
+                    meetings__gte=1, meetings_per_day__gte=1),
+                name="contract_term_network_quantities"),
+        ]
 
     def __str__(self) -> str:
-        return str(_("Cost rates"))
+        return self.label or str(self.get_kind_display())
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        for name in self.QUANTITIES.get(self.kind, ()):
+            if getattr(self, name) is None:
+                errors[name] = ValidationError(_("Needed for this kind of term."),
+                                               code="term_quantity_missing")
+        if self.kind == TermKind.FIXED and not self.label.strip():
+            errors["label"] = ValidationError(_("Say what the fixed sum is for."),
+                                              code="term_label_missing")
+        if errors:
+            raise ValidationError(errors)
+        # Quantities of another kind would be silently ignored: clear them instead.
+        wanted = set(self.QUANTITIES.get(self.kind, ()))
+        for name in {n for names in self.QUANTITIES.values() for n in names} - wanted:
+            setattr(self, name, None)
+        if self.kind != TermKind.FIXED:
+            self.delivered_on = None
 
 
 class ProgrammeBudget(models.Model):

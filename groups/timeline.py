@@ -1,13 +1,29 @@
-"""This app's own milestones for the progress timeline, read from its models.
+"""The timeline of a leader group's development process, assembled from sources.
 
-One call answers for every group on a page in five queries: processes,
-sessions, training tasks with their completion counts, member counts and
-posters. Registered in ``GroupsConfig.ready`` as the source ``"groups"``.
+Each milestone comes from real data, never from a hand-ticked box: this app
+supplies sessions, training tasks and the purpose poster; other apps (the
+surveys app for the Effect survey before/after) register a source in their
+``AppConfig.ready()``::
+
+    from groups.timeline import Milestone, register_milestone_source
+
+    register_milestone_source("surveys.effect", effect_milestones)
+
+A source gets every group of a page in one call and answers
+``{group.pk: [Milestone, ...]}`` — one bulk query per source, so the progress
+page and Min side stay free of N+1 queries however many groups they show.
+
+This app's own source (:func:`group_milestones`, registered in ``GroupsConfig.ready``
+as ``"groups"``) answers for every group on a page in five queries: processes,
+sessions, training tasks with their completion counts, member counts and posters.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import Count, Min
 from django.urls import reverse
@@ -23,7 +39,50 @@ from .models import (
     SessionKind,
     TrainingTask,
 )
-from .progress import Milestone
+
+
+@dataclass(frozen=True)
+class Milestone:
+    key: str            # e.g. "effect_before_opened"
+    label: str          # translated, shown on the timeline
+    date: datetime.date | None
+    done: bool
+    url: str = ""       # optional link (e.g. to the survey report)
+    kind: str = ""      # "session" | "task" | "poster" | "survey" | …
+
+
+MilestoneSource = Callable[[list["LeaderGroup"]], dict[int, list[Milestone]]]
+
+_sources: dict[str, MilestoneSource] = {}
+
+
+def register_milestone_source(key: str, source: MilestoneSource) -> None:
+    """Add (or replace, so a reloaded app does not register twice) a source of milestones."""
+    _sources[key] = source
+
+
+def _sort_key(milestone: Milestone) -> tuple[bool, datetime.date, str]:
+    # Undated milestones ("not planned yet") go last; ties keep a stable order by key.
+    return (milestone.date is None, milestone.date or datetime.date.min, milestone.key)
+
+
+def milestones_for(groups: list[LeaderGroup]) -> dict[int, list[Milestone]]:
+    """Every registered source's milestones per group pk, sorted by date (undated last).
+
+    Every group of ``groups`` has a key, possibly with an empty list.
+    """
+    result: dict[int, list[Milestone]] = {group.pk: [] for group in groups}
+    if not groups:
+        return result
+    for source in _sources.values():
+        for group_pk, items in source(groups).items():
+            if group_pk in result:
+                result[group_pk].extend(items)
+    for items in result.values():
+        items.sort(key=_sort_key)
+    return result
+
+# This app's own milestones, read from its models.
 
 
 def _session_label(kind: str, development_number: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from lib.scoping import OrganisationQuerySet, OrganisationQuerySetMixin, scoped_history
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 NEW_LEADER_DAYS = 365
 
@@ -64,7 +67,7 @@ class UnitManager(MP_NodeManager):
     def get_queryset(self) -> UnitQuerySet:
         return UnitQuerySet(self.model, using=self._db).order_by("path")
 
-    def visible_to(self, user: Any) -> UnitQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> UnitQuerySet:
         return self.get_queryset().visible_to(user)
 
     def in_organisation(self, organisation_id: int | None) -> UnitQuerySet:
@@ -192,7 +195,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
         if self.is_oaf_admin and not self.organisation_id:
-            raise ValidationError({"organisation": _("An O&F administrator needs a municipality.")})
+            raise ValidationError({"organisation": ValidationError(
+                _("An O&F administrator needs a municipality."), code="municipality_required")})
 
     def get_full_name(self) -> str:
         return self.full_name
@@ -225,7 +229,7 @@ class Leader(models.Model):
                                      related_name="leaders", verbose_name=_("municipality"))
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="leader", verbose_name=_("user"))
-    title = models.CharField(_("title"), max_length=200,
+    title = models.CharField(_("job title"), max_length=200,
                              help_text=_("As in the letter of appointment, e.g. «Rektor»."))
     level = models.CharField(_("leader level"), max_length=20, choices=LeaderLevel.choices)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="leaders",
@@ -282,16 +286,22 @@ class Leader(models.Model):
         errors: dict[str, Any] = {}
         org_id = self.organisation_id
         if self.unit_id and org_id and self.unit.organisation_id != org_id:
-            errors["unit"] = _("The unit belongs to another municipality.")
+            errors["unit"] = ValidationError(
+                _("The unit belongs to another municipality."), code="other_municipality")
         if self.leader_above_id:
             if self.pk and self.leader_above_id == self.pk:
-                errors["leader_above"] = _("A leader cannot be their own leader above.")
+                errors["leader_above"] = ValidationError(
+                    _("A leader cannot be their own leader above."), code="circular")
             elif org_id and self.leader_above.organisation_id != org_id:
-                errors["leader_above"] = _("The leader above belongs to another municipality.")
+                errors["leader_above"] = ValidationError(
+                    _("The leader above belongs to another municipality."),
+                    code="other_municipality")
             elif self.pk and self._is_above(self.leader_above):
-                errors["leader_above"] = _("This would make a circle of leaders.")
+                errors["leader_above"] = ValidationError(
+                    _("This would make a circle of leaders."), code="circular")
         if self.user_id and org_id and self.user.organisation_id not in (None, org_id):
-            errors["user"] = _("The user belongs to another municipality.")
+            errors["user"] = ValidationError(
+                _("The user belongs to another municipality."), code="other_municipality")
         if errors:
             raise ValidationError(errors)
 
