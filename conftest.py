@@ -104,6 +104,18 @@ def _cache_outage_forgotten():
 
 
 @pytest.fixture
+def bokmaal():
+    """Documents are built in the requester's language (nb); read them in the same one.
+
+    Use with ``pytest.mark.usefixtures("bokmaal")``.
+    """
+    from django.utils import translation
+
+    with translation.override("nb"):
+        yield
+
+
+@pytest.fixture
 def not_eager():
     """Tasks go through the real broker (the tests about workers and the outbox)."""
     from lederutvikling.celery import app

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import UnitKind
@@ -22,14 +22,8 @@ from tests.factories import UnitFactory
 
 from .factories import AgreementFactory, BookingFactory, CourseFactory, at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bokmaal")]
 
-
-@pytest.fixture(autouse=True)
-def bokmaal():
-    """Documents are built in the requester's language (nb); read them in the same one."""
-    with translation.override("nb"):
-        yield
 
 MONTH = dt.date(2030, 3, 1)
 NOW = timezone.make_aware(dt.datetime(2030, 6, 1))

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
@@ -20,14 +20,8 @@ from tests.factories import UnitFactory, UserFactory
 
 from .factories import AgreementFactory, BookingFactory, CoachFactory, CourseFactory, at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bokmaal")]
 
-
-@pytest.fixture(autouse=True)
-def bokmaal():
-    """Documents are built in the requester's language (nb); read them in the same one."""
-    with translation.override("nb"):
-        yield
 
 MONTH = dt.date(2030, 3, 1)
 

@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lib.documents import document_run
@@ -21,14 +20,8 @@ from programs.tests.factories import ProgrammeFactory
 from reports.documents import COSTS_CSV, COSTS_PDF
 from reports.models import ContractTerm, TermKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bokmaal")]
 
-
-@pytest.fixture(autouse=True)
-def bokmaal():
-    """Documents are built in the requester's language (nb); read them in the same one."""
-    with translation.override("nb"):
-        yield
 
 EMPTY = {"label": "", "position": "0", "gatherings": "", "advisers": "", "meetings": "",
          "meetings_per_day": "", "leaders": "", "sessions": "", "session_minutes": "",

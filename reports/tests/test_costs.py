@@ -9,7 +9,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
@@ -30,14 +30,8 @@ from reports.models import Payer, TermKind
 from reports.services import report_request
 from reports.tests.factories import ContractTermFactory, ProgrammeBudgetFactory, TravelCostFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bokmaal")]
 
-
-@pytest.fixture(autouse=True)
-def bokmaal():
-    """Documents are built in the requester's language (nb); read them in the same one."""
-    with translation.override("nb"):
-        yield
 
 AS_OF = dt.date(2030, 3, 31)  # "today" for what counts as held
 
@@ -115,7 +109,7 @@ def test_offer_calendar_and_delivered_each_explain_their_arithmetic(personas, pr
     assert (fixed.offer.amount, fixed.delivered.amount) == (Decimal("17500.00"), Decimal(0))
     coaching = lines["Veiledning"]
     assert coaching.payer == Payer.UNIT and coaching.offer.amount == Decimal("175000.00")
-    assert coaching.offer.arithmetic == "20 × 4 × 1 h × 2\u202f187,50"
+    assert coaching.offer.arithmetic == "20 × 4 × 1 t × 2\u202f187,50"
     assert overview.offer_total == Decimal("507500.00")
     assert overview.total("offer", Payer.OAF) == Decimal("332500.00")  # the offer's "SUM"
     assert overview.delivered_total == Decimal("43750.00") + Decimal("17500.00") + Decimal(

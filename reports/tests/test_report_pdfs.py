@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import UnitKind
@@ -33,15 +33,9 @@ from reports.status import status_report
 from reports.tests.factories import ContractTermFactory, ProgrammeBudgetFactory, seated
 from tests.factories import LeaderFactory, UnitFactory
 
-pytestmark = [pytest.mark.django_db,
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bokmaal"),
               pytest.mark.skipif(not available(), reason="needs poppler's pdftotext")]
 
-
-@pytest.fixture(autouse=True)
-def bokmaal():
-    """Documents are built in the requester's language (nb); read them in the same one."""
-    with translation.override("nb"):
-        yield
 
 
 def _run(personas, kind, programme):
