@@ -14,7 +14,7 @@ respondents skipped.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -306,9 +306,22 @@ def dimension_values(areas: list[tuple[int, str]]) -> dict[str, list[tuple[Any, 
 
 
 def needs_areas(round: Round) -> list[tuple[int, str]]:
-    """The municipality's service areas (top-level units), for filters and breakdowns."""
-    return list(Unit.objects.filter(organisation_id=round.organisation_id, depth=1)
-                .order_by("name").values_list("pk", "name"))
+    """The municipality's service areas (top-level units), for filters and breakdowns.
+
+    Two areas with the same name are told apart by their unit code (or, without
+    one, by their number in the list of that name), so no two columns look alike.
+    """
+    rows = list(Unit.objects.filter(organisation_id=round.organisation_id, depth=1)
+                .order_by("name", "code", "pk").values_list("pk", "name", "code"))
+    names = Counter(name for _, name, _ in rows)
+    seen: Counter[str] = Counter()
+    areas: list[tuple[int, str]] = []
+    for pk, name, code in rows:
+        seen[name] += 1
+        if names[name] > 1:
+            name = f"{name} ({code or seen[name]})"
+        areas.append((pk, name))
+    return areas
 
 
 def needs_report(round: Round, flt: NeedsFilter, today: dt.date | None = None,
