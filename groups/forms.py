@@ -8,8 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from lib.dates import validate_sane_date
 
 from .models import (
-    COMMITMENT_MAX_LENGTH,
-    LEAD_MAX_LENGTH,
     MAX_COMMITMENTS,
     ProcessSession,
     Purpose,
@@ -23,8 +21,10 @@ DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
 class PosterForm(forms.Form):
+    # No max_length here or in the templates: a browser's maxlength cuts pasted text
+    # silently (issue 21). The service refuses too long text with a message instead.
     lead = forms.CharField(
-        label=_("Lead sentence"), max_length=LEAD_MAX_LENGTH, required=False,
+        label=_("Lead sentence"), required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The sentence the commitments complete."))
     # The version this edit started from; a save on an older base is kept as its own
@@ -33,8 +33,8 @@ class PosterForm(forms.Form):
 
 
 class CommitmentForm(forms.Form):
-    text = forms.CharField(label=_("Commitment"), max_length=COMMITMENT_MAX_LENGTH,
-                           required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("Commitment"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
     purpose = forms.ChoiceField(label=_("Purpose"), required=False,
                                 choices=[("", _("(no purpose chosen)")), *Purpose.choices])
 

@@ -26,7 +26,7 @@ from .models import (
     TaskCompletion,
     TrainingTask,
 )
-from .timeline import Milestone, milestones_for
+from .timeline import Milestone, milestones_for, session_labels
 
 
 def _with_overview(qs: Any) -> Any:
@@ -124,6 +124,9 @@ def progress_get(*, access: GroupAccess) -> ProgressPage:
     tasks: list[TrainingTask] = []
     if process is not None:
         sessions = list(process.sessions.order_by("number"))
+        for session, label in zip(sessions, session_labels(
+                [(s.number, s.kind) for s in sessions]), strict=True):
+            session.label = label
         mine = TaskCompletion.objects.filter(task=OuterRef("pk"), leader__user_id=access.user.pk)
         tasks = list(process.tasks.select_related("after_session")
                      .annotate(n_done=Count("completions"), done_by_me=Exists(mine))

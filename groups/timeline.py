@@ -85,12 +85,28 @@ def milestones_for(groups: list[LeaderGroup]) -> dict[int, list[Milestone]]:
 # This app's own milestones, read from its models.
 
 
-def _session_label(kind: str, development_number: int) -> str:
+def session_label(kind: str, development_number: int) -> str:
+    """The one name of a session, on the timeline and in the sessions table alike.
+
+    Development sessions are counted among themselves (DOMAIN: a start session,
+    then 5–6 development sessions), not by their place in the whole series, where
+    the start session would push every number up by one.
+    """
     if kind == SessionKind.START:
         return _("Start session: motivation and needs")
     if kind == SessionKind.FOLLOW_UP:
         return _("Follow-up session")
     return _("Development session %(number)s") % {"number": development_number}
+
+
+def session_labels(sessions: list[tuple[int, str]]) -> list[str]:
+    """Labels for one process's ``(number, kind)`` pairs, in the order given (by number)."""
+    labels, development = [], 0
+    for _number, kind in sessions:
+        if kind == SessionKind.DEVELOPMENT:
+            development += 1
+        labels.append(session_label(kind, development))
+    return labels
 
 
 def group_milestones(groups: list[LeaderGroup]) -> dict[int, list[Milestone]]:
@@ -114,16 +130,16 @@ def group_milestones(groups: list[LeaderGroup]) -> dict[int, list[Milestone]]:
     sessions = (ProcessSession.objects.filter(process__group_id__in=pks)
                 .order_by("number").values("process__group_id", "pk", "number", "kind",
                                            "planned_at", "held_on"))
-    development_seen: dict[int, int] = defaultdict(int)
+    by_group: dict[int, list[dict]] = defaultdict(list)
     for s in sessions:
-        group_pk = s["process__group_id"]
-        if s["kind"] == SessionKind.DEVELOPMENT:
-            development_seen[group_pk] += 1
-        held = s["held_on"] is not None
-        result[group_pk].append(Milestone(
-            key=f"session_{s['pk']}", kind="session",
-            label=_session_label(s["kind"], development_seen[group_pk]),
-            date=s["held_on"] if held else timezone.localdate(s["planned_at"]), done=held))
+        by_group[s["process__group_id"]].append(s)
+    for group_pk, rows in by_group.items():
+        labels = session_labels([(s["number"], s["kind"]) for s in rows])
+        for s, label in zip(rows, labels, strict=True):
+            held = s["held_on"] is not None
+            result[group_pk].append(Milestone(
+                key=f"session_{s['pk']}", kind="session", label=label,
+                date=s["held_on"] if held else timezone.localdate(s["planned_at"]), done=held))
 
     members = dict(LeaderGroupMembership.objects.filter(group_id__in=pks).values("group_id")
                    .annotate(n=Count("pk")).values_list("group_id", "n"))

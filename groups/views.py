@@ -32,7 +32,8 @@ from .forms import (
     commitment_formset,
     commitments_from,
 )
-from .models import PosterVersion
+from .models import COMMITMENT_MAX_LENGTH, LEAD_MAX_LENGTH, PosterVersion
+from .timeline import session_labels
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -80,9 +81,11 @@ def session_edit(request: HttpRequest, public_id: UUID, number: int) -> HttpResp
             messages.success(request, _("The session is saved."))
             return redirect(reverse("groups:progress", args=[public_id]) + "#sessions")
     session.refresh_from_db()  # the heading shows the stored session, not the rejected input
+    series = list(process.sessions.order_by("number").values_list("number", "kind"))
+    labels = dict(zip([n for n, _kind in series], session_labels(series), strict=True))
     return render(request, "groups/session_form.html", {
-        "group": access.group, "session": session, "form": form,
-        "task_form": TaskForm()})
+        "group": access.group, "session": session, "label": labels[session.number],
+        "form": form, "task_form": TaskForm()})
 
 
 @require_POST
@@ -150,12 +153,17 @@ def poster_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
             {"text": c.text, "purpose": c.purpose} for c in latest.commitments.all()
         ] if latest else [])
     return render(request, "groups/poster_edit.html", {
-        "group": group, "form": form, "formset": formset})
+        "group": group, "form": form, "formset": formset, "lead_max": LEAD_MAX_LENGTH,
+        "commitment_max": COMMITMENT_MAX_LENGTH})
 
 
 def _after_save(request: HttpRequest, public_id: UUID,
                 saved: services.VersionSaved) -> HttpResponse:
     version = saved.version
+    if saved.already_saved:
+        messages.info(request, _("Nothing has changed: this is already saved as version "
+                                 "%(number)s.") % {"number": version.number})
+        return redirect("groups:poster", public_id)
     if not saved.conflict:
         messages.success(request, _("Saved as version %(number)s.") % {"number": version.number})
         return redirect("groups:poster", public_id)

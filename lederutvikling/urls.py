@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -10,6 +12,14 @@ from accounts.urls import auth_urlpatterns
 
 admin.site.site_header = "Lederutvikling"
 admin.site.site_title = "Lederutvikling"
+
+
+class FaviconRedirect(RedirectView):
+    """/favicon.ico for browsers and tools that ask for it without reading the page's
+    <link rel="icon">: the static SVG (hashed name in production, so not permanent)."""
+
+    def get_redirect_url(self, *args: object, **kwargs: object) -> str:
+        return static("favicon.svg")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:min_side", permanent=False)),
@@ -22,6 +32,7 @@ urlpatterns = [
     path("nettverk/", include("networks.urls")),
     path("konto/", include(auth_urlpatterns)),
     path("healthz", account_views.healthz, name="healthz"),
+    path("favicon.ico", login_not_required(FaviconRedirect.as_view()), name="favicon"),
     path("admin/", admin.site.urls),
 ]
 

@@ -39,7 +39,8 @@ SKIP_TABLES = {"django_session"}  # the test client's own session is saved on ev
 # calendar feed), the language switch, the accessibility statement and the health check.
 PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_confirm",
           "password_reset_complete", "accounts:language_set", "accounts:accessibility",
-          "accounts:calendar_feed", "healthz", "surveys:answer_token", "surveys:thanks"}
+          "accounts:calendar_feed", "healthz", "favicon", "surveys:answer_token",
+          "surveys:thanks"}
 
 
 def db_fingerprint() -> str:

@@ -45,6 +45,9 @@ class VersionSaved:
     # Versions others saved after the one this save started from: if any, the
     # author edited a stale draft. Both are kept; the page says so.
     newer: list[PosterVersion] = field(default_factory=list)
+    # True when the save was identical to the newest version: nothing was written
+    # and ``version`` is that newest version (six quick clicks make one version).
+    already_saved: bool = False
 
     @property
     def conflict(self) -> bool:
@@ -71,7 +74,8 @@ def _clean_content(lead: str, commitments: list[CommitmentInput],
     errors: dict[str, list[ValidationError]] = {}
     if len(lead) > LEAD_MAX_LENGTH:
         errors.setdefault("lead", []).append(ValidationError(
-            _("The lead sentence can be at most %(max)s characters.") % {"max": LEAD_MAX_LENGTH},
+            _("The lead sentence has %(count)s characters; it can have at most %(max)s. "
+              "Shorten it and save again.") % {"count": len(lead), "max": LEAD_MAX_LENGTH},
             code="too_long"))
     if len(cleaned) > MAX_COMMITMENTS:
         errors.setdefault("__all__", []).append(ValidationError(
@@ -80,8 +84,10 @@ def _clean_content(lead: str, commitments: list[CommitmentInput],
     for n, item in enumerate(cleaned, start=1):
         if len(item.text) > COMMITMENT_MAX_LENGTH:
             errors.setdefault("__all__", []).append(ValidationError(
-                _("Commitment %(n)s is longer than %(max)s characters.")
-                % {"n": n, "max": COMMITMENT_MAX_LENGTH}, code="too_long"))
+                _("Commitment %(n)s has %(count)s characters; it can have at most %(max)s. "
+                  "Shorten it and save again.")
+                % {"n": n, "count": len(item.text), "max": COMMITMENT_MAX_LENGTH},
+                code="too_long"))
         if item.purpose and item.purpose not in Purpose.values:
             errors.setdefault("__all__", []).append(ValidationError(
                 _("Commitment %(n)s has an unknown purpose.") % {"n": n}, code="invalid_purpose"))
@@ -105,8 +111,10 @@ def poster_version_save(*, group: LeaderGroup, author: User, base_number: int | 
     Guarantees nothing is ever overwritten: each save is a new, numbered
     version (group row locked, number unique per poster). A save whose base
     is not the newest version is kept too, and the result lists the newer
-    versions so the author can be told and compare. An unchanged save of the
-    newest version is refused.
+    versions so the author can be told and compare. A save identical to the
+    newest version (same lead, same commitments in the same order) writes
+    nothing and answers that version with ``already_saved`` — whatever the base,
+    so repeated clicks on «save» never make duplicate versions.
     """
     lead, cleaned = _clean_content(lead, commitments)
     group = _locked_group(group)
@@ -120,12 +128,10 @@ def poster_version_save(*, group: LeaderGroup, author: User, base_number: int | 
         if base is None:
             raise ValidationError(_("The version you started from does not exist."),
                                   code="unknown_version")
+    if latest is not None and _content(latest) == (lead, [(c.text, c.purpose) for c in cleaned]):
+        return VersionSaved(version=latest, already_saved=True)
     newer = list(poster.versions.filter(number__gt=base_number or 0)
                  .select_related("author").order_by("number"))
-    if base is not None and not newer and _content(base) == (
-            lead, [(c.text, c.purpose) for c in cleaned]):
-        raise ValidationError(_("Nothing has changed since version %(number)s.")
-                              % {"number": base.number}, code="unchanged")
     version = PosterVersion.objects.create(
         poster=poster, number=(latest.number if latest else 0) + 1, based_on=base, lead=lead,
         author=author)

@@ -127,3 +127,21 @@ def test_the_longest_allowed_poster_still_fits_one_page(client, world, size,
     document.refresh_from_db()
     _text_content, reader = _text(document)
     assert len(reader.pages) == 1
+
+
+def test_a_long_unbroken_word_wraps_inside_the_pdf_page(client, world,
+                                                       django_capture_on_commit_callbacks):
+    # Issue 21, item 7: a 300-character word ran off the page and was clipped.
+    word = "Tillit" + "ogåpenhet" * 32 + "Slutt"
+    assert len(word) <= 300
+    services.poster_version_save(
+        group=world.group, author=world.member, base_number=None, lead="Vi skal:",
+        commitments=[services.CommitmentInput(word)])
+    services.poster_publish(version=PosterVersion.objects.get(number=1), actor=world.head)
+    document = _request_pdf(client, world.member, world, "A4",
+                            django_capture_on_commit_callbacks)
+    document.refresh_from_db()
+    text, reader = _text(document)
+    assert len(reader.pages) == 1
+    assert word in "".join(text.split())  # every character is printed…
+    assert not any(word in line for line in text.splitlines())  # …over several lines

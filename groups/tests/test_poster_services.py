@@ -57,11 +57,30 @@ def test_first_save_without_base_after_someone_else_started_is_a_conflict(world)
     assert second.conflict and second.version.number == 2
 
 
-def test_an_unchanged_save_is_refused(world):
-    save_version(world, world.member, ["Sette retning"])
-    with assert_refused("unchanged"):
-        save_version(world, world.other_member, ["  Sette   retning "], base=1)
+def test_an_unchanged_save_writes_nothing_and_says_it_is_already_saved(world):
+    first = save_version(world, world.member, ["Sette retning"])
+    again = save_version(world, world.other_member, ["  Sette   retning "], base=1)
+    assert again.already_saved and again.version == first.version and not again.conflict
     assert PosterVersion.objects.count() == 1
+    assert AuditEntry.objects.filter(action="groups.poster.saved").count() == 1
+
+
+def test_six_quick_clicks_on_save_make_one_version(world):
+    # Issue 21, item 9: every click posts the same text from the same base (version 1);
+    # only the first makes a version, the rest find it identical to the newest one.
+    save_version(world, world.member, ["Sette retning"])
+    results = [save_version(world, world.member, ["Sette retning", "Bedre møter"], base=1)
+               for _ in range(6)]
+    assert PosterVersion.objects.count() == 2
+    assert [r.already_saved for r in results] == [False] + [True] * 5
+    assert {r.version.number for r in results} == {2}
+    assert not any(r.conflict for r in results[1:])
+    # A different purpose is a change: it is saved.
+    changed = services.poster_version_save(
+        group=world.group, author=world.member, base_number=2, lead=LEAD,
+        commitments=[services.CommitmentInput("Sette retning", "direction"),
+                     services.CommitmentInput("Bedre møter")])
+    assert not changed.already_saved and changed.version.number == 3
 
 
 def test_an_empty_save_is_refused_and_stores_nothing(world):

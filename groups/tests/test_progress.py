@@ -169,3 +169,24 @@ def test_facilitator_panel_lists_facilitated_groups(running):
 
     panel = min_side_panel(running.facilitator, None)
     assert [g.name for g in panel["facilitated"]] == [running.group.name]
+
+
+def test_the_sessions_table_and_the_timeline_name_each_session_alike(client, running):
+    # Issue 21, item 12: the timeline said «Utviklingssamling 4» for the session the
+    # table called «5. Utviklingssamling». Development sessions count among themselves.
+    client.force_login(running.member)
+    response = client.get(reverse("groups:progress", args=[running.group.public_id]))
+    text = response.content.decode()
+    timeline_labels = {m.key: m.label for m in response.context["page"].milestones}
+    fifth = running.process.sessions.get(number=5)
+    assert fifth.kind == "development"
+    assert timeline_labels[f"session_{fifth.pk}"] == "Utviklingssamling 4"
+    rows = {s.number: s.label for s in response.context["page"].sessions}
+    assert rows == {s.number: timeline_labels[f"session_{s.pk}"]
+                    for s in running.process.sessions.all()}
+    assert '<th scope="row">Utviklingssamling 4' in text
+    assert "5. Utviklingssamling" not in text
+    # The session's own page names it the same way.
+    client.force_login(running.facilitator)
+    page = client.get(reverse("groups:session_edit", args=[running.group.public_id, 5]))
+    assert "<h1>Utviklingssamling 4</h1>" in page.content.decode()

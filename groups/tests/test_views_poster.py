@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from groups import services
 from groups.models import PosterVersion
@@ -80,7 +82,6 @@ def test_a_stale_save_is_told_a_newer_version_exists_and_both_are_kept(client, w
 
 @pytest.mark.parametrize("data,message", [
     (_form(None, "", "   ", lead=""), "Skriv den innledende setningen eller minst én forpliktelse"),
-    (_form(None, "x" * 301), "300 eller færre tegn"),
     (_form(None, ("Punkt", "ukjent")), "Velg et gyldig valg"),
     (_form(7, "Punkt"), "Versjonen du tok utgangspunkt i, finnes ikke."),
 ])
@@ -94,6 +95,42 @@ def test_bad_poster_input_is_explained_and_nothing_is_saved(client, world, data,
     assert not PosterVersion.objects.exists()
 
 
+def test_too_long_text_is_refused_with_its_count_and_kept_in_the_form(client, world):
+    # Issue 21, item 7: the textarea's maxlength cut pasted text silently at 300
+    # characters (a published commitment ended «…tidspress gj»). Now the page shows the
+    # limit and the server refuses with a message, keeping the whole draft to shorten.
+    save_version(world, world.member, ["Sette retning"])
+    client.force_login(world.member)
+    page = client.get(_edit_url(world)).content.decode()
+    assert "maxlength" not in page
+    assert 'data-max-length="300"' in page and 'id="id_commitments-0-text-count"' in page
+    assert 'data-max-length="400"' in page and 'id="lead-count"' in page
+    long = "Vi følger opp det vi har bestemt og melder fra i god tid når vi merker " * 4 + \
+        "tidspress gjennomført"
+    assert len(long) > 300
+    response = client.post(_edit_url(world), _form(1, "Sette retning", long))
+    assert response.status_code == 200
+    assert [e.code for e in response.context["form"].errors.as_data()["__all__"]] == [
+        "too_long"]
+    text = response.content.decode()
+    with translation.override("nb"):
+        told = gettext("Commitment %(n)s has %(count)s characters; it can have at most "
+                       "%(max)s. Shorten it and save again.")
+    assert told % {"n": 2, "count": len(long), "max": 300} in text
+    assert long in text  # the draft is kept in full, not cut
+    assert PosterVersion.objects.count() == 1
+
+
+def test_the_poster_sheet_wraps_a_long_unbroken_word():
+    # A 300-character word stretched the page to 3,200 px: the sheet must wrap anywhere.
+    from pathlib import Path
+
+    from django.conf import settings
+    css = (Path(settings.BASE_DIR) / "static/css/groups.css").read_text()
+    rule = css[css.index(".groups-poster-sheet {"):]
+    assert "overflow-wrap: anywhere" in rule[:rule.index("}")]
+
+
 def test_too_many_commitments_are_refused(client, world):
     client.force_login(world.member)
     response = client.post(_edit_url(world), _form(None, *[f"Punkt {n}" for n in range(11)]))
@@ -103,15 +140,17 @@ def test_too_many_commitments_are_refused(client, world):
     assert not PosterVersion.objects.exists()
 
 
-def test_unchanged_save_is_refused_with_a_message(client, world):
+def test_repeated_identical_saves_make_one_version_and_say_it_is_saved(client, world):
     save_version(world, world.member, ["Sette retning"])
     client.force_login(world.member)
-    response = client.post(_edit_url(world), _form(
-        1, "Sette retning",
-        lead="Vår ledergruppe skal skape MERVERDI for organisasjonen og det enkelte medlem av "
-             "gruppen ved å:"))
-    assert "Ingenting er endret siden versjon 1." in response.content.decode()
-    assert PosterVersion.objects.count() == 1
+    data = _form(1, "Sette retning", "Bedre møter")
+    for _ in range(6):
+        response = client.post(_edit_url(world), data, follow=True)
+    assert PosterVersion.objects.count() == 2
+    with translation.override("nb"):  # «Ingenting er endret: …» once the catalogue has it
+        told = gettext("Nothing has changed: this is already saved as version %(number)s.")
+    assert told % {"number": 2} in response.content.decode()
+    assert response.request["PATH_INFO"].endswith("/formalsplakat/")
 
 
 def test_publishing_an_empty_poster_is_refused_with_a_message(client, world):

@@ -25,3 +25,29 @@
     if (added) { added.focus(); }
   });
 }());
+
+// Character counters: the server refuses text over the limit with a message (the
+// browser's maxlength would cut pasted text silently); this only shows the count live.
+(function () {
+  "use strict";
+  var form = document.getElementById("poster-form");
+  if (!form) { return; }
+  function update(field) {
+    var max = parseInt(field.getAttribute("data-max-length"), 10);
+    var counter = document.getElementById(field.id + "-count") ||
+      (field.id === "id_lead" ? document.getElementById("lead-count") : null);
+    if (!max || !counter) { return; }
+    var count = field.value.trim().split(/\s+/).join(" ").length;
+    var over = count > max;
+    var text = counter.getAttribute(over ? "data-over-text" : "data-count-text") || "";
+    counter.textContent = text.replace("{count}", String(count));
+    counter.classList.toggle("text-danger", over);
+    field.classList.toggle("is-invalid", over);
+  }
+  form.addEventListener("input", function (event) {
+    if (event.target.hasAttribute && event.target.hasAttribute("data-max-length")) {
+      update(event.target);
+    }
+  });
+  Array.prototype.forEach.call(form.querySelectorAll("[data-max-length]"), update);
+}());
