@@ -153,6 +153,9 @@ class ProcessSession(models.Model):
     """A facilitated session, planned into one of the group's existing meetings."""
 
     organisation_path = "process__group__organisation"
+    # Set by the progress page's selector (groups.timeline.session_labels): the name the
+    # timeline, the table and the session page share. Not a column.
+    label: str
 
     process = models.ForeignKey(GroupProcess, on_delete=models.CASCADE, related_name="sessions",
                                 verbose_name=_("development process"))
