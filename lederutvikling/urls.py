@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.templatetags.static import static
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -19,7 +19,8 @@ class FaviconRedirect(RedirectView):
     <link rel="icon">: the static SVG (hashed name in production, so not permanent)."""
 
     def get_redirect_url(self, *args: object, **kwargs: object) -> str:
-        return static("favicon.svg")
+        return static_url("favicon.svg")
+
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:min_side", permanent=False)),
