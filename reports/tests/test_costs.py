@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from coaching.models import BookingStatus
 from coaching.tests.factories import AgreementFactory, BookingFactory, CourseFactory, at
 from lib.documents import document_run
+from lib.testing import assert_queries_stable
 from networks.models import MeetingStatus, Slot
 from networks.tests.factories import (
     FacilitatorFactory,
@@ -232,3 +233,29 @@ def test_csv_and_pdf_carry_the_same_totals(personas, programme):
     text = pdf_text(_build(personas, programme, COSTS_PDF))
     assert "Fjellheim lederprogram" in text
     assert "507 500,00" in text and "634 375,00" in text
+
+
+def test_the_overview_reads_the_same_number_of_queries_for_1_and_10_times_the_rows(
+        personas, programme):
+    """Terms, gatherings, meetings, coaching and travel grow tenfold; the queries do not."""
+    org = personas.org_a
+    agreement = AgreementFactory(organisation=org, programme=programme,
+                                 hourly_rate=Decimal("2187.50"))
+    plan = NetworkPlanFactory(programme=programme)
+    groups = [NetworkGroupFactory(plan=plan)]
+    adviser = FacilitatorFactory(organisation=org)
+    _offer(programme)
+    grown = {"n": 0}
+
+    def grow(n: int) -> None:
+        for _step in range(n):
+            i = grown["n"]
+            grown["n"] += 1
+            day = dt.date(2030, 2, 4) + dt.timedelta(days=7 * i)
+            GatheringFactory(programme=programme, date=day)
+            meetings(plan, adviser, [day + dt.timedelta(days=1)], per_day=2, groups=groups)
+            BookingFactory(course=CourseFactory(organisation=org, agreement=agreement),
+                           starts_at=at(day, 10), status=BookingStatus.HELD)
+            TravelCostFactory(programme=programme)
+
+    assert_queries_stable(lambda: cost_overview(programme=programme, as_of=AS_OF), grow=grow)
