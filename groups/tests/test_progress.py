@@ -107,6 +107,8 @@ def test_page_shows_timeline_next_and_facilitator(client, running):
     assert "Gruppen delte forventninger." in text
     assert 'id="next-milestone"' in text
     assert "Utviklingssamling 1" in text  # the next session, in bokmål
+    # The group's sessions are "samlinger"; coaching's are "samtaler" (a msgid of their own).
+    assert '<h2 id="sessions-heading">Samlinger</h2>' in text
 
 
 def test_min_side_links_members_to_the_progress_page(client, running):
