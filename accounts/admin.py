@@ -9,21 +9,172 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
-from django.http import HttpRequest
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from lib.admin import OrganisationScopedAdmin, ScopedHistoryMixin, with_permission_labels
 from lib.exports import AllowListResource, export_resource
+from lib.http import add_error_to_form, messages_from_error, uuid_or_404
 from lib.scoping import scope_queryset
 
 from . import services
 from .forms import AdminEmailAuthenticationForm
-from .models import Leader, Organisation, Unit, User
+from .models import (
+    HRImportBatch,
+    HRImportKind,
+    HRImportStatus,
+    IdentityProvider,
+    Leader,
+    Organisation,
+    Unit,
+    UnitKind,
+    User,
+)
 from .privacy import leader_anonymise
+from .services import hr_import
+from .services.hr_import.files import MAX_BYTES as MAX_UPLOAD
+from .services.sso import identity_provider_save
+
+# --- Import from the HR system (accounts.services.hr_import) -----------------------------
+
+# Sections of the dry run are long for a large municipality; the page shows the first rows.
+PREVIEW_ROWS = 200
+
+
+class HRUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File from the HR system"),
+        help_text=_("CSV (comma or semicolon, any encoding Excel writes) or an Excel workbook "
+                    "(.xlsx). The first line holds the column headings."))
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.all(),
+                                          label=_("municipality"))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not user.is_superuser:
+            del self.fields["organisation"]  # O&F imports into their own municipality
+
+
+def hr_mapping_form(kind: str, headers: tuple[str, ...], data: Any = None,
+                    initial: dict[str, str] | None = None) -> forms.Form:
+    """One choice per field of the import: which column of this file holds it."""
+    choices = [("", gettext("(not in the file)"))] + [(h, h) for h in headers if h]
+    form = forms.Form(data, initial=initial, prefix="column")
+    for field in hr_import.fields_for(kind):
+        form.fields[field.key] = forms.ChoiceField(
+            label=field.label, choices=choices, required=False)
+    return form
+
+
+class HRImportAdminMixin:
+    """The import page of the leader and unit admins: upload, dry run, apply."""
+
+    hr_import_kind: str
+
+    def get_urls(self) -> list[Any]:
+        opts = self.model._meta  # type: ignore[attr-defined]
+        view = self.admin_site.admin_view(self.hr_import_view)  # type: ignore[attr-defined]
+        return [path("hr-import/", view, name=f"{opts.app_label}_{opts.model_name}_hr_import"),
+                *super().get_urls()]  # type: ignore[misc]
+
+    def hr_import_view(self, request: HttpRequest) -> HttpResponse:
+        admin_ = self  # a ModelAdmin
+        if not (admin_.has_add_permission(request)  # type: ignore[attr-defined]
+                and admin_.has_change_permission(request)):  # type: ignore[attr-defined]
+            raise PermissionDenied
+        kind = self.hr_import_kind
+        user = request.user
+        upload = HRUploadForm(user=user)  # type: ignore[arg-type]
+        batch: HRImportBatch | None = None
+        preview: hr_import.Preview | None = None
+        mapping = None
+        step = request.POST.get("step", "") if request.method == "POST" else ""
+        if step == "upload":
+            upload = HRUploadForm(request.POST, request.FILES, user=user)  # type: ignore[arg-type]
+            if upload.is_valid():
+                organisation = upload.cleaned_data.get("organisation") or user.organisation  # type: ignore[union-attr]
+                uploaded = upload.cleaned_data["file"]
+                try:
+                    batch = hr_import.hr_import_upload(
+                        organisation=organisation, kind=kind, file_name=uploaded.name,
+                        content=uploaded.read(MAX_UPLOAD + 1), actor=user)  # type: ignore[arg-type]
+                    preview = hr_import.hr_import_preview(batch=batch)
+                except ValidationError as error:
+                    add_error_to_form(upload, error)
+                    batch = None
+        elif step in {"preview", "apply"}:
+            batch = self._hr_batch(request, kind)
+            if step == "preview":
+                headers = hr_import.read_table(bytes(batch.content)).headers
+                mapping = hr_mapping_form(kind, headers, request.POST)
+                columns = ({k: v for k, v in mapping.cleaned_data.items() if v}
+                           if mapping.is_valid() else None)
+                preview = hr_import.hr_import_preview(batch=batch, columns=columns)
+            else:
+                try:
+                    report = hr_import.hr_import_apply(
+                        batch=batch, actor=user,  # type: ignore[arg-type]
+                        deactivate_leavers=request.POST.get("deactivate_leavers") == "on")
+                except ValidationError as error:
+                    messages_from_error(request, error)
+                    preview = hr_import.hr_import_preview(batch=batch) if (
+                        batch.status == HRImportStatus.PREVIEWED) else None
+                else:
+                    counts = report.counts()
+                    messages.success(request, gettext(
+                        "Imported: %(new)s new, %(changed)s changed, %(moved)s moved.")
+                        % counts)
+                    opts = self.model._meta  # type: ignore[attr-defined]
+                    return HttpResponseRedirect(
+                        reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        if preview is not None and mapping is None:
+            mapping = hr_mapping_form(kind, preview.headers, initial=preview.columns)
+        title = (gettext("Import leaders from the HR file") if kind == HRImportKind.LEADERS
+                 else gettext("Import the unit tree from the HR file"))
+        report = preview.report if preview else None
+        sections = []
+        if report is not None:
+            sections = [(key, label, entries[:PREVIEW_ROWS], max(len(entries) - PREVIEW_ROWS, 0))
+                        for key, label, entries in self._hr_sections(kind, report)]
+        return TemplateResponse(request, "admin/accounts/hr_import.html", {
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            "title": title, "opts": self.model._meta,  # type: ignore[attr-defined]
+            "is_leaders": kind == HRImportKind.LEADERS, "upload": upload, "batch": batch,
+            "mapping": mapping,
+            "mapping_errors": preview.mapping_errors if preview else [],
+            "report": report, "sections": sections,
+            "errors": report.errors[:PREVIEW_ROWS] if report else [],
+            "more_errors": max(len(report.errors) - PREVIEW_ROWS, 0) if report else 0,
+            "fields": hr_import.fields_for(kind),
+        })
+
+    @staticmethod
+    def _hr_sections(kind: str, report: Any) -> list[tuple[str, Any, list[Any]]]:
+        if kind == HRImportKind.LEADERS:
+            return [("new", _("New leaders"), report.new),
+                    ("changed", _("Changed leaders"), report.changed),
+                    ("moved", _("Leaders moved to another unit"), report.moved),
+                    ("missing", _("Missing from the file: proposed as leavers"), report.missing)]
+        return [("new", _("New units"), report.new),
+                ("changed", _("Changed units"), report.changed),
+                ("moved", _("Moved units"), report.moved),
+                ("missing", _("Not in the file: kept as they are"), report.missing)]
+
+    @staticmethod
+    def _hr_batch(request: HttpRequest, kind: str) -> HRImportBatch:
+        """The uploaded file being previewed, of the administrator's municipality only."""
+        rows = scope_queryset(HRImportBatch.objects.select_related("organisation"), request.user)
+        batch = rows.filter(public_id=uuid_or_404(request.POST.get("batch", "")), kind=kind,
+                            status=HRImportStatus.PREVIEWED).first()
+        if batch is None:
+            raise Http404
+        return batch
 
 
 @admin.register(Organisation)
@@ -62,8 +213,11 @@ class UnitAdminForm(forms.ModelForm):
 
 
 @admin.register(Unit)
-class UnitAdmin(OrganisationScopedAdmin):
+class UnitAdmin(HRImportAdminMixin, OrganisationScopedAdmin):
     """Units are created and moved through the tree services, never by raw path."""
+
+    hr_import_kind = HRImportKind.UNITS
+    change_list_template = "admin/accounts/unit/change_list.html"  # + the import button
 
     form = UnitAdminForm
     resource_classes = [export_resource(Unit, ["name", "kind", "code"])]
@@ -111,18 +265,88 @@ class LeaderResource(AllowListResource):
 
     class Meta:
         model = Leader
-        fields = ["id", "name", "email", "title", "level", "unit_name", "leader_above_name",
-                  "leader_since", "is_talent"]
+        fields = ["id", "name", "email", "employee_number", "title", "level", "unit_name",
+                  "leader_above_name", "leader_since", "is_talent"]
         export_order = fields
 
 
+class UnitSubtreeFilter(admin.SimpleListFilter):
+    """Leaders in a service area or an enterprise, and every unit below it (issue 21)."""
+
+    title = _("unit (with the units below)")
+    parameter_name = "enhet"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        units = (scope_queryset(Unit.objects.all(), request.user)
+                 .filter(kind__in=[UnitKind.SERVICE_AREA, UnitKind.ENTERPRISE])
+                 .only("pk", "name", "kind", "depth").order_by("path"))
+        # An enterprise is indented under its service area, so two units of one name
+        # (two «Nordby skole») are told apart by where they sit.
+        return [(str(unit.pk), unit.name if unit.kind == UnitKind.SERVICE_AREA
+                 else f"\u2003{unit.name}") for unit in units]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        value = self.value()
+        if not value:
+            return queryset
+        unit = (scope_queryset(Unit.objects.all(), request.user)
+                .filter(pk=value if value.isdigit() else None).only("path").first())
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(unit__path__startswith=unit.path)
+
+
+class NewLeaderFilter(admin.SimpleListFilter):
+    """Leaders under 12 months in the role (``Leader.is_new``, the one rule)."""
+
+    title = _("new leader")
+    parameter_name = "ny"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("ja", _("new (under 12 months)")), ("nei", _("12 months or more"))]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        new = Leader.objects.new_leaders().values("pk")
+        if self.value() == "ja":
+            return queryset.filter(pk__in=new)
+        if self.value() == "nei":
+            return queryset.exclude(pk__in=new)
+        return queryset
+
+
+# A search names at most this many units; their subtrees' leaders are added to the hits.
+SEARCH_UNITS = 50
+
+
 @admin.register(Leader)
-class LeaderAdmin(ScopedHistoryMixin, OrganisationScopedAdmin):
+class LeaderAdmin(HRImportAdminMixin, ScopedHistoryMixin, OrganisationScopedAdmin):
+    hr_import_kind = HRImportKind.LEADERS
+    change_list_template = "admin/accounts/leader/change_list.html"  # + the import button
     resource_classes = [LeaderResource]
-    list_display = ["name", "title", "level", "unit", "leader_above", "leader_since", "is_talent"]
-    list_filter = ["level", "is_talent", "organisation"]
+    list_display = ["name", "employee_number", "title", "level", "unit", "leader_above",
+                    "leader_since", "is_talent"]
+    list_filter = [UnitSubtreeFilter, "level", NewLeaderFilter, "is_talent", "organisation"]
     list_select_related = ["user", "unit", "leader_above__user"]
-    search_fields = ["user__full_name", "user__email", "title", "unit__name"]
+    search_fields = ["user__full_name", "user__email", "employee_number", "title", "unit__name"]
+    search_help_text = _("Name, email, title or unit; a unit's name also finds the leaders of "
+                         "the units below it.")
+
+    def get_search_results(self, request: HttpRequest, queryset: Any,
+                           search_term: str) -> tuple[Any, bool]:
+        """Searching «Nordby» also finds the leaders of every unit under «Nordby skole»."""
+        results, may_duplicate = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if not term:
+            return results, may_duplicate
+        paths = list(scope_queryset(Unit.objects.all(), request.user)
+                     .filter(name__icontains=term).order_by("path")
+                     .values_list("path", flat=True)[:SEARCH_UNITS])
+        if not paths:
+            return results, may_duplicate
+        below = Q()
+        for unit_path in paths:
+            below |= Q(unit__path__startswith=unit_path)
+        return results | queryset.filter(below), True
     autocomplete_fields = ["user", "unit", "leader_above"]
     date_hierarchy = "leader_since"
     actions = ["anonymise_leaders"]
@@ -251,3 +475,58 @@ class GroupAdmin(DjangoGroupAdmin):
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         return with_permission_labels(super().formfield_for_manytomany(db_field, request, **kwargs))
+
+
+class IdentityProviderForm(forms.ModelForm):
+    client_secret = forms.CharField(
+        label=_("client secret"), required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Leave empty to keep the secret that is saved."))
+
+    class Meta:
+        model = IdentityProvider
+        fields = ["organisation", "button_name", "issuer", "client_id", "client_secret",
+                  "match_claim", "employee_number_claim", "trust_email", "create_users",
+                  "password_login_for_employees"]
+
+    def clean_client_secret(self) -> str:
+        secret = self.cleaned_data.get("client_secret") or self.instance.client_secret
+        if not secret:
+            raise ValidationError(_("Enter the client secret."), code="required")
+        return secret
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(OrganisationScopedAdmin):
+    """The municipality's own sign-in; allauth's SocialApp follows it (never edited directly)."""
+
+    form = IdentityProviderForm
+    list_display = ["button_name", "issuer", "match_claim", "create_users",
+                    "password_login_for_employees", "organisation"]
+    list_select_related = ["organisation"]
+    list_filter = ["organisation"]
+
+    def save_model(self, request: HttpRequest, obj: IdentityProvider, form: Any,
+                   change: bool) -> None:
+        identity_provider_save(provider=obj)
+
+    def delete_model(self, request: HttpRequest, obj: IdentityProvider) -> None:
+        app = obj.social_app
+        super().delete_model(request, obj)
+        if app is not None:
+            app.delete()
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+# allauth's own admin pages are not the municipalities' to use: the identity
+# provider above keeps its SocialApp, and sign-ins are in each user's history.
+for _model in ("socialaccount.SocialApp", "socialaccount.SocialAccount",
+               "socialaccount.SocialToken", "account.EmailAddress"):
+    from django.apps import apps as _apps
+
+    _cls = _apps.get_model(_model)
+    if admin.site.is_registered(_cls):
+        admin.site.unregister(_cls)

@@ -6,4 +6,6 @@ from lib.audit import register_action_labels
 
 register_action_labels({
     "accounts.leader.anonymised": _("Leader anonymised"),
+    "accounts.hr_import.leaders": _("Leaders imported from the HR file"),
+    "accounts.hr_import.units": _("Unit tree imported from the HR file"),
 })

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 # Apps whose records an O&F administrator manages for their own municipality.
 OAF_APPS = frozenset({"accounts", "programs", "groups", "surveys", "coaching", "networks",
-                      "reports", "lib"})
+                      "reports", "cockpit", "lib", "privacy", "leaderplatform"})
 # Municipalities themselves are created by system administrators only.
 OAF_DENIED = frozenset({"accounts.add_organisation", "accounts.delete_organisation"})
 

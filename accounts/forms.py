@@ -28,7 +28,16 @@ class EmailAuthenticationForm(NormalisedEmailMixin, auth_forms.AuthenticationFor
     error_messages = {
         "invalid_login": _("Wrong email address or password. Check both and try again."),
         "inactive": _("This account is inactive."),
+        "sso_only": _("Your municipality signs you in with its own account: use its button "
+                      "on this page."),
     }
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        from .services.sso import password_login_allowed
+
+        if not password_login_allowed(user=user):
+            raise forms.ValidationError(self.error_messages["sso_only"], code="sso_only")
 
 
 class AdminEmailAuthenticationForm(NormalisedEmailMixin, AdminAuthenticationForm):

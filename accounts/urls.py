@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from . import views
 from .forms import EmailAuthenticationForm
+from .sso import views as sso_views
 
 app_name = "accounts"
 
@@ -10,15 +11,15 @@ urlpatterns = [
     path("min-side/", views.min_side, name="min_side"),
     path("min-side/mine-data.json", views.my_data, name="my_data"),
     path("sprak/", views.language_set, name="language_set"),
-    path("tilgjengelighet/", views.accessibility, name="accessibility"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("kalender/ny-adresse/", views.calendar_token_reset, name="calendar_token_reset"),
+    path("kalender/uke/", views.calendar_week, name="calendar_week"),
 ]
 
 # Django's own auth views, outside the namespace because they reverse their
 # neighbours by bare name ("password_reset_done", …).
 auth_urlpatterns = [
-    path("logg-inn/", auth_views.LoginView.as_view(
+    path("logg-inn/", sso_views.LoginView.as_view(
         authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
         name="login"),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -10,9 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from lib.fragments import fragment
@@ -20,10 +22,9 @@ from lib.ical import calendar_bytes, ics_response
 from lib.ratelimit import client_ip
 
 from . import services
-from .calendar import events_for
+from .calendar import clashes, events_for, mark_clashes, week_of
 from .dashboard import panels_for
 from .forms import LanguageForm, PasswordResetForm
-from .health import health_check
 from .models import User
 from .password_reset import password_reset_request
 from .privacy import personal_data_export
@@ -65,26 +66,48 @@ def language_set(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """For operators: is the database and the Celery broker reachable?"""
-    result = health_check()
-    return JsonResponse(result.as_dict(), status=200 if result.ok else 503)
-
-
-@login_not_required
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The personal .ics feed; the secret token in the address is the only key."""
+    """The personal .ics feed; the secret token in the address is the only key.
+
+    Calendar programs fetch it without a login, so the page language would be the
+    default: the feed speaks its owner's chosen language instead (clash marks, name)."""
     user = User.objects.filter(calendar_token=token, is_active=True).first()
     if user is None:
         raise Http404
-    body = calendar_bytes(events_for(user), name=_("Leadership development"))
+    language = user.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        body = calendar_bytes(mark_clashes(events_for(user)), name=_("Leadership development"))
     response = ics_response(body, attachment=False)
+    response["Content-Language"] = language
     # A capability URL: no shared cache (or browser cache on a shared PC) keeps it.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+def calendar_week(request: HttpRequest) -> HttpResponse:
+    """One week of the signed-in person's calendar (every registered source) with clashes
+    marked: a facilitator's or coach's sessions, meetings, bookings and gatherings."""
+    today = timezone.localdate()
+    try:
+        day = dt.date.fromisoformat(request.GET.get("uke", "")) if request.GET.get("uke") \
+            else today
+    except ValueError:
+        day = today
+    monday, sunday = week_of(day)
+    start = timezone.make_aware(dt.datetime.combine(monday, dt.time(0)))
+    end = start + dt.timedelta(days=7)
+    events = [e for e in events_for(request.user) if e.start < end and e.end > start]
+    found = clashes(events)
+    days = [(monday + dt.timedelta(days=i),
+             [(e, found.get(e.uid, [])) for e in events
+              if timezone.localtime(e.start).date() == monday + dt.timedelta(days=i)])
+            for i in range(7)]
+    return render(request, "accounts/calendar_week.html", {
+        "days": days, "monday": monday, "sunday": sunday, "clash_count": len(found),
+        "previous": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
+        "this_week": week_of(today)[0], "is_this_week": monday == week_of(today)[0]})
 
 
 @require_POST
@@ -130,7 +153,3 @@ def my_data(request: HttpRequest) -> JsonResponse:
     return response
 
 
-@login_not_required
-@require_GET
-def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/accessibility.html")

@@ -41,7 +41,8 @@ from accounts.models import LeaderLevel, Organisation, User  # noqa: E402
 from accounts.services import leader_create, unit_create  # noqa: E402
 from groups.models import LeaderGroup  # noqa: E402
 from surveys import services  # noqa: E402
-from surveys.models import Answer, Instrument, Item, ItemKind, Response, YearsBand  # noqa: E402
+from surveys.bands import band_choices  # noqa: E402
+from surveys.models import Answer, Instrument, Item, ItemKind, Response  # noqa: E402
 from surveys.models.responses import week_start  # noqa: E402
 from surveys.reports.needs import needs_rounds_prepare  # noqa: E402
 
@@ -116,7 +117,8 @@ def main() -> None:
             opens_on=today - dt.timedelta(days=60), closes_on=today - dt.timedelta(days=40))
         group_answers = _responses(before, GROUP_RESPONSES, rng) + \
             _responses(after, GROUP_RESPONSES, rng)
-        levels, bands = LeaderLevel.values, YearsBand.values
+        levels = LeaderLevel.values
+        bands = [key for key, _label in band_choices(instruments["needs"].years_bands)]
         needs_answers = _responses(needs, NEEDS_RESPONSES, rng, bands=lambda i: {
             "area": areas[i % len(areas)],
             "level": levels[min(len(levels) - 1, int(rng.triangular(0, len(levels), 5)))],

@@ -118,6 +118,8 @@ class SlotField(forms.Field):
 class BookingForm(forms.Form):
     starts_at = SlotField(label=_("Time"))
     mode = forms.ChoiceField(label=_("How do you want to meet?"), widget=forms.RadioSelect)
+    # Set by the confirmation page; a click on a time alone only asks.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, coach: CoachProfile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

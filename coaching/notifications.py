@@ -7,16 +7,23 @@ the leader's development project or notes.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
-from lib.emails import absolute_url, queue_email
+from lib.emails import Attachment, absolute_url, queue_email
+from lib.ical import calendar_bytes
 
 from .access import leader_above_user_id
 from .models import Booking, CoachingCourse
+from .selectors import booking_event, booking_location
 
 
-def _send(user: User, template: str, course: CoachingCourse, **extra: object) -> None:
+def _send(user: User, template: str, course: CoachingCourse,
+          attachments: list[Attachment] | None = None, **extra: object) -> None:
     if not user.is_active or not user.email:
         return
     context = {
@@ -28,7 +35,7 @@ def _send(user: User, template: str, course: CoachingCourse, **extra: object) ->
         **extra,
     }
     queue_email(to=user.email, template_base=f"coaching/emails/{template}", context=context,
-                language=user.language)
+                language=user.language, attachments=attachments)
 
 
 def application_to_approvers(*, course: CoachingCourse) -> None:
@@ -64,8 +71,14 @@ def booking_to_both(*, booking: Booking, moved: bool) -> None:
     course = booking.course
     ics_url = absolute_url(reverse("coaching:booking_ics", args=[booking.uuid]))
     for user in (course.leader.user, booking.coach.user):
-        _send(user, "booking", course, booking=booking, moved=moved, ics_url=ics_url,
-              coach=booking.coach, for_coach=user.pk == booking.coach.user_id)
+        for_coach = user.pk == booking.coach.user_id
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            event = booking_event(booking, for_coach=for_coach)
+            ics = calendar_bytes([event], name=event.summary).decode()
+        _send(user, "booking", course, attachments=[("coaching.ics", ics, "text/calendar")],
+              booking=booking, moved=moved, ics_url=ics_url, coach=booking.coach,
+              for_coach=for_coach, place=booking_location(booking),
+              deadline=booking.starts_at - dt.timedelta(hours=course.agreement.cancellation_hours))
 
 
 def cancellation_to_other(*, booking: Booking, by: User) -> None:

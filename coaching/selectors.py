@@ -8,10 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Leader, User
+from lib.emails import absolute_url
 from lib.ical import CalendarEvent
 
 from .access import CourseAccess
@@ -169,6 +171,15 @@ class CoachWeek:
     def next(self) -> dt.date:
         return self.first_day + dt.timedelta(days=7)
 
+    @property
+    def this_week(self) -> dt.date:
+        today = timezone.localdate()
+        return today - dt.timedelta(days=today.weekday())
+
+    @property
+    def is_this_week(self) -> bool:
+        return self.first_day == self.this_week
+
 
 def coach_week(*, coach: CoachProfile, first_day: dt.date,
                now: dt.datetime | None = None) -> CoachWeek:
@@ -255,23 +266,33 @@ def calendar_events(user: User) -> list[CalendarEvent]:
     bookings = (Booking.objects.filter(Q(course__leader__user=user) | Q(coach__user=user),
                                        starts_at__gte=since)
                 .select_related("coach__user", "course__leader__user"))
-    events = []
-    for booking in bookings:
-        as_coach = booking.coach.user_id == user.pk
-        if as_coach:
-            summary = _("Coaching: %(leader)s") % {"leader": booking.course.leader.name}
-        else:
-            summary = _("Coaching with %(coach)s") % {"coach": booking.coach.name}
-        events.append(CalendarEvent(
-            uid=f"coaching-booking-{booking.uuid}", start=booking.starts_at, end=booking.ends_at,
-            summary=summary, location=booking_location(booking),
-            cancelled=booking.is_cancelled))
-    return events
+    return [booking_event(booking, for_coach=booking.coach.user_id == user.pk)
+            for booking in bookings]
+
+
+def booking_event(booking: Booking, *, for_coach: bool) -> CalendarEvent:
+    """A session as a calendar event for the leader or the coach (no project text, ever)."""
+    if for_coach:
+        summary = _("Coaching: %(leader)s") % {"leader": booking.course.leader.name}
+    else:
+        summary = _("Coaching with %(coach)s") % {"coach": booking.coach.name}
+    place = booking_location(booking)
+    return CalendarEvent(
+        uid=f"coaching-booking-{booking.uuid}", start=booking.starts_at, end=booking.ends_at,
+        summary=summary, location=place,
+        description=place if place != str(Mode(booking.mode).label) else "",
+        url=absolute_url(reverse("coaching:course_detail", args=[booking.course.uuid])),
+        cancelled=booking.is_cancelled)
 
 
 def booking_location(booking: Booking) -> str:
-    if booking.mode == Mode.ON_SITE:
-        return booking.coach.location
-    if booking.mode == Mode.VIDEO:
-        return booking.coach.meeting_link
-    return str(Mode(booking.mode).label)
+    return meeting_place(booking.coach, booking.mode)
+
+
+def meeting_place(coach: CoachProfile, mode: str) -> str:
+    """Where a session with this coach in this way happens: the room, the video link, or how."""
+    if mode == Mode.ON_SITE and coach.location:
+        return coach.location
+    if mode == Mode.VIDEO and coach.meeting_link:
+        return coach.meeting_link
+    return str(Mode(mode).label) if mode in Mode.values else ""

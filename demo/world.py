@@ -28,7 +28,9 @@ from accounts.models import Leader, LeaderLevel, Organisation, Unit, UnitKind, U
 from coaching import demo as coaching_demo
 from groups import demo as groups_demo
 from groups.models import LeaderGroup, LeaderGroupMembership
+from leaderplatform import demo as leaderplatform_demo
 from networks import demo as networks_demo
+from privacy import demo as privacy_demo
 from programs import demo as programs_demo
 from reports import demo as reports_demo
 from surveys import demo as surveys_demo
@@ -39,7 +41,8 @@ __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "demo_delete", "demo_exists", "seed
 # ``seed_demo(*, large, small, rng, today, scale) -> dict[str, int]`` and
 # ``delete_demo(*, organisations)``.
 TRACK_SEEDERS = [groups_demo, programs_demo, networks_demo, surveys_demo, coaching_demo,
-                 reports_demo]
+                 reports_demo, privacy_demo,
+                 leaderplatform_demo]
 DEMO_SLUGS = ["fjordvik", "lia"]
 
 FEMALE = [

@@ -1,14 +1,19 @@
 """The purpose poster as a wall poster PDF (A4 or A3 portrait), built by Celery.
 
 Registered with :mod:`lib.documents` in ``GroupsConfig.ready``. The text is
-sized from its length so a short poster fills the sheet and a long one still
-fits on one page; A3 is the A4 design scaled up.
+sized to fill the sheet: WeasyPrint lays the poster out at a few sizes (a
+binary search on the point size) and the largest that still fits one page is
+printed, so a short poster is not a block of text with the lower third empty
+and a long one still fits. A3 is the A4 design scaled up.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable
+from typing import Any
 
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 
@@ -20,20 +25,47 @@ from .models import PosterVersion
 from .services.poster import POSTER_PDF_KIND
 
 A3_SCALE = 1.414  # A3 is A4 with both sides √2 longer
+SMALLEST_SIZE = 7.5  # A4 points: the longest poster the form allows
+LARGEST_SIZE = 44.0  # A4 points: a three-line poster, read from across the room
+FIT_STEPS = 9  # (44 − 7.5) / 2⁹ ≈ 0.07 pt; about 0.1 s a layout
 
 
-def text_size(total_chars: int, count: int, lead_chars: int = 100) -> float:
-    """Point size of the commitments on A4, so the text fills one sheet but no more.
+def sizes(size: float, scale: float) -> dict[str, str]:
+    """The poster's type sizes for commitments of ``size`` A4 points, on a sheet ``scale``
+    times A4: the lead a little larger, the group's name never smaller than 30 pt."""
+    return {"size": f"{size * scale:.1f}pt", "lead_size": f"{size * 1.1 * scale:.1f}pt",
+            "title_size": f"{max(30.0, size * 1.2) * scale:.1f}pt",
+            "small_size": f"{11 * scale:.1f}pt"}
 
-    A character at size s takes about 0.5·s by 1.35·s points; the A4 text block
-    under the heading holds about 233,000 such units once line ends, numbers and
-    gaps are allowed for. Each commitment costs the space of ~60 characters
-    (gap and purpose line), the larger lead sentence a little more. Capped so a
-    three-line poster is not shouting; the floor is only reached by the longest
-    poster the form allows (ten commitments of 300 characters).
+
+def fit_size(fits: Callable[[float], bool], low: float = SMALLEST_SIZE,
+             high: float = LARGEST_SIZE, steps: int = FIT_STEPS) -> float:
+    """The largest size in [low, high] for which ``fits`` holds (``low`` if none does).
+
+    ``fits`` is monotone: a larger type never takes less room.
     """
-    weighted = max(1, total_chars + 60 * count + int(lead_chars * 1.2))
-    return max(7.5, min(26.0, math.sqrt(233_000 / weighted)))
+    if fits(high):
+        return high
+    for _step in range(steps):
+        middle = (low + high) / 2
+        low, high = (middle, high) if fits(middle) else (low, middle)
+    return low
+
+
+def _fits_one_page(html_for: Callable[[float], str]) -> Callable[[float], bool]:
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols={"data"})
+
+    def fits(size: float) -> bool:
+        layout = HTML(string=html_for(size), url_fetcher=fetcher).render()
+        if len(layout.pages) != 1:
+            return False
+        page = layout.pages[0]._page_box
+        root = page.children[0]
+        return root.position_y + root.margin_height() <= page.content_box_y() + page.height
+    return fits
 
 
 def build_poster_pdf(document: GeneratedDocument, progress: Progress) -> BuiltFile:
@@ -47,14 +79,19 @@ def build_poster_pdf(document: GeneratedDocument, progress: Progress) -> BuiltFi
     progress(30)
     page_size = document.params.get("page_size", "A4")
     scale = A3_SCALE if page_size == "A3" else 1.0
-    size = text_size(sum(len(c.text) for c in commitments), len(commitments),
-                     len(version.lead)) * scale
-    pdf = render_pdf(template="groups/pdf/poster.html", language=document.language, context={
+    context: dict[str, Any] = {
         "title": document.title, "page_size": page_size, "group": group, "version": version,
-        "commitments": commitments, "published_at": version.first_published_at,
-        "size": f"{size:.1f}pt", "lead_size": f"{min(size * 1.1, 28 * scale):.1f}pt",
-        "title_size": f"{30 * scale:.1f}pt", "small_size": f"{11 * scale:.1f}pt",
-    })
+        "commitments": commitments, "published_at": version.first_published_at}
+
+    def html_for(size: float) -> str:
+        with translation.override(document.language):
+            return render_to_string("groups/pdf/poster.html", {
+                **context, **sizes(size, scale), "LANGUAGE_CODE": document.language})
+
+    size = fit_size(_fits_one_page(html_for))
+    progress(70)
+    pdf = render_pdf(template="groups/pdf/poster.html", language=document.language,
+                     context={**context, **sizes(size, scale)})
     progress(90)
     return BuiltFile(content=pdf, filename=f"formalsplakat-{slugify(group.name)[:60]}-"
                                            f"{page_size.lower()}.pdf")

@@ -143,6 +143,9 @@ class PosterPage:
     published: PosterVersion | None = None
     latest: PosterVersion | None = None
     versions: list[PosterVersion] = field(default_factory=list)
+    # Comments made on versions before the newest: (version, its comments), newest first.
+    earlier_comments: list[tuple[PosterVersion, list[PosterComment]]] = field(
+        default_factory=list)
 
 
 def _attach_commitments(versions: list[PosterVersion]) -> None:
@@ -158,8 +161,9 @@ def poster_page_get(*, access: GroupAccess) -> PosterPage:
     the version history and the draft's comments.
 
     Queries: poster, versions (followers), commitments of the shown versions,
-    comments of the newest (followers). A reader of a group with nothing
-    published gets 404.
+    comments of every version (followers: the newest's under the draft, the rest as
+    "comments on earlier versions", so saving a version never hides a comment). A
+    reader of a group with nothing published gets 404.
     """
     poster = (PurposePoster.objects.filter(group=access.group)
               .select_related("published_version__author", "published_by").first())
@@ -182,8 +186,13 @@ def poster_page_get(*, access: GroupAccess) -> PosterPage:
     shown = list({id(v): v for v in (published, page.latest) if v}.values())
     _attach_commitments(shown)
     if page.latest is not None:
-        page.latest.comment_list = list(  # type: ignore[attr-defined]
-            PosterComment.objects.filter(version=page.latest).select_related("author"))
+        by_version: dict[int, list[PosterComment]] = {v.pk: [] for v in page.versions}
+        for comment in (PosterComment.objects.filter(version__poster=poster)
+                        .select_related("author").order_by("created_at", "pk")):
+            by_version[comment.version_id].append(comment)
+        page.latest.comment_list = by_version[page.latest.pk]  # type: ignore[attr-defined]
+        page.earlier_comments = [(v, by_version[v.pk]) for v in page.versions[1:]
+                                 if by_version[v.pk]]
     return page
 
 

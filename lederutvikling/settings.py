@@ -18,12 +18,18 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str
+from .service_urls import email_from_url, redis_db, redis_with_db, storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("LEDERUTVIKLING_VAR_DIR") or BASE_DIR / "var")
 
 PRODUCTION = env_bool("LEDERUTVIKLING_PRODUCTION", False)
-DEBUG = env_bool("DEBUG", not PRODUCTION)
+# Production on one machine on purpose: SQLite, the filesystem broker, a per-process
+# cache and local files are then accepted (lib/checks.py refuses them otherwise).
+SINGLE_NODE = env_bool("LEDERUTVIKLING_SINGLE_NODE", False)
+# Off unless asked for (DEBUG=true): the demo from bin/run shows the portal's own
+# 404/500 pages, in the visitor's language, like a real installation.
+DEBUG = env_bool("DEBUG", False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production mode")
 
@@ -54,6 +60,10 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "simple_history",
+    # Sign-in with the municipality's account (OpenID Connect), accounts/sso/.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
     "lib",
     "accounts",
     "programs",
@@ -62,12 +72,17 @@ INSTALLED_APPS = [
     "coaching",
     "networks",
     "reports",
+    "privacy",
+    "cockpit",
+    "leaderplatform",
     "demo",
 ]
 
 MIDDLEWARE = [
-    # First: /healthz answers before anything reads the session (accounts/health.py).
-    "accounts.health.HealthCheckMiddleware",
+    # A request id for the logs (lib/logs.py), before anything logs.
+    "lib.logs.RequestIdMiddleware",
+    # /healthz answers before anything reads the session (lib/health.py).
+    "lib.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -77,12 +92,15 @@ MIDDLEWARE = [
     "lib.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # The ORM guard: queries act for the signed-in user's municipality (lib/scoping.py).
     "lib.scoping.ScopeMiddleware",
     "accounts.middleware.LanguageMiddleware",
     # Cache-Control: private, no-store for signed-in users and downloads.
     "lib.middleware.PrivateCacheMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A user not yet shown their municipality's privacy statement is sent to it once.
+    "privacy.notice.PrivacyNoticeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -117,7 +135,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Production keeps a connection open for a minute between requests, checked
+        # before reuse (a restarted PostgreSQL or a failover costs no error page).
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -167,6 +188,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Without DEBUG, WhiteNoise serves the static files; outside production it finds
+# them where they are (no collectstatic needed for bin/run).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -177,6 +202,14 @@ STORAGES = {
         )
     },
 }
+# Generated documents (lib/documents.py) on an S3-compatible bucket, so that every
+# web node serves what any worker built: s3://BUCKET/PREFIX?endpoint_url=…&region_name=…
+# (lederutvikling/service_urls.py). Local disk under MEDIA_ROOT when unset.
+_storage_url = env_str("STORAGE_URL")
+if _storage_url:
+    STORAGES["default"] = storage_from_url(
+        _storage_url, access_key=env_str("AWS_ACCESS_KEY_ID"),
+        secret_key=env_str("AWS_SECRET_ACCESS_KEY"))
 
 # Request bodies. No page takes files today: a body larger than an ordinary form
 # is refused with 413 before anything reads it (lib.middleware; a future upload
@@ -191,23 +224,30 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Cache, Celery ---------------------------------------------------------------------
+# Two Redis roles. The broker's messages (emails, reminders, builds) must never be
+# evicted; the cache may be. REDIS_URL=redis://host:6379/N gives the broker
+# database N and the cache database N+1; CACHE_URL and CELERY_BROKER_URL set
+# either apart (the cache on its own Redis with maxmemory-policy allkeys-lru, the
+# broker on one with noeviction: docs/DEPLOY.md, "Redis").
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
+CACHE_URL = env_str("CACHE_URL") or (
+    redis_with_db(REDIS_URL, redis_db(REDIS_URL) + 1) if REDIS_URL else None)
+if CACHE_URL:
     # lib.cache treats an unreachable Redis as misses; short timeouts keep a dead or
     # black-holed Redis from costing a page more than a fraction of a second.
     CACHES = {"default": {"BACKEND": "lib.cache.RedisCache",
-                          "LOCATION": REDIS_URL,
+                          "LOCATION": CACHE_URL,
                           "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # With a shared cache, sessions are read from it and written through to the database
 # (one query less per page); a process-local cache could serve a session that was
 # logged out in another worker, so then they stay in the database only.
-SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if REDIS_URL
+SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if CACHE_URL
                   else "django.contrib.sessions.backends.db")
 # Rendered page parts kept per user (lib/fragments.py). Only with a shared cache: with
 # the process-local one the web server would not see the worker's invalidations.
-FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 60 if REDIS_URL else 0)
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 60 if CACHE_URL else 0)
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -244,7 +284,20 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True  # results live in the database models, not in Celery
 CELERY_TIMEZONE = TIME_ZONE
+# Worker and beat log through LOGGING below (JSON with LOG_FORMAT=json, task ids), not
+# through Celery's own handlers: Celery's stderr redirection would swallow the lines
+# of the handler that Django's set-up installs.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_REDIRECT_STDOUTS = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+# Beat writes a heartbeat every BEAT_HEARTBEAT_SECONDS; /healthz calls it stale after
+# two intervals (lib/health.py). Run exactly one beat in the whole installation.
+CELERY_BEAT_SCHEDULER = "lib.health:HeartbeatScheduler"
+BEAT_HEARTBEAT_SECONDS = env_int("BEAT_HEARTBEAT_SECONDS", 30)
+# /healthz asks the workers and reads beat's heartbeat (off in the unit tests, which
+# have neither); a worker has this long to answer the ping.
+HEALTH_WATCH_CELERY = env_bool("HEALTH_WATCH_CELERY", True)
+HEALTH_WORKER_TIMEOUT = float(env_str("HEALTH_WORKER_TIMEOUT", "1.0"))
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.sessions_clear_expired",
@@ -268,11 +321,32 @@ CELERY_BEAT_SCHEDULE = {
     },
     "reminders-sweep": {
         "task": "lib.tasks.reminders_sweep",
-        "schedule": 60 * 15,
+        "schedule": env_int("REMINDERS_SWEEP_SECONDS", 60 * 15),
     },
     "purge-expired-documents": {
         "task": "lib.tasks.documents_purge_expired",
         "schedule": 60 * 60 * 6,
+    },
+    # The retention schedule (privacy/services/retention.py): daily, each safe to rerun.
+    "retention-drafts": {
+        "task": "privacy.tasks.retention_drafts_purge",
+        "schedule": 60 * 60 * 24,
+    },
+    "retention-reminders": {
+        "task": "privacy.tasks.retention_reminders_scrub",
+        "schedule": 60 * 60 * 24,
+    },
+    "retention-history": {
+        "task": "privacy.tasks.retention_history_purge",
+        "schedule": 60 * 60 * 24,
+    },
+    "retention-leavers": {
+        "task": "privacy.tasks.retention_leavers_anonymise",
+        "schedule": 60 * 60 * 24,
+    },
+    "retention-documents": {
+        "task": "privacy.tasks.retention_documents_purge",
+        "schedule": 60 * 60 * 24,
     },
     # Jobs queued while the broker was down wait in the outbox (lib/outbox.py).
     "outbox-flush": {
@@ -299,7 +373,12 @@ DOCUMENT_QUEUED_MINUTES = env_int("DOCUMENT_QUEUED_MINUTES", 15)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lederutvikling <lederutvikling@example.no>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 _smtp_host = env_str("EMAIL_HOST")
-if _smtp_host:
+_email_url = env_str("EMAIL_URL")
+if _email_url:
+    # One line per relay, e.g. Exchange Online's connector relay (docs/DEPLOY.md):
+    # smtp+tls://kommune-no.mail.protection.outlook.com:25 (lederutvikling/service_urls.py).
+    MAILERS = {"default": email_from_url(_email_url)}
+elif _smtp_host:
     MAILERS = {"default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
@@ -312,7 +391,7 @@ if _smtp_host:
         },
     }}
 elif PRODUCTION:
-    raise ImproperlyConfigured("EMAIL_HOST is required in production")
+    raise ImproperlyConfigured("EMAIL_URL (or EMAIL_HOST) is required in production")
 else:
     # Development: every mail becomes a file in var/mail, readable by the demo user.
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
@@ -346,10 +425,20 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 
+# LOG_FORMAT=json: one JSON object per line with request_id and user_id (lib/logs.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use text or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "lib.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "lib.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["request_context"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
@@ -363,6 +452,20 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out logins before checking passwords
     "accounts.backends.RoleBackend",
 ]
+
+# Sign-in with the municipality's account: django-allauth's OpenID Connect, one
+# identity provider per municipality configured in the admin (accounts/sso/).
+# Password login stays the portal's own (accounts/urls.py, behind django-axes).
+ACCOUNT_ADAPTER = "accounts.sso.adapter.PortalAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.sso.adapter.PortalSocialAccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
 
 # Login rate limiting (django-axes): five wrong passwords for the same account
 # from the same address lock that pair out for 15 minutes; others are unaffected.
@@ -388,3 +491,20 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # portal's export formats (lib/exports.py) escape the OWASP way (a leading "'")
 # and also answer this switch, in place of the library's drop-the-"=".
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# --- Error reporting ---------------------------------------------------------------------
+# Errors of web, worker and beat to Sentry (or a compatible service such as GlitchTip)
+# when SENTRY_DSN is set. Without personal data: no user emails, addresses, cookies
+# or request bodies, only the user id and the request id.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production" if PRODUCTION else "development"),
+        release=env_str("SENTRY_RELEASE"),
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

@@ -8,15 +8,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def _own_redis_db(url: str, worker: str) -> str:
-    """pytest-xdist worker gwN gets the Redis database after the run's own, plus N.
+    """pytest-xdist worker gwN gets the Redis databases after the run's own, two each.
 
-    Each worker then has its own broker queues, cache and rate-limit counters (its
-    PostgreSQL test database is suffixed by pytest-django the same way); the
-    subprocess workers some tests start inherit the variable.
+    REDIS_URL's database is the broker and the next one the cache (settings.py), so
+    with the run's REDIS_URL at /3, gw0 has 4 and 5, gw1 6 and 7. Each worker then
+    has its own broker queues, cache and rate-limit counters (its PostgreSQL test
+    database is suffixed by pytest-django the same way); the subprocess workers some
+    tests start inherit the variable.
     """
     base, _, db = url.rpartition("/")
     number = int(db) if db.isdigit() else 0
-    return f"{base}/{number + 1 + int(worker.removeprefix('gw'))}"
+    return f"{base}/{number + 1 + 2 * int(worker.removeprefix('gw'))}"
 
 
 _XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
@@ -48,3 +50,6 @@ RATELIMIT_ENABLED = False
 FRAGMENT_CACHE_SECONDS = 0
 # Query counts pinned by the tests include the session read, with or without Redis.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# No worker or beat runs beside the unit tests: /healthz leaves them out; the tests
+# about them switch it on.
+HEALTH_WATCH_CELERY = False

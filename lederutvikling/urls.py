@@ -7,8 +7,8 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from accounts import views as account_views
 from accounts.urls import auth_urlpatterns
+from lib.health import health_response
 
 admin.site.site_header = "Lederutvikling"
 admin.site.site_title = "Lederutvikling"
@@ -26,13 +26,19 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:min_side", permanent=False)),
     path("", include("accounts.urls")),
     path("", include("lib.urls")),
+    path("", include("privacy.urls")),
     path("fordypning/", include("programs.urls")),
     path("ledergrupper/", include("groups.urls")),
     path("undersokelser/", include("surveys.urls")),
     path("coaching/", include("coaching.urls")),
     path("nettverk/", include("networks.urls")),
+    path("lederplattform/", include("leaderplatform.urls")),
+    path("", include("cockpit.urls")),
     path("konto/", include(auth_urlpatterns)),
-    path("healthz", account_views.healthz, name="healthz"),
+    path("konto/sso/", include("accounts.sso.urls")),
+    # Answered by lib.health.HealthCheckMiddleware before the session is read; the
+    # route names the address (reverse("healthz")) and answers if the middleware is left out.
+    path("healthz", login_not_required(health_response), name="healthz"),
     path("favicon.ico", login_not_required(FaviconRedirect.as_view()), name="favicon"),
     path("admin/", admin.site.urls),
 ]

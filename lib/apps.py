@@ -11,6 +11,7 @@ class LibConfig(AppConfig):
         from django.apps import apps
         from django.utils.module_loading import autodiscover_modules
 
+        from . import checks  # registers production's refusals (lib/checks.py)
         from .fragments import fragments_invalidate
         from .scoping import guard_history, guard_unique_checks, is_scoped
 
@@ -28,5 +29,14 @@ class LibConfig(AppConfig):
 
         task_postrun.connect(invalidate_after_task, weak=False,
                              dispatch_uid="lib.fragments.invalidate_after_task")
+        # Log lines inside a task carry the task's id (lib/logs.py).
+        from .logs import task_context_connect
+
+        task_context_connect()
+        # migrate stops with a clear message if btree_gist cannot be created (lib/checks.py).
+        from django.db.models.signals import pre_migrate
+
+        pre_migrate.connect(checks.btree_gist_ensure, sender=self,
+                            dispatch_uid="lib.checks.btree_gist_ensure")
         # Each app names its audit actions in <app>/audit_labels.py (lib.audit).
         autodiscover_modules("audit_labels")

@@ -51,3 +51,34 @@ def aware_or_refuse(value: dt.datetime) -> dt.datetime:
     except (OverflowError, ValueError):
         raise out_of_range_error() from None
     return value
+
+
+# The portal's own named formats, defined per language in lederutvikling/formats/
+# beside Django's (DATE_FORMAT, MONTH_DAY_FORMAT, …): a template or service names
+# the kind of date it shows and every language writes it its own way.
+PORTAL_FORMATS = frozenset({
+    "WEEKDAY_DATE_FORMAT", "WEEKDAY_DATETIME_FORMAT", "WEEKDAY_MONTH_DAY_FORMAT",
+    "SHORT_WEEKDAY_DATE_FORMAT", "SHORT_WEEKDAY_MONTH_DAY_FORMAT",
+    "SHORT_WEEKDAY_DATETIME_FORMAT", "MONTH_DAY_TIME_FORMAT",
+})
+
+
+def local_format(name: str) -> str:
+    """The active language's format string for a Django or portal format name."""
+    from django.utils import formats, translation
+
+    if name in PORTAL_FORMATS:
+        for module in formats.get_format_modules(translation.get_language()):
+            if (found := getattr(module, name, None)) is not None:
+                return str(found)
+        raise ValueError(f"No format {name} for {translation.get_language()}")
+    return str(formats.get_format(name))
+
+
+def format_date(value: dt.date | dt.datetime, name: str = "DATE_FORMAT") -> str:
+    """``value`` written the active language's way (aware datetimes in local time)."""
+    from django.utils import dateformat
+
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return dateformat.format(value, local_format(name))

@@ -16,6 +16,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+# (file name, text content, MIME type), e.g. ("coaching.ics", "BEGIN:VCALENDAR…", "text/calendar").
+# Text only, so the outbox can keep it as JSON.
+Attachment = tuple[str, str, str]
+
 
 @dataclass(frozen=True)
 class RenderedEmail:
@@ -23,6 +27,7 @@ class RenderedEmail:
     subject: str
     body: str
     html: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 def absolute_url(path: str) -> str:
@@ -49,17 +54,23 @@ def send_rendered(email: RenderedEmail) -> None:
         to=[email.to],
     )
     message.attach_alternative(email.html, "text/html")
+    for filename, content, mimetype in email.attachments:
+        message.attach(filename, content, mimetype)
     message.send()
 
 
 def queue_email(*, to: str, template_base: str, context: dict[str, Any],
-                language: str | None = None) -> None:
+                language: str | None = None,
+                attachments: list[Attachment] | None = None) -> None:
     """Render now (templates need the request's objects) and send from a worker.
 
     The job goes through the outbox: with the broker down it is sent when it is back.
+    ``attachments`` are text files (an ``.ics``), sent with the message.
     """
     from .outbox import enqueue
     from .tasks import email_send
 
     email = render_email(to=to, template_base=template_base, context=context, language=language)
-    enqueue(email_send, to=email.to, subject=email.subject, body=email.body, html=email.html)
+    extra = {"attachments": [list(a) for a in attachments]} if attachments else {}
+    enqueue(email_send, to=email.to, subject=email.subject, body=email.body, html=email.html,
+            **extra)

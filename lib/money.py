@@ -67,23 +67,36 @@ def csv_amount(value: Decimal | int | None) -> str:
     return f"{Decimal(value):.2f}".replace(".", ",")
 
 
+def _separators() -> tuple[str, str]:
+    """The active language's decimal mark and thousands separator (a narrow no-break
+    space where the language groups with a space: nb, nn)."""
+    from django.utils import formats
+
+    thousands = str(formats.get_format("THOUSAND_SEPARATOR"))
+    if thousands.isspace() or thousands in {"\xa0", "\u202f"}:
+        thousands = "\u202f"
+    return str(formats.get_format("DECIMAL_SEPARATOR")), thousands
+
+
 def display(value: Decimal | int | None) -> str:
-    """For people (PDF, admin): "21 875,00" with a narrow no-break space between thousands."""
+    """For people (PDF, admin), in the active language: "21 875,00" (nb, nn, with a
+    narrow no-break space between thousands), "21,875.00" (en)."""
     if value is None:
         return ""
+    decimal_mark, thousands = _separators()
     sign = "−" if Decimal(value) < 0 else ""
     whole, _dot, cents = f"{abs(Decimal(value)):.2f}".partition(".")
     groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
-    return f"{sign}{'\u202f'.join(groups)},{cents}"
+    return f"{sign}{thousands.join(groups)}{decimal_mark}{cents}"
 
 
 def display_quantity(value: Decimal | int) -> str:
-    """4 → "4", 1.5 → "1,5", 2.25 → "2,25"."""
+    """4 → "4", 1.5 → "1,5" (nb, nn) or "1.5" (en), 2.25 → "2,25"."""
     value = Decimal(value)
     if value == value.to_integral_value():
         return str(int(value))
-    return f"{value.normalize():f}".replace(".", ",")
+    return f"{value.normalize():f}".replace(".", _separators()[0])
 

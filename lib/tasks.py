@@ -9,9 +9,12 @@ from .emails import RenderedEmail, send_rendered
 
 @shared_task(bind=True, autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
              retry_backoff=30, retry_backoff_max=60 * 30, max_retries=8)
-def email_send(self: Task, *, to: str, subject: str, body: str, html: str) -> None:
+def email_send(self: Task, *, to: str, subject: str, body: str, html: str,
+               attachments: list[list[str]] | None = None) -> None:
     """Send one rendered email; a failing mail server is retried with back-off."""
-    send_rendered(RenderedEmail(to=to, subject=subject, body=body, html=html))
+    files = tuple((name, content, mimetype) for name, content, mimetype in attachments or [])
+    send_rendered(RenderedEmail(to=to, subject=subject, body=body, html=html,
+                                attachments=files))
 
 
 # Acknowledged only when done, and given back if the worker process is lost, so a

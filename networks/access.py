@@ -5,7 +5,9 @@
 * members of a confirmed group see their group and its meetings, answer the
   date polls and write the notes after a meeting;
 * the group's (or the meeting's) facilitator sees the group, the answers and
-  the notes, and the meeting plan of the programmes they facilitate;
+  the notes, and the meeting plan of the programmes they facilitate; the
+  group's own adviser also enters its meetings by hand, changes them and
+  records them as held (``can_record``), as O&F does;
 * everyone else in the municipality gets 403 on groups and meetings and 404 on
   notes (a note's existence is the group's own);
 * users of another municipality get 404 everywhere: everything is fetched
@@ -115,6 +117,15 @@ def get_group_for_user(user: User, group_uuid: UUID | str) -> GroupAccess:
                        is_facilitator, is_oaf)
 
 
+def get_group_for_record(user: User, group_uuid: UUID | str) -> NetworkGroup:
+    """O&F and the group's adviser enter the group's meetings by hand; members get
+    PermissionDenied."""
+    access = get_group_for_user(user, group_uuid)
+    if not (access.is_oaf or access.is_facilitator):
+        raise PermissionDenied(_("Only O&F and the group's adviser enter its meetings."))
+    return access.group
+
+
 def get_group_for_edit(user: User, group_uuid: UUID | str) -> NetworkGroup:
     """Edit variant: O&F renames, gives a facilitator, removes; others get PermissionDenied."""
     access = get_group_for_user(user, group_uuid)
@@ -131,6 +142,7 @@ class MeetingAccess:
     is_member: bool
     is_facilitator: bool
     is_oaf: bool
+    adviser_of_group: bool = False
 
     @property
     def can_vote(self) -> bool:
@@ -143,6 +155,16 @@ class MeetingAccess:
     @property
     def can_manage(self) -> bool:
         return self.is_oaf
+
+    @property
+    def can_record(self) -> bool:
+        """O&F and the group's adviser change the meeting's date, time and place and record
+        it as held; confirming and cancelling stay O&F's."""
+        return self.is_oaf or self.is_group_adviser
+
+    @property
+    def is_group_adviser(self) -> bool:
+        return self.is_facilitator and self.adviser_of_group
 
 
 def _load_meeting(user: User, meeting_uuid: UUID | str) -> MeetingAccess | None:
@@ -159,7 +181,8 @@ def _load_meeting(user: User, meeting_uuid: UUID | str) -> MeetingAccess | None:
     return MeetingAccess(
         meeting=meeting, leader=leader_for(user) if is_member else None, is_member=is_member,
         is_facilitator=user.pk in (meeting.facilitator_id, group.facilitator_id),
-        is_oaf=is_oaf_for(user, group.plan.programme.organisation_id))
+        is_oaf=is_oaf_for(user, group.plan.programme.organisation_id),
+        adviser_of_group=user.pk == group.facilitator_id)
 
 
 def get_meeting_for_user(user: User, meeting_uuid: UUID | str) -> MeetingAccess:
@@ -183,6 +206,13 @@ def get_meeting_for_edit(user: User, meeting_uuid: UUID | str) -> MeetingAccess:
     access = get_meeting_for_user(user, meeting_uuid)
     if not access.can_manage:
         raise PermissionDenied(_("Only O&F plans and confirms network meetings."))
+    return access
+
+
+def get_meeting_for_record(user: User, meeting_uuid: UUID | str) -> MeetingAccess:
+    access = get_meeting_for_user(user, meeting_uuid)
+    if not access.can_record:
+        raise PermissionDenied(_("Only O&F and the group's adviser change this meeting."))
     return access
 
 

@@ -295,6 +295,8 @@ class NetworkMeetingAdmin(ReadOnlyRowsMixin, OrganisationScopedAdmin):
 
     @admin.display(description=_("time"))
     def time(self, obj: NetworkMeeting) -> str:
+        if obj.starts_at is None or obj.ends_at is None:
+            return str(_("time to be agreed")) if obj.date else str(_("not yet set"))
         return f"{obj.starts_at:%H:%M}–{obj.ends_at:%H:%M}"
 
     @admin.display(description=_("led by"), ordering="facilitator__full_name")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Leader, User
+from lib.dates import format_date
 
-from .models import Answer, NetworkGroup, NetworkMeeting, NetworkPlan, Slot
+from .models import Answer, MeetingStatus, NetworkGroup, NetworkMeeting, NetworkPlan, Slot
 from .services.groups import MAX_GROUP_SIZE
 
 
@@ -73,13 +73,19 @@ class GroupCreateForm(forms.Form):
     name = forms.CharField(label=_("Name of the new group"), max_length=80)
 
 
+def slot_choices() -> list[tuple[str, Any]]:
+    return [("", _("time to be agreed")), *Slot.choices]
+
+
 class MeetingForm(forms.Form):
-    """A meeting changed by hand; initial values come from the meeting."""
+    """A meeting changed by hand; initial values come from the meeting. A new slot without
+    new times gets the slot's usual times; no slot means the time is to be agreed."""
 
     date = forms.DateField(label=_("Date"), widget=DateInput())
-    slot = forms.ChoiceField(label=_("Slot"), choices=Slot.choices)
-    starts_at = forms.TimeField(label=_("Starts at"), widget=TimeInput())
-    ends_at = forms.TimeField(label=_("Ends at"), widget=TimeInput())
+    slot = forms.ChoiceField(label=_("Slot"), choices=slot_choices, required=False)
+    starts_at = forms.TimeField(label=_("Starts at"), widget=TimeInput(), required=False,
+                                help_text=_("Empty: the slot's usual time."))
+    ends_at = forms.TimeField(label=_("Ends at"), widget=TimeInput(), required=False)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     video_url = forms.URLField(label=_("Video link"), required=False)
     facilitator = forms.ModelChoiceField(
@@ -88,6 +94,10 @@ class MeetingForm(forms.Form):
     focus = forms.CharField(label=_("Focus"), required=False, max_length=2000,
                             widget=forms.Textarea(attrs={"rows": 3}),
                             help_text=_("What the group works on, agreed at the last gathering."))
+    poll_closes_on = forms.DateField(
+        label=_("Answer by"), required=False, widget=DateInput(),
+        help_text=_("The last day members can answer the date poll; those who have not "
+                    "answered are reminded two days before."))
 
     def __init__(self, *args: Any, plan: NetworkPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,7 +110,56 @@ class MeetingForm(forms.Form):
         return {"date": meeting.date, "slot": meeting.slot, "starts_at": meeting.starts_at,
                 "ends_at": meeting.ends_at, "place": meeting.place,
                 "video_url": meeting.video_url, "facilitator": meeting.facilitator_id,
-                "focus": meeting.focus}
+                "focus": meeting.focus, "poll_closes_on": meeting.poll_closes_on}
+
+
+class RecordForm(forms.Form):
+    """A round added by hand: state first, then what is known of it."""
+
+    status = forms.ChoiceField(
+        label=_("State"), choices=[(MeetingStatus.NOT_PROPOSED, _("not yet proposed")),
+                                   (MeetingStatus.PROPOSED, _("proposed")),
+                                   (MeetingStatus.CONFIRMED, _("confirmed")),
+                                   (MeetingStatus.HELD, _("held (already took place)"))],
+        initial=MeetingStatus.PROPOSED)
+    date = forms.DateField(label=_("Date"), widget=DateInput(), required=False,
+                           help_text=_("Empty while the round is not yet proposed."))
+    slot = forms.ChoiceField(label=_("Slot"), choices=slot_choices, required=False,
+                             help_text=_("The slot's usual times are filled in."))
+    facilitator = forms.ModelChoiceField(
+        label=_("Adviser"), required=False, queryset=User.objects.none(),
+        empty_label=_("None: the group meets on its own"))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    video_url = forms.URLField(label=_("Video link"), required=False)
+
+    def __init__(self, *args: Any, plan: NetworkPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facilitator"].queryset = User.objects.filter(
+            organisation_id=plan.programme.organisation_id, is_facilitator=True,
+            is_active=True).order_by("full_name")
+
+
+class RangePlanForm(forms.Form):
+    """The cost-aware planner's question: M meetings per group between two dates."""
+
+    per_group = forms.IntegerField(label=_("Meetings per group"), min_value=1, max_value=12,
+                                   initial=4)
+    first = forms.DateField(label=_("From"), widget=DateInput())
+    last = forms.DateField(label=_("To"), widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("first") and data.get("last") and data["last"] < data["first"]:
+            raise forms.ValidationError(_("The last day cannot be before the first."))
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (CSV or Excel)"),
+        help_text=_("Columns: group, round, date, slot, adviser, state. Dates as 16.05.2027; "
+                    "slot FL/EL, morning/afternoon or empty; state proposed, confirmed, held, "
+                    "cancelled or not yet proposed."))
 
 
 class OptionForm(forms.Form):
@@ -109,7 +168,7 @@ class OptionForm(forms.Form):
 
 
 def option_label(option: Any) -> str:
-    return f"{date_format(option.date, 'l j. F Y')}, {option.get_slot_display()} " \
+    return f"{format_date(option.date, 'WEEKDAY_DATE_FORMAT')}, {option.get_slot_display()} " \
            f"{option.starts_at:%H:%M}–{option.ends_at:%H:%M}"
 
 

@@ -51,6 +51,14 @@ def meeting_cancelled(*, meeting: NetworkMeeting) -> None:
         _send(user, "meeting_cancelled", context)
 
 
+def poll_changed(*, meeting: NetworkMeeting) -> None:
+    """Tell the members that a proposed meeting moved and their old answers are gone."""
+    context = _meeting_context(meeting)
+    for user in User.objects.filter(leader__network_memberships__group_id=meeting.group_id,
+                                     is_active=True).order_by("pk"):
+        _send(user, "poll_changed", context)
+
+
 def poll_invitation(*, user: User, group: NetworkGroup, meetings: list[NetworkMeeting]) -> None:
     _send(user, "poll_invitation", {
         "group": group, "meetings": meetings,

@@ -12,13 +12,14 @@ from collections.abc import Iterator
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from lib.emails import absolute_url
 from lib.ical import calendar_bytes
 from lib.reminder_policy import lead_due, longest_lead, policies
 from lib.reminders import Due, already_sent, register_reminder_source
 
-from .models import MeetingStatus, NetworkMeeting, NetworkMembership
+from .models import MeetingStatus, MeetingVote, NetworkMeeting, NetworkMembership
 from .selectors import meeting_event
 
 
@@ -59,5 +60,45 @@ def meeting_reminders(now: dt.datetime) -> Iterator[Due]:
                           ics=ics)
 
 
+POLL_REMINDER_DAYS = 2  # members who have not answered hear once, this close to the deadline
+
+
+def poll_reminders(now: dt.datetime) -> Iterator[Due]:
+    """Members who have not answered an open date poll, once, in the last days before it
+    closes (four queries whatever the number of polls)."""
+    today = now.date()
+    meetings = list(NetworkMeeting.objects
+                    .filter(status=MeetingStatus.PROPOSED, poll_closes_on__gte=today,
+                            poll_closes_on__lte=today + dt.timedelta(days=POLL_REMINDER_DAYS))
+                    .select_related("group__plan__programme__organisation")
+                    .prefetch_related(Prefetch(
+                        "group__memberships",
+                        queryset=NetworkMembership.objects.select_related("leader__user"))))
+    if not meetings:
+        return
+    answered = set(MeetingVote.objects.filter(option__meeting__in=meetings)
+                   .values_list("option__meeting_id", "leader_id").distinct())
+    policy_map = policies({m.group.plan.programme.organisation_id for m in meetings})
+    sent = already_sent(kind="network_poll", since=now - dt.timedelta(days=60))
+    for meeting in meetings:
+        assert meeting.poll_closes_on is not None
+        policy = policy_map.get(meeting.group.plan.programme.organisation_id)
+        if policy is None or not policy.network_meetings_on:
+            continue
+        occasion = f"networks.poll:{meeting.pk}:{meeting.poll_closes_on:%Y%m%d}"
+        context = {"meeting": meeting, "group": meeting.group,
+                   "closes": date_format(meeting.poll_closes_on, "DATE_FORMAT"),
+                   "url": absolute_url(reverse("networks:meeting_detail", args=[meeting.uuid]))}
+        for membership in meeting.group.memberships.all():
+            user = membership.leader.user
+            if ((meeting.pk, membership.leader_id) in answered or not user.is_active
+                    or (occasion, user.pk) in sent):
+                continue
+            yield Due(organisation=meeting.group.plan.programme.organisation,
+                      occasion=occasion, recipient=user, kind="network_poll",
+                      template_base="networks/emails/poll_reminder", context=context)
+
+
 def register() -> None:
     register_reminder_source("networks.meetings", meeting_reminders)
+    register_reminder_source("networks.polls", poll_reminders)

@@ -46,17 +46,23 @@ class Candidate:
     group_id: int
     member_ids: tuple[int, ...]  # leader ids
     date: dt.date
-    slot: str
-    starts_at: dt.time
-    ends_at: dt.time
+    slot: str  # "" is "time to be agreed": the day's rules apply, no time can clash
+    starts_at: dt.time | None
+    ends_at: dt.time | None
     facilitator_id: int | None = None
     meeting_id: int | None = None  # the meeting being moved, ignored as a clash
 
 
+def slot_key(slot: str, meeting_id: int | None) -> str:
+    """A facilitator's day is counted by slot; a meeting without a slot still takes one of
+    the day's meetings, under a key of its own."""
+    return slot or f"?{meeting_id}"
+
+
 @dataclass(frozen=True)
 class Busy:
-    starts_at: dt.time
-    ends_at: dt.time
+    starts_at: dt.time | None
+    ends_at: dt.time | None
     what: str
     meeting_id: int | None = None
 
@@ -162,7 +168,8 @@ class PlanningContext:
                                                   facilitator_id__in=facilitator_ids)
                     .values("pk", "group_id", "date", "slot", "starts_at", "ends_at",
                             "facilitator_id", "group__name")):
-            self.facilitator_slots[(row["facilitator_id"], row["date"])][row["slot"]] = row["pk"]
+            self.facilitator_slots[(row["facilitator_id"], row["date"])][
+                slot_key(row["slot"], row["pk"])] = row["pk"]
             self.facilitator_busy[row["facilitator_id"]][row["date"]].append(
                 self._meeting_busy(row))
         for row in (Gathering.objects.filter(in_range, advisers__in=facilitator_ids)
@@ -204,7 +211,8 @@ class PlanningContext:
         problems = self.calendar_problems(c.date)
         if problems and not self.programme.starts_on <= c.date <= self.programme.ends_on:
             return problems
-        problems.extend(time_problems(c.slot, c.starts_at, c.ends_at))
+        if c.slot or c.starts_at is not None:
+            problems.extend(time_problems(c.slot, c.starts_at, c.ends_at))
         if c.facilitator_id:
             problems.extend(self._facilitator_problems(c))
         for leader_id in c.member_ids:
@@ -222,7 +230,7 @@ class PlanningContext:
         name = self.names.get(fid, "")
         taken = {slot: mid for slot, mid in self.facilitator_slots[(fid, c.date)].items()
                  if mid is None or mid != c.meeting_id}
-        if c.slot in taken:
+        if c.slot and c.slot in taken:
             return [Problem(
                 _("%(name)s already leads a network meeting in this slot on %(date)s.")
                 % {"name": name, "date": _day(c.date)}, "facilitator_slot_taken")]
@@ -241,8 +249,12 @@ class PlanningContext:
 
     @staticmethod
     def _clash(busy: Iterable[Busy], c: Candidate) -> Busy | None:
+        if c.starts_at is None or c.ends_at is None:
+            return None  # time to be agreed: nothing to clash with yet
         for b in busy:
             if b.meeting_id is not None and b.meeting_id == c.meeting_id:
+                continue
+            if b.starts_at is None or b.ends_at is None:
                 continue
             if c.starts_at < b.ends_at and b.starts_at < c.ends_at:
                 return b
@@ -256,8 +268,19 @@ class PlanningContext:
         for leader_id in c.member_ids:
             self.busy[leader_id][c.date].append(busy)
         if c.facilitator_id:
-            self.facilitator_slots[(c.facilitator_id, c.date)][c.slot] = None
+            self.facilitator_slots[(c.facilitator_id, c.date)][
+                slot_key(c.slot, c.meeting_id or -id(c))] = None
             self.facilitator_busy[c.facilitator_id][c.date].append(busy)
+
+
+    def unreserve(self, c: Candidate) -> None:
+        """Take back the latest :meth:`reserve` of ``c`` (a trial of the packing planner)."""
+        for leader_id in c.member_ids:
+            self.busy[leader_id][c.date].pop()
+        if c.facilitator_id:
+            self.facilitator_slots[(c.facilitator_id, c.date)].pop(
+                slot_key(c.slot, c.meeting_id or -id(c)), None)
+            self.facilitator_busy[c.facilitator_id][c.date].pop()
 
 
 class Problem(str):
@@ -272,9 +295,13 @@ class Problem(str):
         return problem
 
 
-def time_problems(slot: str, starts_at: dt.time, ends_at: dt.time) -> list[str]:
+def time_problems(slot: str, starts_at: dt.time | None,
+                  ends_at: dt.time | None) -> list[str]:
     """Length 2.5–3 hours, and FL before noon / EL from noon."""
-    problems = []
+    problems: list[str] = []
+    if starts_at is None or ends_at is None:
+        return [Problem(_("Give the start and end time, or leave the slot empty when the time "
+                          "is to be agreed."), "meeting_length")]
     minutes = _minutes(starts_at, ends_at)
     if not MIN_MEETING_MINUTES <= minutes <= MAX_MEETING_MINUTES:
         problems.append(Problem(_("A network meeting lasts between 2.5 and 3 hours."),

@@ -38,6 +38,7 @@ from .models import (
     Slot,
 )
 from .rules import Candidate, PlanningContext
+from .services.rounds import leading_option
 
 
 def _person(leader: Leader) -> Person:
@@ -109,6 +110,7 @@ class FacilitatorDay:
     date: dt.date
     morning: NetworkMeeting | None = None
     afternoon: NetworkMeeting | None = None
+    unslotted: list[NetworkMeeting] = field(default_factory=list)  # time to be agreed
 
     @property
     def slots(self) -> list[NetworkMeeting | None]:
@@ -139,17 +141,20 @@ def meeting_conflicts(*, plan: NetworkPlan, meetings: list[NetworkMeeting],
                       members: dict[int, list[int]]) -> dict[int, list[str]]:
     """Active meetings that break a rule now (a holiday or gathering added later, a member
     who took a module seat at the same time …): meeting id → messages. Fixed queries."""
-    active = [m for m in meetings if m.status != MeetingStatus.CANCELLED]
+    active = [m for m in meetings
+              if m.status != MeetingStatus.CANCELLED and m.date is not None]
     if not active:
         return {}
     names = dict(Leader.objects.filter(network_memberships__plan=plan)
                  .values_list("pk", "user__full_name"))
+    days = [m.date for m in active if m.date is not None]
     ctx = PlanningContext.load(
         plan=plan, leader_ids=names,
         facilitator_ids={m.facilitator_id for m in active if m.facilitator_id is not None},
-        first=min(m.date for m in active), last=max(m.date for m in active))
+        first=min(days), last=max(days))
     conflicts = {}
     for m in active:
+        assert m.date is not None
         problems = ctx.problems(Candidate(
             group_id=m.group_id, member_ids=tuple(members.get(m.group_id, ())), date=m.date,
             slot=m.slot, starts_at=m.starts_at, ends_at=m.ends_at,
@@ -176,13 +181,15 @@ def meeting_plan_page(*, plan: NetworkPlan) -> MeetingPlanPage:
     people: dict[int, User] = {}
     for m in meetings:
         by_group.setdefault(m.group_id, []).append(m)
-        if m.facilitator_id and m.status != MeetingStatus.CANCELLED:
+        if m.facilitator_id and m.status != MeetingStatus.CANCELLED and m.date is not None:
             people[m.facilitator_id] = m.facilitator
             day = days[m.facilitator_id].setdefault(m.date, FacilitatorDay(m.date))
             if m.slot == Slot.MORNING:
                 day.morning = m
-            else:
+            elif m.slot == Slot.AFTERNOON:
                 day.afternoon = m
+            else:
+                day.unslotted.append(m)
     by_facilitator = [FacilitatorPlan(people[pk], sorted(days[pk].values(), key=lambda d: d.date))
                       for pk in sorted(people, key=lambda pk: (people[pk].full_name, pk))]
     conflicts = meeting_conflicts(plan=plan, meetings=meetings, members=members)
@@ -212,7 +219,10 @@ def group_page(*, access: GroupAccess) -> GroupPage:
     meetings = list(group.meetings.select_related("facilitator", "focus_gathering")
                     .prefetch_related(Prefetch("options", queryset=MeetingOption.objects
                                                .order_by("date", "starts_at")))
-                    .order_by("date", "starts_at"))
+                    .order_by("number", "pk"))
+    rounds = sum(1 for m in meetings if not m.is_cancelled)
+    for m in meetings:
+        m.rounds = rounds
     return GroupPage(access=access, members=members, meetings=meetings,
                      today=timezone.localdate())
 
@@ -233,6 +243,11 @@ class MeetingPage:
     not_answered: list[Leader]
     note: MeetingNote | None = None
     has_taken_place: bool = False
+    leading: OptionRow | None = None  # the poll's leading answer: the proposal
+    answered: list[Leader] = field(default_factory=list)
+    rounds: int = 0  # "meeting N of M"
+    poll_open: bool = False
+    may_mark_held: bool = False
 
 
 def meeting_page(*, access: MeetingAccess) -> MeetingPage:
@@ -256,9 +271,22 @@ def meeting_page(*, access: MeetingAccess) -> MeetingPage:
     note = None
     if access.can_read_note:
         note = MeetingNote.objects.filter(meeting=meeting).select_related("updated_by").first()
-    return MeetingPage(access=access, options=rows, members=members,
-                       not_answered=[m for m in members if m.pk not in answered], note=note,
-                       has_taken_place=meeting.is_confirmed and meeting.start <= timezone.now())
+    leading = leading_option([r.option for r in rows],
+                             [v for r in rows for v in r.answers])
+    today = timezone.localdate()
+    rounds = meeting.group.meetings.exclude(status=MeetingStatus.CANCELLED).count()
+    return MeetingPage(
+        access=access, options=rows, members=members,
+        not_answered=[m for m in members if m.pk not in answered], note=note,
+        has_taken_place=(meeting.is_held or (meeting.is_confirmed
+                                             and meeting.start <= timezone.now())),
+        leading=next((r for r in rows if leading and r.option.pk == leading.option.pk), None),
+        answered=[m for m in members if m.pk in answered], rounds=rounds,
+        poll_open=meeting.is_proposed and (meeting.poll_closes_on is None
+                                           or meeting.poll_closes_on >= today),
+        may_mark_held=(access.can_record and meeting.date is not None
+                       and meeting.date <= today
+                       and (meeting.is_proposed or meeting.is_confirmed)))
 
 
 # -- Min side, the index and the calendar ------------------------------------------------
@@ -280,8 +308,10 @@ def _my_groups(groups: list[NetworkGroup]) -> list[MyGroup]:
                        .order_by("leader__user__full_name")):
         members[membership.group_id].append(membership.leader)
     upcoming: dict[int, list[NetworkMeeting]] = defaultdict(list)
-    for m in (NetworkMeeting.objects.filter(ACTIVE_MEETING, group_id__in=ids,
-                                            date__gte=timezone.localdate())
+    # Rounds not yet proposed are shown too, as "not yet set" (never as a guessed date).
+    for m in (NetworkMeeting.objects.filter((ACTIVE_MEETING & Q(date__gte=timezone.localdate()))
+                                            | Q(status=MeetingStatus.NOT_PROPOSED),
+                                            group_id__in=ids)
               .select_related("facilitator")
               .prefetch_related(Prefetch("options", queryset=MeetingOption.objects
                                          .order_by("date", "starts_at")))
@@ -362,5 +392,6 @@ def calendar_events(user: User) -> list[CalendarEvent]:
     meetings = (NetworkMeeting.objects
                 .filter(Q(group__memberships__leader__user=user,
                           group__plan__status=PlanStatus.CONFIRMED) | Q(facilitator=user))
-                .distinct().select_related("group").order_by("date", "starts_at"))
+                .filter(date__isnull=False).distinct().select_related("group")
+                .order_by("date", "starts_at"))
     return [meeting_event(m) for m in meetings]

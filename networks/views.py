@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lib.http import messages_from_error
+from lib.http import add_error_to_form, messages_from_error
 from lib.ical import calendar_bytes, ics_response
+from lib.money import display
 
 from . import selectors, services
 from .access import (
     get_group_for_edit,
+    get_group_for_record,
     get_group_for_user,
     get_meeting_for_edit,
     get_meeting_for_note,
     get_meeting_for_note_edit,
+    get_meeting_for_record,
     get_meeting_for_user,
     get_meeting_for_vote,
     get_plan_for_edit,
@@ -33,13 +38,17 @@ from .access import (
 from .forms import (
     GroupCreateForm,
     GroupForm,
+    ImportForm,
     MeetingForm,
     MoveForm,
     NoteForm,
     OptionForm,
     ProposeForm,
+    RangePlanForm,
+    RecordForm,
     VoteForm,
 )
+from .imports import MAX_BYTES, UnreadableFile, read_plan
 from .models import NetworkPlan
 
 
@@ -186,9 +195,45 @@ def groups_confirm(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
 @require_GET
 def meeting_plan(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
     access = get_plan_for_user(request.user, plan_uuid)
+    programme = access.plan.programme
     return render(request, "networks/meeting_plan.html", {
         "page": selectors.meeting_plan_page(plan=access.plan), "plan": access.plan,
-        "can_manage": access.can_manage})
+        "can_manage": access.can_manage,
+        "range_form": RangePlanForm(initial={"first": programme.starts_on,
+                                             "last": programme.ends_on})})
+
+
+@require_POST
+def meetings_plan_range(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
+    """The cost-aware planner: "Preview" answers the question, "Plan" saves the meetings."""
+    plan = get_plan_for_edit(request.user, plan_uuid)
+    form = RangePlanForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("networks:meeting_plan", plan_uuid=plan.uuid)
+    save = request.POST.get("save") == "1"
+    try:
+        result = services.meetings_plan_range(plan=plan, actor=request.user,
+                                              dry_run=not save, **form.cleaned_data)
+    except ValidationError as exc:
+        messages_from_error(request, exc)
+        return redirect("networks:meeting_plan", plan_uuid=plan.uuid)
+    summary = ngettext("%(count)d meeting", "%(count)d meetings", result.created) % {
+        "count": result.created}
+    days = ngettext("%(count)d adviser-day", "%(count)d adviser-days", result.adviser_days) % {
+        "count": result.adviser_days}
+    text = (_("Proposed: %(meetings)s on %(days)s.") if save
+            else _("Preview: %(meetings)s on %(days)s; nothing is saved yet.")) % {
+        "meetings": summary, "days": days}
+    if result.price is not None:
+        text += " " + _("Contract price of the network days: %(price)s (%(days)d days).") % {
+            "price": display(result.price), "days": result.contract_days}
+    else:
+        text += " " + _("The contract has no price per day of network meetings.")
+    (messages.success if save else messages.info)(request, text)
+    for message in result.unplaced:
+        messages.warning(request, message)
+    return redirect("networks:meeting_plan", plan_uuid=plan.uuid)
 
 
 @require_POST
@@ -219,19 +264,103 @@ def poll_announce(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
     return redirect("networks:meeting_plan", plan_uuid=plan.uuid)
 
 
+@require_http_methods(["GET", "POST"])
+def plan_import(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
+    """O&F uploads a plan (CSV/XLSX): first a preview of every row and every clash, then
+    "Save the plan" sends the same file again for real (all or nothing)."""
+    plan = get_plan_for_edit(request.user, plan_uuid)
+    form = ImportForm()
+    report = None
+    payload = ""
+    status = 200
+    if request.method == "POST":
+        data = b""
+        if request.POST.get("payload"):
+            try:
+                data = base64.b64decode(request.POST["payload"], validate=True)
+            except (ValueError, binascii.Error):
+                data = b""
+            form = ImportForm()
+        else:
+            form = ImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                data = form.cleaned_data["file"].read(MAX_BYTES + 1)
+        if data:
+            try:
+                rows = read_plan(data)
+            except UnreadableFile as exc:
+                form.add_error(None, str(exc))
+            else:
+                save = request.POST.get("save") == "1"
+                report = services.meetings_import(plan=plan, rows=rows, actor=request.user,
+                                                  dry_run=not save)
+                if report.saved:
+                    messages.success(request, ngettext(
+                        "%(count)d meeting is saved from the file.",
+                        "%(count)d meetings are saved from the file.", len(report.rows))
+                        % {"count": len(report.rows)})
+                    return redirect("networks:meeting_plan", plan_uuid=plan.uuid)
+                payload = base64.b64encode(data).decode("ascii")
+        elif not form.errors:
+            form.add_error(None, _("Choose a file."))
+        status = 400 if form.errors or (report and not report.ok) else 200
+    return render(request, "networks/plan_import.html", {
+        "plan": plan, "form": form, "report": report, "payload": payload}, status=status)
+
+
 # -- a group and its meetings ------------------------------------------------------------
+def _group(request: HttpRequest, access: Any, *, record_form: Any = None,
+           status: int = 200) -> HttpResponse:
+    if record_form is None and (access.is_oaf or access.is_facilitator):
+        record_form = RecordForm(plan=access.group.plan, initial={
+            "facilitator": access.group.facilitator_id,
+            "place": access.group.plan.default_place})
+    return render(request, "networks/group_detail.html",
+                  {"page": selectors.group_page(access=access), "group": access.group,
+                   "record_form": record_form}, status=status)
+
+
 @require_GET
 def group_detail(request: HttpRequest, group_uuid: UUID) -> HttpResponse:
-    access = get_group_for_user(request.user, group_uuid)
-    return render(request, "networks/group_detail.html",
-                  {"page": selectors.group_page(access=access), "group": access.group})
+    return _group(request, get_group_for_user(request.user, group_uuid))
+
+
+@require_POST
+def meeting_create(request: HttpRequest, group_uuid: UUID) -> HttpResponse:
+    """O&F or the group's adviser adds a round by hand (any state, a past one as held)."""
+    group = get_group_for_record(request.user, group_uuid)
+    form = RecordForm(request.POST, plan=group.plan)
+    if form.is_valid():
+        data = services.MeetingInput(**form.cleaned_data)
+        try:
+            meeting = services.meeting_record(group=group, actor=request.user, data=data)
+        except ValidationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(request, _("Meeting %(number)d is added.")
+                             % {"number": meeting.number})
+            return redirect("networks:group_detail", group_uuid=group.uuid)
+    return _group(request, get_group_for_user(request.user, group_uuid), record_form=form,
+                  status=400)
+
+
+@require_POST
+def meeting_held(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
+    access = get_meeting_for_record(request.user, meeting_uuid)
+    try:
+        services.meeting_mark_held(meeting=access.meeting, actor=request.user)
+    except ValidationError as exc:
+        messages_from_error(request, exc)
+    else:
+        messages.success(request, _("The meeting is recorded as held."))
+    return redirect("networks:meeting_detail", meeting_uuid=access.meeting.uuid)
 
 
 def _meeting(request: HttpRequest, access: Any, *, vote_form: Any = None,
              status: int = 200) -> HttpResponse:
     page = selectors.meeting_page(access=access)
     meeting = access.meeting
-    if vote_form is None and access.can_vote and meeting.is_proposed and page.options:
+    if vote_form is None and access.can_vote and page.poll_open and page.options:
         vote_form = VoteForm(options=[row.option for row in page.options],
                              initial_answers={row.option.pk: row.mine for row in page.options
                                               if row.mine})
@@ -287,7 +416,7 @@ def meeting_confirm(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
-    access = get_meeting_for_edit(request.user, meeting_uuid)
+    access = get_meeting_for_record(request.user, meeting_uuid)
     meeting = access.meeting
     plan = meeting.group.plan
     if request.method == "POST":
@@ -366,5 +495,7 @@ def meeting_note(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
 @require_GET
 def meeting_ics(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_uuid).meeting
+    if meeting.date is None:
+        raise Http404  # a round not yet proposed is in no calendar
     body = calendar_bytes([selectors.meeting_event(meeting)], name=meeting.group.name)
     return ics_response(body, slugify(f"{meeting.group.name}-{meeting.date:%Y-%m-%d}"))

@@ -89,7 +89,8 @@ def get_enrollment_for_user(user: User, enrollment_uuid: UUID | str) -> Enrollme
     """The enrolment for the leader, their leader above or O&F; 404 outside, 403 else."""
     enrollment = (Enrollment.objects.visible_to(user)
                   .select_related("module__programme", "leader__user",
-                                  "leader__leader_above__user", "leader__unit", "decided_by")
+                                  "leader__leader_above__user", "leader__unit", "decided_by",
+                                  "cancelled_by")
                   .filter(uuid=uuid_or_404(enrollment_uuid)).first())
     if enrollment is None:
         raise Http404

@@ -7,12 +7,15 @@ the portal, so the module lock and the waiting list hold in the admin too.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -35,7 +38,7 @@ from lib.http import add_error_to_form, messages_from_error
 from lib.scoping import scope_queryset
 
 from . import exports, services
-from .forms import EnrolLeadersForm, MarkAttendanceForm, ModuleAdminForm
+from .forms import CancelOnBehalfForm, EnrolLeadersForm, MarkAttendanceForm, ModuleAdminForm
 from .models import (
     Enrollment,
     EnrollmentStatus,
@@ -118,6 +121,38 @@ class SessionInline(OrganisationScopedTabularInline):
     fields = ["date", "starts_at", "ends_at", "theme", "place", "video_url", "facilitators"]
     autocomplete_fields = ["facilitators"]
     extra = 0
+    # Narrow inputs so the row fits a 1280 px screen beside the admin's menu.
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 16})},
+        models.URLField: {"widget": forms.URLInput(attrs={"size": 16})},
+    }
+
+    class Media:
+        css = {"all": ["programs/admin-module-sessions.css"]}
+
+
+def _pending_session_dates(formset: Any) -> Callable[[], list[dt.date]]:
+    """The dates of the session rows being saved with the module (typed, not yet stored).
+
+    ``Module.clean`` judges the sessions as they will be after the save, not as
+    they were: rows marked for deletion and untouched empty rows are left out,
+    unreadable dates are left to the row's own error.
+    """
+    def dates() -> list[dt.date]:
+        found = []
+        for row in formset.forms:
+            if row.empty_permitted and not row.has_changed():
+                continue
+            if "DELETE" in row.fields and row.fields["DELETE"].clean(row["DELETE"].data):
+                continue
+            try:
+                day = row.fields["date"].clean(row["date"].data)
+            except ValidationError:
+                continue
+            if day is not None:
+                found.append(day)
+        return found
+    return dates
 
 
 @admin.register(Module)
@@ -148,6 +183,14 @@ class ModuleAdmin(OrganisationScopedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_seat_counts()
+
+    def _create_formsets(self, request: HttpRequest, obj: Any, change: bool) -> Any:
+        formsets, inlines = super()._create_formsets(request, obj, change)
+        if request.method == "POST":
+            for formset in formsets:
+                if formset.model is ModuleSession:
+                    obj.pending_session_dates = _pending_session_dates(formset)
+        return formsets, inlines
 
     @admin.display(description=_("semester"), ordering="year")
     def semester(self, obj: Module) -> str:
@@ -340,12 +383,24 @@ class EnrollmentAdmin(ScopedHistoryMixin, OrganisationScopedAdmin):
                                             "%(count)d requests approved.", done)
                           % {"count": done})
 
-    @admin.action(description=_("Cancel the selected enrolments"))
-    def cancel(self, request: HttpRequest, queryset: QuerySet) -> None:
-        done = self._each(request, queryset, services.enrollment_cancel)
-        self.message_user(request, ngettext("%(count)d enrolment cancelled.",
-                                            "%(count)d enrolments cancelled.", done)
-                          % {"count": done})
+    @admin.action(description=_("Cancel the selected enrolments…"))
+    def cancel(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        """Cancel on the leaders' behalf: asks for the reason each leader is sent first."""
+        form = CancelOnBehalfForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            done = self._each(request, queryset,
+                              lambda *, enrollment, actor: services.enrollment_cancel(
+                                  enrollment=enrollment, actor=actor, reason=reason))
+            self.message_user(request, ngettext("%(count)d enrolment cancelled.",
+                                                "%(count)d enrolments cancelled.", done)
+                              % {"count": done})
+            return None
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "form": form,
+                   "enrollments": queryset.select_related("leader__user", "module"),
+                   "title": _("Cancel on the leaders' behalf"),
+                   "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
+        return TemplateResponse(request, "admin/programs/enrollment/cancel.html", context)
 
     @admin.action(description=_("Mark attendance at a session…"))
     def mark_attendance(self, request: HttpRequest,

@@ -26,6 +26,47 @@ class DeclineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class CancelOnBehalfForm(forms.Form):
+    """O&F cancels a leader's enrolment for them: the reason is required and sent."""
+
+    reason = forms.CharField(
+        label=_("Reason (sent to the leader)"), max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for cancelling on the leader's behalf; "
+                                      "the leader is told.")})
+
+
+class ConfirmForm(forms.Form):
+    """The second step of a destructive action: the box the person ticks or the button."""
+
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class BulkDecisionForm(forms.Form):
+    """The approver's list: decide several requests at once, one reason for them all."""
+
+    requests = forms.ModelMultipleChoiceField(
+        label=_("Requests"), queryset=Enrollment.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one request."),
+                        "invalid_choice": _("One of the requests has been dealt with already. "
+                                            "Open the page again."),
+                        "invalid_pk_value": _("The list could not be read. Open the page "
+                                              "again.")})
+    decision = forms.ChoiceField(
+        label=_("Decision"), widget=forms.RadioSelect,
+        choices=[("approve", _("Approve")), ("decline", _("Decline"))],
+        error_messages={"required": _("Choose approve or decline.")})
+    reason = forms.CharField(
+        label=_("Reason if declined (sent to each leader)"), max_length=NOTE_MAX,
+        required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, pending: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requests"].queryset = pending
+
+
 class AttendanceForm(forms.Form):
     """The whole list of a session: ticked leaders attended, the others did not."""
 

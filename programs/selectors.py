@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -220,10 +220,91 @@ def leader_enrollments(*, leader: Leader, today: dt.date | None = None) -> list[
 
 def pending_approvals(*, user: User) -> list[Enrollment]:
     """Requests from leaders who report to this user, waiting for their decision."""
-    return list(Enrollment.objects.filter(status=EnrollmentStatus.REQUESTED,
-                                          leader__leader_above__user=user)
-                .select_related("leader__user", "module__programme")
+    return list(pending_approvals_queryset(user=user)
+                .select_related("leader__user", "leader__unit", "module__programme")
                 .order_by("requested_at"))
+
+
+def pending_approvals_queryset(*, user: User) -> QuerySet[Enrollment]:
+    """The requests waiting for this user's decision as leader above (unevaluated)."""
+    return Enrollment.objects.filter(status=EnrollmentStatus.REQUESTED,
+                                     leader__leader_above__user=user)
+
+
+@dataclass
+class ProgrammeModule:
+    """A module on the programme page: linked only if opening it would not be refused."""
+
+    module: Module
+    can_open: bool
+
+
+def programme_modules(*, programme: Programme, user: User, leader: Leader | None,
+                      manage: bool, today: dt.date | None = None) -> list[ProgrammeModule]:
+    """The programme's published (and cancelled) modules, each with whether the user may open it.
+
+    The same rule as :func:`programs.access.get_module_for_user`, for many
+    modules at once. Queries: the modules with their audience units, and the
+    modules the user is enrolled in, facilitates or has a report enrolled in.
+    """
+    today = today or timezone.localdate()
+    modules = list(programme.modules.exclude(status=ModuleStatus.DRAFT)
+                   .select_related("programme").prefetch_related("audience_units")
+                   .order_by("year", "-term", "topic"))
+    ids = [m.pk for m in modules]
+    reachable: set[int] = set()
+    if not manage and ids:
+        mine = Q(leader=leader) if leader is not None else Q(pk__in=[])
+        reachable = set(Enrollment.objects.filter(mine | Q(leader__leader_above__user=user),
+                                                  module_id__in=ids)
+                        .values_list("module_id", flat=True))
+        reachable |= set(ModuleSession.objects.filter(module_id__in=ids, facilitators=user)
+                         .values_list("module_id", flat=True))
+    return [ProgrammeModule(module=m, can_open=manage or m.pk in reachable
+                            or (leader is not None and m.is_for(leader, today)))
+            for m in modules]
+
+
+@dataclass
+class DecisionFacts:
+    """What the approver sees beside a request: seats, the waiting list, the leader's modules."""
+
+    enrollment: Enrollment
+    seats: SeatState
+    waiting: int
+    free_for_leader: int
+    others: list[Enrollment]
+
+
+def decision_facts(enrollments: list[Enrollment],
+                   today: dt.date | None = None) -> list[DecisionFacts]:
+    """Seats now and the leaders' other enrolments for these requests (two queries).
+
+    Queries: the modules with seat counts, the leaders' other enrolments with
+    their modules — whatever the number of requests.
+    """
+    today = today or timezone.localdate()
+    if not enrollments:
+        return []
+    modules = {m.pk: m for m in Module.objects.with_seat_counts()
+               .filter(pk__in={e.module_id for e in enrollments})}
+    others: dict[int, list[Enrollment]] = {}
+    for row in (Enrollment.objects.filter(leader_id__in={e.leader_id for e in enrollments})
+                .exclude(pk__in=[e.pk for e in enrollments])
+                .exclude(module__status=ModuleStatus.DRAFT)
+                .select_related("module").with_attendance()
+                .order_by("-module__year", "module__term", "module__topic")):
+        others.setdefault(row.leader_id, []).append(row)
+    facts = []
+    for enrollment in enrollments:
+        module = modules[enrollment.module_id]
+        seats = module.seat_state(today)
+        facts.append(DecisionFacts(
+            enrollment=enrollment, seats=seats,
+            waiting=module.waiting_count,
+            free_for_leader=seats.free_for(is_talent=enrollment.leader.is_talent),
+            others=others.get(enrollment.leader_id, [])))
+    return facts
 
 
 def programmes_for_leader(*, leader: Leader, today: dt.date | None = None) -> list[Programme]:
@@ -245,6 +326,24 @@ def facilitated_sessions(*, user: User, today: dt.date | None = None) -> list[Mo
                 .select_related("module").order_by("date", "starts_at")[:10])
 
 
+FACILITATED_PAST_DAYS = 90
+
+
+def facilitated_past_sessions(*, user: User, now: dt.datetime | None = None,
+                              limit: int = 10) -> list[ModuleSession]:
+    """Sessions this user facilitated that have started (last 90 days, newest first), with
+    ``n_marked`` (attendance rows kept), so the register is one click away (one query)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    rows = (ModuleSession.objects.filter(
+        facilitators=user, date__lte=today,
+        date__gte=today - dt.timedelta(days=FACILITATED_PAST_DAYS))
+        .exclude(module__status=ModuleStatus.DRAFT)
+        .annotate(n_marked=Count("attendances"))
+        .select_related("module").order_by("-date", "-starts_at")[:limit + 5])
+    return [s for s in rows if s.start <= now][:limit]
+
+
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
     """The Min side panel: own modules with status and next session, requests to decide.
 
@@ -253,13 +352,18 @@ def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
     gatherings; for facilitators their next sessions.
     """
     today = timezone.localdate()
-    facilitating = facilitated_sessions(user=user, today=today) if user.is_facilitator else []
+    now = timezone.now()
+    facilitating = [s for s in facilitated_sessions(user=user, today=today) if s.start > now] \
+        if user.is_facilitator else []
+    facilitated = facilitated_past_sessions(user=user, now=now) if user.is_facilitator else []
     if leader is None:
-        return {"facilitating": facilitating, "today": today} if facilitating else None
+        return {"facilitating": facilitating, "facilitated": facilitated,
+                "today": today} if facilitating or facilitated else None
     return {"enrollments": leader_enrollments(leader=leader, today=today),
             "approvals": pending_approvals(user=user),
             "programmes": programmes_for_leader(leader=leader, today=today),
-            "facilitating": facilitating, "leader": leader, "today": today}
+            "facilitating": facilitating, "facilitated": facilitated, "leader": leader,
+            "today": today}
 
 
 def session_event(session: ModuleSession) -> CalendarEvent:

@@ -19,6 +19,7 @@ urlpatterns = [
          name="enrollment_decline"),
     path("pameldinger/<uuid:enrollment_uuid>/avmeld/", views.enrollment_cancel,
          name="enrollment_cancel"),
+    path("godkjenning/", views.approvals, name="approvals"),
     path("program/<slug:slug>/", views.programme_detail, name="programme_detail"),
     path("samlinger/<uuid:gathering_uuid>/kalender.ics", views.gathering_ics,
          name="gathering_ics"),

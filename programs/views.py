@@ -10,13 +10,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lib.fragments import fragment
-from lib.http import messages_from_error
+from lib.http import add_error_to_form, error_text, messages_from_error
 from lib.ical import calendar_bytes, ics_response
 
 from . import selectors, services
@@ -30,7 +32,14 @@ from .access import (
     is_oaf_for,
     leader_for,
 )
-from .forms import AttendanceForm, DeclineForm, EnrollmentRequestForm
+from .forms import (
+    AttendanceForm,
+    BulkDecisionForm,
+    CancelOnBehalfForm,
+    ConfirmForm,
+    DeclineForm,
+    EnrollmentRequestForm,
+)
 from .models import Attendance, EnrollmentStatus, Programme
 
 
@@ -125,7 +134,8 @@ def session_register(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
                               initial={"present": list(ticked.values_list("enrollment_id",
                                                                           flat=True))})
     return render(request, "programs/session_register.html",
-                  {"session": session, "module": session.module, "form": form},
+                  {"session": session, "module": session.module, "form": form,
+                   "started": timezone.now() >= session.start},
                   status=400 if form.errors else 200)
 
 
@@ -137,9 +147,16 @@ def enrollment_detail(request: HttpRequest, enrollment_uuid: UUID) -> HttpRespon
     if enrollment.status == EnrollmentStatus.WAITING:
         position = selectors.waiting_positions(module_ids=[enrollment.module_id]).get(
             enrollment.pk)
+    deciding = access.can_decide and enrollment.is_requested
+    facts = selectors.decision_facts([enrollment])[0] if deciding else None
     return render(request, "programs/enrollment_detail.html", {
         "access": access, "enrollment": enrollment, "module": enrollment.module,
-        "position": position, "decline_form": DeclineForm(),
+        "position": position, "decline_form": DeclineForm(), "facts": facts,
+        "cancel_closed": (not enrollment.is_requested
+                          and timezone.localdate() > enrollment.module.cancellation_cutoff_on),
+        "can_cancel_on_behalf": (not access.is_own and enrollment.is_active
+                                 and is_oaf_for(request.user,
+                                                enrollment.module.programme.organisation_id)),
     })
 
 
@@ -163,12 +180,17 @@ def enrollment_approve(request: HttpRequest, enrollment_uuid: UUID) -> HttpRespo
 
 @require_POST
 def enrollment_decline(request: HttpRequest, enrollment_uuid: UUID) -> HttpResponse:
+    """Declining is confirmed on a second page that repeats the reason the leader gets."""
     enrollment = get_enrollment_for_approver(request.user, enrollment_uuid)
     form = DeclineForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
+    elif request.POST.get("confirm") != "1":
+        return render(request, "programs/enrollment_decline_confirm.html", {
+            "enrollment": enrollment, "module": enrollment.module, "form": form,
+            "next": _next_or(request, "")})
     else:
         try:
             services.enrollment_decline(enrollment=enrollment, actor=request.user,
@@ -182,17 +204,86 @@ def enrollment_decline(request: HttpRequest, enrollment_uuid: UUID) -> HttpRespo
                                               args=[enrollment.uuid])))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def enrollment_cancel(request: HttpRequest, enrollment_uuid: UUID) -> HttpResponse:
+    """Withdraw (the leader's own act) or cancel on the leader's behalf (O&F, with a reason).
+
+    GET is the confirmation step; the leader above who approves never reaches it
+    (403 here, and the service refuses them too).
+    """
     access = get_enrollment_for_user(request.user, enrollment_uuid)
-    try:
-        services.enrollment_cancel(enrollment=access.enrollment, actor=request.user)
-    except ValidationError as exc:
-        messages_from_error(request, exc)
-    else:
-        messages.success(request, _("The enrolment is cancelled."))
-    return redirect(_next_or(request, reverse("programs:enrollment_detail",
-                                              args=[access.enrollment.uuid])))
+    enrollment = access.enrollment
+    on_behalf = not access.is_own
+    if on_behalf and not is_oaf_for(request.user, enrollment.module.programme.organisation_id):
+        raise PermissionDenied(_("Only the leader can withdraw their own enrolment; O&F can "
+                                 "cancel it on their behalf."))
+    detail = reverse("programs:enrollment_detail", args=[enrollment.uuid])
+    if not enrollment.is_active:
+        messages.info(request, _("This enrolment is no longer active."))
+        return redirect(detail)
+    data = request.POST if request.method == "POST" else None
+    form = CancelOnBehalfForm(data) if on_behalf else ConfirmForm(data)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrollment_cancel(enrollment=enrollment, actor=request.user,
+                                       reason=form.cleaned_data.get("reason", ""))
+        except ValidationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(request, _("The enrolment is cancelled."))
+            return redirect(detail)
+    return render(request, "programs/enrollment_cancel.html", {
+        "enrollment": enrollment, "module": enrollment.module, "form": form,
+        "on_behalf": on_behalf,
+        "late": enrollment.status != EnrollmentStatus.REQUESTED
+        and timezone.localdate() > enrollment.module.cancellation_cutoff_on,
+    }, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def approvals(request: HttpRequest) -> HttpResponse:
+    """The leader above's requests to decide, several at once (one service call per request).
+
+    Each approval or decline runs in its own transaction with the module lock, so
+    seats and the waiting list are counted exactly as when deciding one by one.
+    Declining asks for confirmation with the reason each leader gets.
+    """
+    pending = selectors.pending_approvals_queryset(user=request.user)
+    form = BulkDecisionForm(request.POST if request.method == "POST" else None, pending=pending)
+    if request.method == "POST" and form.is_valid():
+        chosen = list(form.cleaned_data["requests"].select_related(
+            "leader__user", "leader__leader_above__user", "module__programme"))
+        decline = form.cleaned_data["decision"] == "decline"
+        if decline and not form.cleaned_data["confirm"]:
+            return render(request, "programs/approvals_confirm.html",
+                          {"form": form, "chosen": chosen})
+        reason = form.cleaned_data["reason"]
+        done = 0
+        for enrollment in chosen:
+            try:
+                if decline:
+                    services.enrollment_decline(enrollment=enrollment, actor=request.user,
+                                                reason=reason)
+                else:
+                    services.enrollment_approve(enrollment=enrollment, actor=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, f"{enrollment.leader.user.full_name}: {error_text(exc)}")
+            else:
+                done += 1
+        if done:
+            messages.success(request, (ngettext("%(count)d request declined; the leader is told.",
+                                                "%(count)d requests declined; the leaders are "
+                                                "told.", done) if decline else
+                                       ngettext("%(count)d request approved.",
+                                                "%(count)d requests approved.", done))
+                             % {"count": done})
+        return redirect("programs:approvals")
+    rows = list(pending.select_related("leader__user", "leader__unit", "module__programme")
+                .order_by("requested_at"))
+    return render(request, "programs/approvals.html", {
+        "form": form, "facts": selectors.decision_facts(rows),
+        "selected": [str(pk) for pk in form["requests"].value() or []]},
+        status=400 if form.errors else 200)
 
 
 @require_GET
@@ -207,7 +298,8 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not (leader is not None or manage or adviser):
         raise PermissionDenied(_("The programme is for the municipality's leaders."))
     gatherings = list(programme.gatherings.prefetch_related("advisers").order_by("date"))
-    modules = list(programme.modules.exclude(status="utkast").order_by("year", "-term", "topic"))
+    modules = selectors.programme_modules(programme=programme, user=request.user, leader=leader,
+                                          manage=manage)
     taking_part = leader is not None and programme.participations.filter(leader=leader).exists()
     return render(request, "programs/programme_detail.html", {
         "programme": programme, "gatherings": gatherings, "modules": modules,

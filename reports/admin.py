@@ -34,6 +34,11 @@ JOB_LABELS = {
     "purge-expired-documents": gettext_lazy("Delete generated files past their keeping time"),
     "outbox-flush": gettext_lazy("Send jobs that waited while the queue was down"),
     "documents-reap": gettext_lazy("Restart file jobs whose worker stopped"),
+    "retention-drafts": gettext_lazy("Delete unsent survey answers past the retention schedule"),
+    "retention-reminders": gettext_lazy("Remove the text of old reminders"),
+    "retention-history": gettext_lazy("Delete old audit trail and change history"),
+    "retention-leavers": gettext_lazy("Anonymise leaders who left"),
+    "retention-documents": gettext_lazy("Delete generated files past the retention schedule"),
 }
 
 

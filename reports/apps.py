@@ -7,7 +7,8 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports and reminders")
 
     def ready(self) -> None:
-        from . import documents, reminders
+        from . import documents, pricing, reminders
 
         documents.register()
+        pricing.register()
         reminders.register()

@@ -193,7 +193,8 @@ def _network_lines(overview: CostOverview, terms: list[ContractTerm]) -> None:
     per_day = Counter(meetings.values_list("facilitator_id", "date"))
     in_calendar = sum(per_day.values())
     adviser_days = len(per_day)
-    held = meetings.filter(status=MeetingStatus.CONFIRMED, date__lte=overview.as_of).count()
+    held = meetings.filter(status__in=[MeetingStatus.CONFIRMED, MeetingStatus.HELD],
+                           date__lte=overview.as_of).count()
     section = _("Network groups")
     if not terms:
         if in_calendar:

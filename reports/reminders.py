@@ -63,7 +63,7 @@ def _items(user_ids: list[int], first: dt.date, last: dt.date) -> dict[int, list
     for m in (NetworkMeeting.objects.filter(facilitator_id__in=user_ids, date__gte=first,
                                             date__lte=last, status=MeetingStatus.CONFIRMED)
               .select_related("group")):
-        begin = timezone.make_aware(dt.datetime.combine(m.date, m.starts_at))
+        begin = m.start  # a date whose time is to be agreed counts from the day's start
         items[m.facilitator_id].append(DigestItem(begin, "network_meeting", m.group.name,
                                                   m.place))
     for entries in items.values():

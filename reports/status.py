@@ -98,6 +98,12 @@ def _participants(programme: Programme, last: dt.date) -> dict[str, set[int]]:
     }
 
 
+def track_participants(programme: Programme, last: dt.date) -> dict[str, set[int]]:
+    """Leader ids per track reached by ``last`` (one query per track), as this report counts
+    them; the cockpit's dashboard reuses it so "reached" means the same everywhere."""
+    return _participants(programme, last)
+
+
 def _coached(courses: Q, org: int, last: dt.date) -> set[int]:
     """Leaders with an approved, active or completed course applied for by ``last``."""
     return set(CoachingCourse.objects.filter(

@@ -28,6 +28,7 @@ from lib.exports import export_resource
 from programs.models import ModuleSession
 
 from . import services
+from .bands import DEFAULT_YEARS_BANDS, band_choices
 from .models import (
     AnonymitySettings,
     Answer,
@@ -77,14 +78,57 @@ class _InstrumentPartInline:
             super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 
-class DimensionInline(_InstrumentPartInline, OrganisationScopedTabularInline):
+class DimensionForm(forms.ModelForm):
+    items_text = forms.CharField(
+        label=_("Add questions, one per line"), required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_("Each line becomes a scale question (bokmål) in this question group, "
+                    "with the group's or the instrument's scale and end labels. Nynorsk and "
+                    "English wording can be added to each question afterwards."))
+
+    class Meta:
+        model = Dimension
+        fields = ["order", "key", "name_nb", "name_nn", "name_en", "scale_max",
+                  "low_label_nb", "low_label_nn", "low_label_en",
+                  "high_label_nb", "high_label_nn", "high_label_en"]
+
+    def clean_items_text(self) -> str:
+        text: str = self.cleaned_data.get("items_text", "")
+        lines = [line for line in text.splitlines() if line.strip()]
+        if len(lines) > services.PASTE_MAX_ITEMS:
+            raise ValidationError(_("At most %(max)s questions at a time.")
+                                  % {"max": services.PASTE_MAX_ITEMS}, code="too_many")
+        return text
+
+
+class DimensionInline(_InstrumentPartInline, OrganisationScopedMixin, admin.StackedInline):
     model = Dimension
+    form = DimensionForm
     extra = 0
-    fields = ["order", "key", "name_nb", "name_nn", "name_en"]
+    verbose_name = _("question group")
+    verbose_name_plural = _("question groups")
+    fieldsets = [
+        (None, {"fields": [("order", "key"), ("name_nb", "name_nn", "name_en"),
+                           "items_text"]}),
+        (_("Scale and end labels of this group's new questions (empty: the instrument's)"), {
+            "classes": ["collapse"],
+            "fields": ["scale_max", ("low_label_nb", "low_label_nn", "low_label_en"),
+                       ("high_label_nb", "high_label_nn", "high_label_en")]}),
+    ]
+
+
+class ItemFormSet(forms.BaseInlineFormSet):
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        form = super()._construct_form(i, **kwargs)
+        # The instrument itself, also unsaved (add page): its scale and end labels are the
+        # defaults an item left without them takes (Item.apply_defaults).
+        form.instance.instrument = self.instance
+        return form
 
 
 class ItemInline(_InstrumentPartInline, OrganisationScopedMixin, admin.StackedInline):
     model = Item
+    formset = ItemFormSet
     extra = 0
     show_change_link = True
     fieldsets = [
@@ -103,11 +147,21 @@ class ItemInline(_InstrumentPartInline, OrganisationScopedMixin, admin.StackedIn
             return ["key", "kind", "scale_max", "dimension"]
         return []
 
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None:
+            return self.fieldsets
+        # Before the first save there are no question groups to choose: items typed here
+        # go without one, and questions pasted into a question group above go into it.
+        first, *rest = self.fieldsets
+        return [(None, {"fields": [("order", "key"), ("kind", "scale_max", "required"),
+                                   "text_nb", "text_nn", "text_en"]}), *rest]
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "dimension":
             instrument_id = request.resolver_match.kwargs.get("object_id")
             field.queryset = Dimension.objects.filter(instrument_id=instrument_id)
+            field.label = _("question group")
         return field
 
 
@@ -122,6 +176,14 @@ class InstrumentAdmin(_FieldsetsWithoutOrganisation, OrganisationScopedAdmin):
         (None, {"fields": ["organisation", "kind", "key", "is_active"]}),
         (_("Name and introduction"), {"fields": ["name_nb", "name_nn", "name_en", "intro_nb",
                                                  "intro_nn", "intro_en"]}),
+        (_("Scale and end labels of new questions"), {
+            "description": _("A scale question left without a scale or end labels gets "
+                             "these (or its question group's), so they are typed once."),
+            "fields": ["default_scale_max",
+                       ("default_low_label_nb", "default_low_label_nn", "default_low_label_en"),
+                       ("default_high_label_nb", "default_high_label_nn",
+                        "default_high_label_en")]}),
+        (_("Bands of years as leader"), {"fields": ["years_bands", "years_bands_shown"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> Any:
@@ -146,7 +208,37 @@ class InstrumentAdmin(_FieldsetsWithoutOrganisation, OrganisationScopedAdmin):
         return super().has_delete_permission(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return ["kind"] if obj is not None and obj.rounds.exists() else []
+        fields = ["years_bands_shown"]
+        if obj is not None and obj.rounds.exists():
+            fields.append("kind")
+        if _in_use(obj):  # stored answers carry their band: the bands stay as answered
+            fields.append("years_bands")
+        return fields
+
+    @admin.display(description=_("bands"))
+    def years_bands_shown(self, obj: Instrument | None) -> str:
+        try:
+            return ", ".join(label for _key, label in band_choices(
+                obj.years_bands if obj is not None else DEFAULT_YEARS_BANDS))
+        except ValidationError:
+            return "–"
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Dimension:
+            return
+        for dimension_form in formset.forms:
+            text = dimension_form.cleaned_data.get("items_text") \
+                if hasattr(dimension_form, "cleaned_data") else ""
+            if text and dimension_form.instance.pk and \
+                    not dimension_form.cleaned_data.get("DELETE"):
+                items = services.items_paste(dimension=dimension_form.instance, text=text,
+                                             actor=request.user)
+                self.message_user(request, ngettext(
+                    "%(n)s question added to «%(group)s».",
+                    "%(n)s questions added to «%(group)s».", len(items))
+                    % {"n": len(items), "group": dimension_form.instance.name},
+                    messages.SUCCESS)
 
     @admin.display(description=_("standard"), boolean=True)
     def standard(self, obj: Instrument) -> bool:
@@ -347,7 +439,8 @@ class InvitationAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(AnonymitySettings)
 class AnonymitySettingsAdmin(OrganisationScopedAdmin):
-    list_display = ["organisation", "min_respondents", "min_text_respondents"]
+    list_display = ["organisation", "min_respondents", "min_text_respondents",
+                    "min_group_respondents"]
     list_select_related = ["organisation"]
 
     def save_model(self, request: HttpRequest, obj: AnonymitySettings, form: Any,
@@ -355,4 +448,5 @@ class AnonymitySettingsAdmin(OrganisationScopedAdmin):
         services.thresholds_set(organisation=obj.organisation,
                                 min_respondents=obj.min_respondents,
                                 min_text_respondents=obj.min_text_respondents,
+                                min_group_respondents=obj.min_group_respondents,
                                 actor=request.user)

@@ -6,6 +6,7 @@ from lib.audit import register_action_labels
 
 register_action_labels({
     "surveys.instrument.copied": _("Questionnaire copied"),
+    "surveys.items.pasted": _("Questions pasted into a question group"),
     "surveys.response.submitted": _("Survey answered"),
     "surveys.round.created": _("Survey round created"),
     "surveys.round.changed": _("Survey round changed"),

@@ -46,18 +46,20 @@ from programs.models import (
 )
 
 from . import demo_content as text
+from .bands import band_for
 from .models import (
     Answer,
     Choice,
     Instrument,
+    InstrumentKind,
     Invitation,
     Item,
     ItemKind,
     Response,
     Round,
-    YearsBand,
 )
 from .models.responses import week_start
+from .models.rounds import DEFAULT_MIN_GROUP_RESPONDENTS
 from .services import instrument_copy
 
 # The demo's leaders (not its staff): they are left some surveys to answer themselves.
@@ -124,6 +126,8 @@ class _Writer:
                     opened_at=timezone.make_aware(dt.datetime.combine(opens_on, dt.time(8)))
                     if opens_on <= self.today else None, **fields)
         row.kind = row.instrument.kind
+        if row.kind == InstrumentKind.EFFECT:  # the default thresholds, as round_save copies
+            row.min_respondents = DEFAULT_MIN_GROUP_RESPONDENTS
         self.rounds.append(row)
         self.counts[f"survey rounds ({row.kind})"] += 1
         return row
@@ -291,7 +295,7 @@ def _needs(w: _Writer, org: Organisation, instrument: Instrument, *, answer_coun
         years = max((answered_on - since).days, 0) // 365
         bias = NEEDS_LEVEL_BIAS.get(level, {})
         bands = {"area_id": roots.get(path[:Unit.steplen]), "level": level,
-                 "years_band": YearsBand.for_years(years)}
+                 "years_band": band_for(years, instrument.years_bands)}
 
         def score(item: Item, bias: dict = bias, years: int = years) -> float:
             if item.key.startswith("ability_"):

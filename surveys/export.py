@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import LeaderLevel
 from lib.exports import csv_bytes
 
-from .models import InstrumentKind, Round, YearsBand
+from .models import InstrumentKind, Round
 from .reports.choices import ChoiceResult
 from .reports.common import Stat
 from .reports.evaluation import evaluation_report
@@ -80,7 +80,7 @@ def group_rows(round: Round) -> list[list[Any]]:
 def needs_rows(round: Round) -> list[list[Any]]:
     areas = dict(needs_areas(round))
     areas[UNKNOWN_AREA] = _("Unit no longer exists")
-    levels, bands = dict(LeaderLevel.choices), dict(YearsBand.choices)
+    levels, bands = dict(LeaderLevel.choices), dict(round.instrument.years_band_choices())
     everyone = _("All")
     rows: list[list[Any]] = [[_("Service area"), _("Leader level"), _("Years as leader"),
                               _("Respondents"), _("Question group"), _("Question"), _("n"),

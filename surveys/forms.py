@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import LeaderLevel
 
-from .models import Item, ItemKind, YearsBand
+from .models import Item, ItemKind
 from .services.validation import TEXT_MAX_LENGTH, Answers, answers_clean
 
 CHECK = {"class": "form-check-input"}
@@ -127,15 +127,16 @@ class NeedsFilterForm(forms.Form):
                                   coerce=int, empty_value=None)
     level = forms.ChoiceField(label=gettext_lazy("Leader level"), required=False,
                               choices=[("", gettext_lazy("All levels")), *LeaderLevel.choices])
-    band = forms.ChoiceField(label=gettext_lazy("Years as leader"), required=False,
-                             choices=[("", gettext_lazy("Any")), *YearsBand.choices])
+    band = forms.ChoiceField(label=gettext_lazy("Years as leader"), required=False)
     by = forms.ChoiceField(label=gettext_lazy("Break down by"), required=False,
                            choices=BREAKDOWNS)
 
-    def __init__(self, *args: Any, areas: Sequence[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, areas: Sequence[tuple[int, str]],
+                 bands: Sequence[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", _("All areas")),
                                        *[(str(pk), name) for pk, name in areas]]
+        self.fields["band"].choices = [("", _("Any")), *bands]  # the instrument's own
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -26,14 +26,25 @@ from .models import (
     Item,
     Round,
 )
-from .models.rounds import DEFAULT_MIN_RESPONDENTS, DEFAULT_MIN_TEXT_RESPONDENTS
+from .models.rounds import (
+    DEFAULT_MIN_GROUP_RESPONDENTS,
+    DEFAULT_MIN_RESPONDENTS,
+    DEFAULT_MIN_TEXT_RESPONDENTS,
+)
 
 
-def thresholds_for(organisation_id: int) -> tuple[int, int]:
-    """(fewest respondents for scores, for comments) of a municipality, with defaults."""
+def thresholds_for(organisation_id: int, kind: str | None = None) -> tuple[int, int]:
+    """(fewest respondents for scores, for comments) of a municipality, with defaults.
+
+    A leader-group round (kind ``effect``) takes the group threshold for its scores: a
+    group of four could never reach the unit-level threshold of five.
+    """
     row = (AnonymitySettings.objects.filter(organisation_id=organisation_id)
-           .values_list("min_respondents", "min_text_respondents").first())
-    return row or (DEFAULT_MIN_RESPONDENTS, DEFAULT_MIN_TEXT_RESPONDENTS)
+           .values_list("min_respondents", "min_text_respondents", "min_group_respondents")
+           .first())
+    scores, texts, group = row or (DEFAULT_MIN_RESPONDENTS, DEFAULT_MIN_TEXT_RESPONDENTS,
+                                   DEFAULT_MIN_GROUP_RESPONDENTS)
+    return (group if kind == InstrumentKind.EFFECT else scores), texts
 
 
 def default_instrument(organisation_id: int, kind: str) -> Instrument | None:

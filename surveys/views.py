@@ -179,7 +179,8 @@ def report(request: HttpRequest, round_id: Any) -> HttpResponse:
         context["report"] = evaluation_report(round)
         return render(request, "surveys/report_evaluation.html", context)
     areas = needs_areas(round)
-    form = NeedsFilterForm(request.GET or None, areas=areas)
+    form = NeedsFilterForm(request.GET or None, areas=areas,
+                           bands=round.instrument.years_band_choices())
     context["report"] = needs_report(round, needs_filter(form), areas=areas)
     context["form"] = form
     return render(request, "surveys/report_needs.html", context)

@@ -29,6 +29,7 @@ from accounts.models import Leader
 from coaching.models import AvailabilityException, Booking, CoachingCourse, CoachProfile
 from groups.documents import POSTER_PDF_KIND
 from groups.models import LeaderGroup, PosterVersion
+from leaderplatform.models import PlatformVersion, SelfAssessment, VersionStatus
 from lib.documents import document_request
 from networks.models import NetworkGroup, NetworkMeeting, NetworkPlan
 from programs.models import Enrollment, Gathering, Module, ModuleSession, ModuleStatus, Programme
@@ -97,6 +98,15 @@ def _enrollment(world: World) -> Case:
         related.add(enrollment.leader.leader_above.user_id)
     return Case({"enrollment_uuid": enrollment.uuid},
                 frozenset({"oaf_a"}) | _roles_for_users(world, related))
+
+
+def _enrollment_withdraw(world: World) -> Case:
+    # Withdrawing is the leader's own act; O&F may cancel on their behalf. The leader
+    # above approves but never withdraws (issue 21).
+    case = _enrollment(world)
+    enrollment = Enrollment.objects.get(uuid=case.kwargs["enrollment_uuid"])
+    return Case(case.kwargs, frozenset({"oaf_a"})
+                | _roles_for_users(world, {enrollment.leader.user_id}))
 
 
 def _programme(world: World) -> Case:
@@ -316,14 +326,46 @@ def _meeting_case(world: World) -> Case:
                 frozenset({"facilitator"}))
 
 
-def _meeting_admin(world: World) -> Case:
-    return Case({"meeting_uuid": _meeting(world).uuid}, frozenset({"oaf_a"}))
+def _network_group_record(world: World) -> Case:
+    # O&F and the group's adviser enter the group's meetings by hand.
+    group = _network_group(world)
+    return Case({"group_uuid": group.uuid},
+                frozenset({"oaf_a"}) | _roles_for_users(world, {group.facilitator_id}))
+
+
+def _meeting_record(world: World) -> Case:
+    # O&F and the group's adviser change a meeting and record it as held.
+    meeting = _meeting(world)
+    return Case({"meeting_uuid": meeting.uuid},
+                frozenset({"oaf_a"}) | _roles_for_users(world, {meeting.group.facilitator_id}))
 
 
 def _meeting_note(world: World) -> Case:
     # The group's own notes: the group and its facilitator, not even O&F.
     meeting = _meeting(world)
     return Case({"meeting_uuid": meeting.uuid}, _network_group_roles(world, meeting.group))
+
+
+# --- cockpit ---------------------------------------------------------------------
+
+def _certificate(world: World) -> Case:
+    """A completed module of A with a signer: the leader's own certificate, and O&F's."""
+    from cockpit.models import CertificateSettings
+    from programs.models import Attendance, EnrollmentStatus
+
+    org = _org_a(world)
+    enrollment = (Enrollment.objects.filter(module__programme__organisation_id=org,
+                                            status=EnrollmentStatus.SEATED,
+                                            module__sessions__isnull=False)
+                  .select_related("leader").order_by("pk").first())
+    for session in enrollment.module.sessions.all():
+        Attendance.objects.update_or_create(session=session, enrollment=enrollment,
+                                            defaults={"attended": True})
+    CertificateSettings.objects.get_or_create(
+        organisation_id=org, defaults={"signer_name": "Sigrid Ørnes",
+                                       "signer_title": "Leiar for O&F"})
+    return Case({"enrollment_uuid": enrollment.uuid},
+                frozenset({"oaf_a"}) | _roles_for_users(world, {enrollment.leader.user_id}))
 
 
 # --- lib and accounts ------------------------------------------------------------
@@ -354,6 +396,12 @@ def _calendar_feed(world: World) -> Case:
     return Case({"token": "guessed-" + uuid.uuid4().hex}, frozenset())
 
 
+def _sso_provider(world: World) -> Case:
+    # A municipality's sign-in addresses are public by design (the login page's buttons);
+    # an unknown provider is simply not found, for everyone.
+    return Case({"provider_id": "finnes-ikke"}, frozenset())
+
+
 def _password_reset_confirm(world: World) -> Case:
     # Someone else's reset link with a wrong token must not open the form.
     user = world.users["leader"]
@@ -363,7 +411,61 @@ def _password_reset_confirm(world: World) -> Case:
                 and b"new_password1" not in r.content)
 
 
+# --- leaderplatform ------------------------------------------------------------------
+
+def _platform_version(world: World, status: str) -> PlatformVersion:
+    return PlatformVersion.objects.get(platform__organisation_id=_org_a(world), status=status)
+
+
+def _platform_draft(world: World) -> Case:
+    # The process is open to the whole municipality (leaders take part in it).
+    return Case({"version_uuid": _platform_version(world, VersionStatus.DRAFT).uuid},
+                frozenset({"oaf_a"}), A_ROLES)
+
+
+def _platform_published(world: World) -> Case:
+    return Case({"version_uuid": _platform_version(world, VersionStatus.PUBLISHED).uuid},
+                frozenset({"oaf_a"}), A_ROLES)
+
+
+def _platform_cluster(world: World) -> Case:
+    # Step 4 is O&F's and the facilitators'; leaders and coaches get 403.
+    return Case({"version_uuid": _platform_version(world, VersionStatus.DRAFT).uuid},
+                frozenset({"oaf_a", "facilitator"}))
+
+
+def _platform_rate(world: World) -> Case:
+    # Every leader of A rates (the page says when rating is not open); others get 403.
+    leaders = frozenset(role for role in world.leaders if role in A_ROLES)
+    return Case({"version_uuid": _platform_version(world, VersionStatus.DRAFT).uuid},
+                frozenset({"leader"}), leaders)
+
+
+def _platform_oaf(world: World) -> Case:
+    return Case({"version_uuid": _platform_version(world, VersionStatus.PUBLISHED).uuid},
+                frozenset({"oaf_a"}))
+
+
+def _self_assessment(world: World) -> Case:
+    # The leader's alone: O&F, the leader above, the coach (not shared) and every other
+    # leader get 404.
+    assessment = (SelfAssessment.objects.filter(leader=world.leader("leader"),
+                                                shared_with_coach=False)
+                  .order_by("-created_at").first())
+    return Case({"assessment_uuid": assessment.uuid}, frozenset({"leader"}))
+
+
 BUILDERS: dict[str, Callable[[World], Case]] = {
+    "leaderplatform:version": _platform_draft,
+    "leaderplatform:proposals": _platform_draft,
+    "leaderplatform:platform_pdf": _platform_published,
+    "leaderplatform:cluster": _platform_cluster,
+    "leaderplatform:rate": _platform_rate,
+    "leaderplatform:results": _platform_oaf,
+    "leaderplatform:aggregates": _platform_oaf,
+    "leaderplatform:assessment": _self_assessment,
+    "leaderplatform:assessment_share": _self_assessment,
+    "leaderplatform:assessment_focus": _self_assessment,
     "programs:module_detail": _module_case,
     "programs:enrollment_request": _module_case,
     "programs:module_ics": _module_case,
@@ -372,7 +474,7 @@ BUILDERS: dict[str, Callable[[World], Case]] = {
     "programs:enrollment_detail": _enrollment,
     "programs:enrollment_approve": _enrollment,
     "programs:enrollment_decline": _enrollment,
-    "programs:enrollment_cancel": _enrollment,
+    "programs:enrollment_cancel": _enrollment_withdraw,
     "programs:programme_detail": _programme,
     "programs:gathering_ics": _gathering,
     "groups:progress": _group_follow,
@@ -420,14 +522,21 @@ BUILDERS: dict[str, Callable[[World], Case]] = {
     "networks:meeting_detail": _meeting_case,
     "networks:meeting_vote": _meeting_case,
     "networks:meeting_confirm": _meeting_case,
-    "networks:meeting_edit": _meeting_admin,
+    "networks:meeting_edit": _meeting_record,
+    "networks:meeting_held": _meeting_record,
+    "networks:meeting_create": _network_group_record,
+    "networks:plan_import": _plan_case,
+    "networks:meetings_plan_range": _plan_case,
     "networks:meeting_cancel": _meeting_case,
     "networks:meeting_option_add": _meeting_case,
     "networks:meeting_note": _meeting_note,
     "networks:meeting_ics": _meeting_case,
+    "cockpit:certificate": _certificate,
     "lib:document_detail": _document,
     "lib:document_status": _document,
     "lib:document_download": _document_download,
     "accounts:calendar_feed": _calendar_feed,
     "password_reset_confirm": _password_reset_confirm,
+    "kommune_login": _sso_provider,
+    "kommune_callback": _sso_provider,
 }

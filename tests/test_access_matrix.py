@@ -36,11 +36,14 @@ COUNT_ONLY_ROWS = 3000
 SKIP_TABLES = {"django_session"}  # the test client's own session is saved on every request
 # Open without logging in, by design (``@login_not_required``): the login and password
 # pages, the signed and token links (an evaluation answered from its email, the
-# calendar feed), the language switch, the accessibility statement and the health check.
+# calendar feed), the language switch, the accessibility and privacy statements and the
+# health check.
 PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_confirm",
-          "password_reset_complete", "accounts:language_set", "accounts:accessibility",
-          "accounts:calendar_feed", "healthz", "favicon", "surveys:answer_token",
-          "surveys:thanks"}
+          "password_reset_complete", "accounts:language_set", "privacy:accessibility",
+          "privacy:privacy", "accounts:calendar_feed", "healthz", "favicon", "surveys:answer_token",
+          "surveys:thanks",
+          # Sign-in with the municipality's account (accounts/sso/): start and callback.
+          "kommune_login", "kommune_callback"}
 
 
 def db_fingerprint() -> str:

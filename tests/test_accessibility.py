@@ -20,7 +20,7 @@ def _login(page, live_server, email: str) -> None:
 
 def test_public_pages_have_no_violations(live_server, page, personas):
     for path in ("/konto/logg-inn/", "/konto/passord/glemt/", "/finnes-ikke/",
-                 "/tilgjengelighet/"):
+                 "/tilgjengelighet/", "/personvern/"):
         page.goto(f"{live_server.url}{path}")
         assert axe_violations(page) == [], path
     # After the main interaction: a failed login shows the error summary.

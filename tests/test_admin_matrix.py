@@ -56,6 +56,13 @@ KINDS: dict[str, bool] = {
     "coaching_invoicebasis_xlsx": False,
     "coaching_invoicebasis_pdf": False,
     "reports_beat_schedule": False,
+    "privacy_retention_preview": False,
+    "privacy_processing_record": False,
+    "cockpit_message_compose": False,
+    "cockpit_dashboard": False,
+    "cockpit_dashboard_pdf": False,
+    "accounts_leader_hr_import": False,
+    "accounts_unit_hr_import": False,
 }
 # Site-wide patterns (no model): who reaches them is asserted by their own test.
 SITE_PATTERNS = {"index", "login", "logout", "password_change", "password_change_done",
@@ -136,6 +143,23 @@ def world(world: World) -> World:
     if not Instrument.objects.filter(organisation=world.users["oaf_a"].organisation).exists():
         instrument_copy(instrument=Instrument.objects.filter(organisation=None).first(),
                         organisation=world.users["oaf_a"].organisation)
+    from cockpit.models import CertificateSettings, Message, MessageDelivery
+
+    message = Message.objects.create(
+        organisation_id=world.users["oaf_a"].organisation_id, target_kind="module",
+        target_label="Endringsledelse", subject="Rom endret", body="Sal 2")
+    MessageDelivery.objects.create(message=message, recipient=world.users["leader"])
+    CertificateSettings.objects.get_or_create(
+        organisation_id=world.users["oaf_a"].organisation_id,
+        defaults={"signer_name": "Sigrid Ørnes", "signer_title": "Leiar for O&F"})
+    from accounts.models import IdentityProvider
+    from accounts.services.sso import identity_provider_save
+
+    org_a = world.users["oaf_a"].organisation
+    if not IdentityProvider.objects.filter(organisation=org_a).exists():
+        identity_provider_save(provider=IdentityProvider(
+            organisation=org_a, button_name="Askvik", issuer="https://idp.askvik.example",
+            client_id="portal", client_secret="hemmelig"))
     SentReminder.objects.create(
         organisation_id=world.users["oaf_a"].organisation_id, occasion="test:admin-matrix",
         recipient=world.users["leader"], kind="test", subject="Påminnelse", body="Tekst",

@@ -143,6 +143,14 @@ def test_a_whole_leader_journey_in_nynorsk(live_server, page, personas):
     assert_nynorsk(page)
     expect(page.locator("h1")).to_have_text("Bestill ein samtale")
     page.locator(".slot-button").first.click()
+    # A click on a time only asks first, in nynorsk too, with the cancellation rule.
+    assert_nynorsk(page, "Korleis", "Du og coachen får ei stadfesting på e-post")
+    expect(page.locator("h1")).to_have_text("Bestille denne timen?")
+    expect(page.locator("main")).to_contain_text(
+        re.compile(r"Du kan flytte eller avbestille gratis til|Timen startar om mindre enn"))
+    expect(page.get_by_role("link", name="Vel eit anna tidspunkt")).to_be_visible()
+    assert not Booking.objects.exists()
+    page.get_by_role("button", name="Bestill timen").click()
     assert_nynorsk(page, "Samtalen din er bestilt", "Ei stadfesting kjem på e-post.")
     booking = Booking.objects.get()
     assert booking.status == BookingStatus.BOOKED

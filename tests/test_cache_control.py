@@ -111,7 +111,7 @@ def test_static_files_keep_their_caching(personas):
 
 
 def test_anonymous_pages_are_left_alone(client):
-    response = client.get(reverse("accounts:accessibility"))
+    response = client.get(reverse("privacy:accessibility"))
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
 

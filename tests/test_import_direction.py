@@ -31,7 +31,9 @@ LAYERS: dict[str, int] = {
     "lib": 0,
     "accounts": 1,
     "groups": 2, "programs": 2, "surveys": 2, "coaching": 2, "networks": 2,
-    "reports": 3, "demo": 3,
+    "leaderplatform": 2,
+    "reports": 3, "demo": 3, "privacy": 3,
+    "cockpit": 4,
 }
 
 # Imports within one layer are refused unless listed here (importer, imported).
@@ -41,6 +43,13 @@ SIDEWAYS_ALLOWED: frozenset[tuple[str, str]] = frozenset({
     ("coaching", "programs"),   # an agreement or course may belong to a programme
     ("networks", "programs"),   # network groups are a programme's peer groups
     ("demo", "reports"),        # the demo world seeds reports' demo data too
+    # The leader platform: proposals come from leader groups and network groups, the
+    # ratings keep the surveys' anonymity thresholds, a result may go to one's coach.
+    ("leaderplatform", "groups"),
+    ("leaderplatform", "networks"),
+    ("leaderplatform", "surveys"),
+    ("leaderplatform", "coaching"),
+    ("demo", "privacy"),        # … and the statements and retention schedules
 })
 
 

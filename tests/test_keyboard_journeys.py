@@ -123,10 +123,20 @@ def test_book_and_cancel_coaching_by_keyboard(live_server, page, personas):
     mode = tab_to(page, re.compile(r"."), tag="input")
     assert mode["type"] == "radio"
     page.keyboard.press("ArrowRight")
+    chosen, label = page.evaluate("[document.activeElement.value, "
+                                  "document.activeElement.labels[0].innerText]")
     _press_button(page, re.compile(r"^Velg "))
+    # Choosing a time only asks: nothing is booked until the confirm button is pressed.
+    assert page.locator("h1").inner_text() == "Bestille denne timen?"
+    body = _body(page)
+    assert label.capitalize() in body, (label, body)
+    assert re.search(r"avbestill\w* gratis", body), body  # the cancellation rule
+    assert not Booking.objects.exists()
+    _press_button(page, "Bestill timen")
     assert "Samtalen din er bestilt" in _body(page)
     booking = Booking.objects.get()
     assert booking.status == BookingStatus.BOOKED
+    assert booking.mode == chosen
 
     _follow_link(page, "Avbestill")
     _press_button(page, "Avbestill samtalen")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -99,6 +100,11 @@ class Unit(MP_Node):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         indexes = [models.Index(fields=["organisation", "depth"])]
+        constraints = [
+            # The HR import finds units by their code.
+            models.UniqueConstraint(fields=["organisation", "code"], condition=~models.Q(code=""),
+                                    name="unit_code_unique_per_organisation"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -229,6 +235,9 @@ class Leader(models.Model):
                                      related_name="leaders", verbose_name=_("municipality"))
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="leader", verbose_name=_("user"))
+    employee_number = models.CharField(
+        _("employee number"), max_length=40, blank=True,
+        help_text=_("The number in the HR system; the HR import finds the leader by it."))
     title = models.CharField(_("job title"), max_length=200,
                              help_text=_("As in the letter of appointment, e.g. «Rektor»."))
     level = models.CharField(_("leader level"), max_length=20, choices=LeaderLevel.choices)
@@ -256,6 +265,9 @@ class Leader(models.Model):
         constraints = [
             models.CheckConstraint(condition=~models.Q(leader_above=models.F("pk")),
                                    name="leader_not_own_leader_above"),
+            models.UniqueConstraint(fields=["organisation", "employee_number"],
+                                    condition=~models.Q(employee_number=""),
+                                    name="leader_employee_number_unique_per_organisation"),
         ]
         indexes = [models.Index(fields=["organisation", "level"])]
 
@@ -315,3 +327,135 @@ class Leader(models.Model):
             seen.add(current.pk)
             current = current.leader_above
         return False
+
+
+class HRImportKind(models.TextChoices):
+    LEADERS = "leaders", _("leaders")
+    UNITS = "units", _("unit tree")
+
+
+class HRImportMapping(models.Model):
+    """Which column of a municipality's HR export holds what; chosen once, remembered.
+
+    ``columns`` maps a field of the import (``"employee_number"``) to the
+    column heading in the file (``"Ansattnr"``).
+    """
+
+    organisation_path = "organisation"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="hr_import_mappings",
+                                     verbose_name=_("municipality"))
+    kind = models.CharField(_("kind of file"), max_length=10, choices=HRImportKind.choices)
+    columns = models.JSONField(_("columns"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("HR import column mapping")
+        verbose_name_plural = _("HR import column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind"],
+                                    name="hr_import_mapping_unique_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.get_kind_display()}"
+
+
+class HRImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("previewed")
+    APPLIED = "applied", _("applied")
+
+
+class HRImportBatch(models.Model):
+    """An uploaded HR file between its dry run and its apply.
+
+    The file itself is kept only until it is applied (or replaced by the next
+    upload): it holds personal data that the portal has no use for afterwards.
+    """
+
+    organisation_path = "organisation"
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="hr_import_batches",
+                                     verbose_name=_("municipality"))
+    kind = models.CharField(_("kind of file"), max_length=10, choices=HRImportKind.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=HRImportStatus.choices,
+                              default=HRImportStatus.PREVIEWED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("uploaded by"))
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("HR import")
+        verbose_name_plural = _("HR imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class MatchClaim(models.TextChoices):
+    EMAIL = "email", _("email address")
+    EMPLOYEE_NUMBER = "employee_number", _("employee number")
+
+
+class IdentityProvider(models.Model):
+    """A municipality's own sign-in (OpenID Connect), e.g. its Microsoft Entra ID tenant.
+
+    Edited by O&F in the admin; :func:`accounts.services.sso.identity_provider_save`
+    keeps allauth's ``SocialApp`` (what allauth signs in with) in step.
+    """
+
+    organisation_path = "organisation"
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE,
+                                        related_name="identity_provider",
+                                        verbose_name=_("municipality"))
+    button_name = models.CharField(
+        _("name on the button"), max_length=60,
+        help_text=_("The login page says «Log in with <name> account», e.g. «Fjordvik»."))
+    issuer = models.URLField(
+        _("issuer"), max_length=300,
+        help_text=_("For Microsoft Entra ID: https://login.microsoftonline.com/<tenant>/v2.0"))
+    client_id = models.CharField(_("client id"), max_length=200)
+    client_secret = models.CharField(_("client secret"), max_length=500)
+    match_claim = models.CharField(
+        _("find the user by"), max_length=20, choices=MatchClaim.choices,
+        default=MatchClaim.EMAIL)
+    employee_number_claim = models.CharField(
+        _("claim with the employee number"), max_length=60, default="employee_number",
+        help_text=_("Microsoft Entra ID: «employeeid» (an optional claim)."))
+    trust_email = models.BooleanField(
+        _("the email claim is verified"), default=False,
+        help_text=_("Only where the identity provider itself owns the addresses (Entra ID "
+                    "does not send «email_verified»)."))
+    create_users = models.BooleanField(
+        _("create unknown people at sign-in"), default=False,
+        help_text=_("Off: only people already in the portal (e.g. from the HR import) can "
+                    "sign in this way."))
+    password_login_for_employees = models.BooleanField(
+        _("leaders may also log in with a password"), default=True,
+        help_text=_("Off: leaders must use the municipality's account. People outside the "
+                    "directory, such as external coaches, keep their password."))
+    social_app = models.OneToOneField("socialaccount.SocialApp", on_delete=models.PROTECT,
+                                      null=True, blank=True, editable=False, related_name="+")
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("identity provider")
+        verbose_name_plural = _("identity providers")
+
+    def __str__(self) -> str:
+        return self.button_name

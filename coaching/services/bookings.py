@@ -122,6 +122,27 @@ def booking_create(*, course: CoachingCourse, actor: User, starts_at: dt.datetim
     of one coach at one time, even under concurrent requests.
     """
     now = now or timezone.now()
+    course, coach, minutes = _refuse_booking(course=course, actor=actor, starts_at=starts_at,
+                                             mode=mode, now=now)
+    booking = Booking(course=course, coach=coach, starts_at=starts_at,
+                      ends_at=starts_at + dt.timedelta(minutes=minutes), minutes=minutes,
+                      mode=mode, booked_by=actor, created_at=now)
+    booking._history_user = actor  # type: ignore[attr-defined]
+    _save(booking)
+    audit_log(organisation=course.organisation, actor=actor, action="coaching.booking.created",
+              obj=booking, summary=f"{course.leader.name}: {_local(starts_at)}",
+              data={"course": str(course.uuid), "coach": str(coach.uuid),
+                    "starts_at": starts_at.isoformat(), "mode": mode})
+    notifications.booking_to_both(booking=booking, moved=False)
+    return booking
+
+
+def _refuse_booking(*, course: CoachingCourse, actor: User, starts_at: dt.datetime, mode: str,
+                    now: dt.datetime) -> tuple[CoachingCourse, CoachProfile, int]:
+    """Every check of a new booking, under the course and coach locks; raises the refusal.
+
+    Returns the locked course, the locked coach and the session's minutes.
+    """
     course = _lock_course(course)
     if course.leader.user_id != actor.pk:
         raise PermissionDenied(_("You can only book sessions in your own course."))
@@ -142,17 +163,19 @@ def booking_create(*, course: CoachingCourse, actor: User, starts_at: dt.datetim
                               code="mode_not_offered")
     minutes = course.agreement.session_minutes
     _check_slot(coach, starts_at, minutes, now)
-    booking = Booking(course=course, coach=coach, starts_at=starts_at,
-                      ends_at=starts_at + dt.timedelta(minutes=minutes), minutes=minutes,
-                      mode=mode, booked_by=actor, created_at=now)
-    booking._history_user = actor  # type: ignore[attr-defined]
-    _save(booking)
-    audit_log(organisation=course.organisation, actor=actor, action="coaching.booking.created",
-              obj=booking, summary=f"{course.leader.name}: {_local(starts_at)}",
-              data={"course": str(course.uuid), "coach": str(coach.uuid),
-                    "starts_at": starts_at.isoformat(), "mode": mode})
-    notifications.booking_to_both(booking=booking, moved=False)
-    return booking
+    return course, coach, minutes
+
+
+@transaction.atomic
+def booking_check(*, course: CoachingCourse, actor: User, starts_at: dt.datetime, mode: str,
+                  now: dt.datetime | None = None) -> None:
+    """Whether :func:`booking_create` would book this time now; writes nothing.
+
+    The confirmation step runs it so a refusal shows before the leader
+    confirms; the booking itself checks everything again under its locks.
+    """
+    _refuse_booking(course=course, actor=actor, starts_at=starts_at, mode=mode,
+                    now=now or timezone.now())
 
 
 @transaction.atomic

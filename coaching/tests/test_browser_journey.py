@@ -65,6 +65,8 @@ def test_apply_approve_book_move_hold_invoice(live_server, page, personas):
     # 4. Bob books the first free slot, then moves it to another.
     page.wait_for_url("**/bestill/")
     page.locator(".slot-button").first.click()
+    # A click on a time only asks: the confirmation step shows the cancellation rule.
+    page.locator("#confirm-booking").click()
     expect(page.locator("body")).to_contain_text("Samtalen din er bestilt")
     booking = Booking.objects.get()
     first_time = booking.starts_at

@@ -184,8 +184,9 @@ def test_state_changes_need_post(client, who, setup, booking):
 
 
 def _book_via_page(client, setup, start, mode="video"):
+    # "confirm": the second step; the first only asks (coaching/tests/test_journeys.py).
     return client.post(reverse("coaching:booking_create", args=[setup.course.uuid]),
-                       {"starts_at": start, "mode": mode})
+                       {"starts_at": start, "mode": mode, "confirm": "1"})
 
 
 def test_booking_page_books_and_refuses_with_a_clear_message(client, who, setup):

@@ -36,6 +36,15 @@ def _week_url(coach_uuid, day: dt.date) -> str:
     return f"{url}?uke={_monday(day).isoformat()}"
 
 
+def _shown_week(request: HttpRequest, default: dt.date) -> dt.date:
+    """The week the page was showing (posted as ``uke``), so an action returns to it."""
+    try:
+        day = dt.date.fromisoformat(request.POST.get("uke", ""))
+    except ValueError:
+        return default
+    return day if 2000 <= day.year <= 2100 else default
+
+
 def coach_home(request: HttpRequest) -> HttpResponse:
     coach = own_coach_profile(request.user)
     if coach is None:
@@ -76,7 +85,8 @@ def booking_mark(request: HttpRequest, booking_uuid) -> HttpResponse:
             messages.success(request, _("%(leader)s: the session is marked %(status)s.")
                              % {"leader": booking.course.leader.name,
                                 "status": booking.get_status_display()})
-    return redirect(_week_url(booking.coach.uuid, timezone.localdate(booking.starts_at)))
+    return redirect(_week_url(booking.coach.uuid,
+                              _shown_week(request, timezone.localdate(booking.starts_at))))
 
 
 @require_POST

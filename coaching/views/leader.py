@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lib.http import add_error_to_form, messages_from_error
-from lib.ical import CalendarEvent, calendar_bytes, ics_response
+from lib.ical import calendar_bytes, ics_response
 from programs.models import Programme
 
 from .. import services
@@ -40,12 +40,14 @@ from ..models import (
     CourseStatus,
     DevelopmentProject,
     FrameworkAgreement,
+    Mode,
 )
 from ..selectors import (
-    booking_location,
+    booking_event,
     coaches_with_room,
     course_page,
     courses_for_leader,
+    meeting_place,
     slot_page,
 )
 from ..semesters import Semester
@@ -213,10 +215,22 @@ def booking_create(request: HttpRequest, course_uuid) -> HttpResponse:
     course = access.course
     form = BookingForm(request.POST or None, coach=course.coach) if course.coach else None
     if request.method == "POST" and form is not None and form.is_valid():
+        starts_at, mode = form.cleaned_data["starts_at"], form.cleaned_data["mode"]
         try:
-            booking = services.booking_create(
-                course=course, actor=request.user, starts_at=form.cleaned_data["starts_at"],
-                mode=form.cleaned_data["mode"])
+            if not form.cleaned_data["confirm"]:
+                # Clicking a time asks first: the time, the way of meeting, the rule.
+                services.booking_check(course=course, actor=request.user, starts_at=starts_at,
+                                       mode=mode)
+                return render(request, "coaching/booking_confirm.html", {
+                    "course": course, "form": form, "starts_at": starts_at,
+                    "ends_at": starts_at + dt.timedelta(minutes=course.agreement.session_minutes),
+                    "mode_label": dict(form.fields["mode"].choices).get(mode, mode),
+                    "place": meeting_place(course.coach, mode), "is_video": mode == Mode.VIDEO,
+                    "deadline": (deadline := starts_at - dt.timedelta(
+                        hours=course.agreement.cancellation_hours)),
+                    "late": deadline <= timezone.now()})
+            booking = services.booking_create(course=course, actor=request.user,
+                                              starts_at=starts_at, mode=mode)
         except ValidationError as error:
             add_error_to_form(form, error)
         else:
@@ -280,11 +294,5 @@ def booking_cancel(request: HttpRequest, booking_uuid) -> HttpResponse:
 
 def booking_ics(request: HttpRequest, booking_uuid) -> HttpResponse:
     booking = get_booking_for_user(request.user, booking_uuid).booking
-    leader_name = booking.course.leader.name
-    summary = (_("Coaching: %(leader)s") % {"leader": leader_name}
-               if booking.coach.user_id == request.user.pk
-               else _("Coaching with %(coach)s") % {"coach": booking.coach.name})
-    event = CalendarEvent(uid=f"coaching-booking-{booking.uuid}", start=booking.starts_at,
-                          end=booking.ends_at, summary=summary,
-                          location=booking_location(booking), cancelled=booking.is_cancelled)
-    return ics_response(calendar_bytes([event], name=summary), "coaching")
+    event = booking_event(booking, for_coach=booking.coach.user_id == request.user.pk)
+    return ics_response(calendar_bytes([event], name=event.summary), "coaching")

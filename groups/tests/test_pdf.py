@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
 from groups import services
-from groups.documents import text_size
+from groups.documents import fit_size
 from groups.models import PosterVersion, Purpose
 from lib.models import DocumentStatus, GeneratedDocument
 
@@ -109,8 +111,50 @@ def test_unpublished_poster_gives_a_message_not_a_pdf(client, world):
     assert not GeneratedDocument.objects.exists()
 
 
-def test_text_shrinks_as_the_poster_grows():
-    assert text_size(200, 3) > text_size(500, 6) > text_size(900, 8) > text_size(2000, 10)
+def test_fit_size_finds_the_largest_size_that_fits():
+    assert fit_size(lambda size: size <= 21.3) == pytest.approx(21.3, abs=0.1)
+    assert fit_size(lambda size: True) == 44.0  # a very short poster: the largest size
+    assert fit_size(lambda size: False) == 7.5  # nothing fits: the floor, spread over pages
+
+
+def _lowest_ink(pdf: bytes, tmp_path) -> tuple[float, float]:
+    """Render page 1 with pdftoppm; the lowest and highest non-white rows as parts of the
+    height (0 = top, 1 = bottom)."""
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    (tmp_path / "poster.pdf").write_bytes(pdf)
+    # Our own fixed arguments and a file we wrote: no untrusted input.
+    subprocess.run([shutil.which("pdftoppm") or "pdftoppm", "-png", "-r", "30",  # noqa: S603
+                    "-f", "1", "-l", "1", "-singlefile", str(tmp_path / "poster.pdf"),
+                    str(tmp_path / "poster")], check=True)
+    image = Image.open(tmp_path / "poster.png").convert("L")
+    width, height = image.size
+    pixels = image.load()
+    inked = [y for y in range(height) if any(pixels[x, y] < 200 for x in range(width))]
+    return inked[0] / height, inked[-1] / height
+
+
+@pytest.mark.parametrize("size", ["A3", "A4"])
+def test_a_short_poster_fills_the_sheet(client, published, size, tmp_path,
+                                        django_capture_on_commit_callbacks):
+    """Issue 21 item 10: the A3 poster left its lower third empty; the type now fills it."""
+    document = _request_pdf(client, published.member, published, size,
+                            django_capture_on_commit_callbacks)
+    document.refresh_from_db()
+    data = document.file.read()
+    top, bottom = _lowest_ink(data, tmp_path)
+    assert top < 0.1
+    print(f"{size}: ink from {top:.1%} to {bottom:.1%} of the page height")
+    assert bottom > 0.85, f"the lowest printed row is at {bottom:.0%} of the page"
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    flat = " ".join(reader.pages[0].extract_text().split())
+    assert all(c in flat for c in COMMITMENTS)
+    if folder := os.environ.get("POSTER_PNG_DIR"):  # to look at it
+        (Path(folder) / f"poster-{size}.pdf").write_bytes(data)
 
 
 @pytest.mark.parametrize("size", ["A4", "A3"])

@@ -242,5 +242,38 @@ def test_poster_page_query_count_is_stable(client, world):
     # group with access (when the fragment is rendered: here always, the cache is off);
     # poster with published version and its author and publisher; versions with
     # authors and comment counts; commitments of the published and newest version;
-    # comments of the newest with authors.
+    # comments of every version with authors.
     assert_queries_stable(lambda: client.get(url), grow=grow, expected=8)
+
+
+def test_comments_stay_visible_after_the_next_version_is_saved(client, world):
+    """Issue 21 item 8: a comment is kept on its own version and listed under the draft."""
+    first = save_version(world, world.member, ["Sette retning sammen"]).version
+    services.poster_comment_add(version=first, author=world.facilitator,
+                                body="Hva betyr «sammen» her?\nSkriv det ut.")
+    services.poster_comment_add(version=first, author=world.other_member, body="Enig, Åse")
+    second = save_version(world, world.other_member, ["Sette retning for hele sektoren"],
+                          base=1).version
+    services.poster_comment_add(version=second, author=world.member, body="Bedre nå")
+    save_version(world, world.member, ["Sette retning for hele sektoren, hver høst"], base=2)
+    client.force_login(world.member)
+    page = client.get(reverse("groups:poster", args=[world.group.public_id]))
+    text = page.content.decode()
+    draft, earlier = text.split('id="earlier-comments"')
+    assert "Kommentarer til tidligere versjoner" in earlier
+    # The draft (version 3) has none of its own; versions 2 and 1 keep theirs, newest first.
+    assert "Hva betyr «sammen» her?" not in draft.split('id="draft"')[1]
+    assert earlier.index("Bedre nå") < earlier.index("Hva betyr «sammen» her?")
+    assert "Enig, Åse" in earlier
+    for number in (1, 2):
+        assert reverse("groups:poster_version", args=[world.group.public_id, number]) + \
+            "#comments" in earlier
+    # The version the comment was made on still shows it.
+    version_1 = client.get(reverse("groups:poster_version", args=[world.group.public_id, 1]))
+    assert "Hva betyr «sammen» her?" in version_1.content.decode()
+    assert "Enig, Åse" in version_1.content.decode()
+    # Someone who may only read the published poster sees no comments at all.
+    services.poster_publish(version=second, actor=world.head)
+    client.force_login(world.outsider_leader)
+    outsider = client.get(reverse("groups:poster", args=[world.group.public_id])).content
+    assert "Bedre nå".encode() not in outsider and b"earlier-comments" not in outsider

@@ -219,27 +219,39 @@ class NetworkMembership(models.Model):
 
 
 class Slot(models.TextChoices):
-    MORNING = "FL", _("FL (before noon)")
-    AFTERNOON = "EL", _("EL (after noon)")
+    # Written in full on every page (issue 21): members found "FL"/"EL" cryptic.
+    MORNING = "FL", pgettext_lazy("meeting slot", "morning")
+    AFTERNOON = "EL", pgettext_lazy("meeting slot", "afternoon")
 
 
 class MeetingStatus(models.TextChoices):
+    NOT_PROPOSED = "ikke_satt", _("not yet proposed")
     PROPOSED = "foreslatt", _("proposed")
     CONFIRMED = "bekreftet", _("confirmed")
+    HELD = "holdt", pgettext_lazy("network meeting", "held")
     CANCELLED = "avlyst", pgettext_lazy("network meeting", "cancelled")
 
 
-ACTIVE_MEETING = Q(status__in=[MeetingStatus.PROPOSED, MeetingStatus.CONFIRMED])
+# Meetings that occupy their date and slot: a held meeting still did (the rules and the
+# facilitator's day count see it); a round not yet proposed has no date at all.
+ACTIVE_MEETING = Q(status__in=[MeetingStatus.PROPOSED, MeetingStatus.CONFIRMED,
+                               MeetingStatus.HELD])
+# "Time to be agreed": a date without a slot has no times either.
+NO_SLOT = ""
 SLOT_MATCHES_TIME = (Q(slot=Slot.MORNING, starts_at__lt=NOON)
-                     | Q(slot=Slot.AFTERNOON, starts_at__gte=NOON))
+                     | Q(slot=Slot.AFTERNOON, starts_at__gte=NOON)
+                     | Q(slot=NO_SLOT, starts_at__isnull=True, ends_at__isnull=True))
 
 
 class NetworkMeeting(models.Model):
-    """One meeting of a network group: first proposed (with a date poll), then confirmed.
+    """One round of a network group ("meeting N of M"): not yet proposed (no date), proposed
+    (one date or a poll), confirmed, then held — or cancelled.
 
     ``facilitator`` empty means the group meets on its own. The date, slot and
     times are the proposal while the status is *proposed* and the decision once
-    it is *confirmed*.
+    it is *confirmed*; an empty slot is "time to be agreed" (no times). A
+    meeting O&F or the adviser entered or changed by hand is ``hand_made``: the
+    planner never changes it.
     """
 
     organisation_path = "group__plan__programme__organisation"
@@ -248,10 +260,12 @@ class NetworkMeeting(models.Model):
     group = models.ForeignKey(NetworkGroup, on_delete=models.CASCADE, related_name="meetings",
                               verbose_name=_("network group"))
     number = models.PositiveSmallIntegerField(_("meeting number"), default=1)
-    date = models.DateField(_("date"))
-    slot = models.CharField(_("slot"), max_length=2, choices=Slot.choices)
-    starts_at = models.TimeField(_("starts at"))
-    ends_at = models.TimeField(_("ends at"))
+    date = models.DateField(_("date"), null=True, blank=True,
+                            help_text=_("Empty while the round is not yet proposed."))
+    slot = models.CharField(_("slot"), max_length=2, choices=Slot.choices, blank=True,
+                            help_text=_("Empty: the time is to be agreed."))
+    starts_at = models.TimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.TimeField(_("ends at"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     video_url = models.URLField(_("video link"), blank=True)
     facilitator = models.ForeignKey(
@@ -266,6 +280,13 @@ class NetworkMeeting(models.Model):
         Gathering, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("focus agreed at"))
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    hand_made = models.BooleanField(
+        _("entered by hand"), default=False,
+        help_text=_("Entered or changed by O&F or the adviser; the planner leaves it alone."))
+    poll_closes_on = models.DateField(
+        _("answer by"), null=True, blank=True,
+        help_text=_("The last day members can answer the date poll; those who have not "
+                    "answered are reminded before it."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = OrganisationQuerySet.as_manager()
@@ -290,19 +311,44 @@ class NetworkMeeting(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=MeetingStatus.CONFIRMED) | Q(confirmed_at__isnull=False),
                 name="network_meeting_confirmed_has_time"),
+            # A round not yet proposed has no date; every other one has, unless cancelled.
+            models.CheckConstraint(
+                condition=(Q(status=MeetingStatus.NOT_PROPOSED, date__isnull=True)
+                           | Q(status=MeetingStatus.CANCELLED)
+                           | (Q(date__isnull=False) & ~Q(status=MeetingStatus.NOT_PROPOSED))),
+                name="network_meeting_date_matches_status"),
         ]
         indexes = [models.Index(fields=["date", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.group} {self.date:%d.%m.%Y} {self.slot}"
+        when = f"{self.date:%d.%m.%Y}" if self.date else "–"
+        return f"{self.group} {when} {self.slot}".rstrip()
 
     @property
     def start(self) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(self.date, self.starts_at))
+        """When the meeting starts; a date without a slot counts from the day's start."""
+        assert self.date is not None
+        return timezone.make_aware(dt.datetime.combine(self.date, self.starts_at or dt.time(0)))
 
     @property
     def end(self) -> dt.datetime:
+        assert self.date is not None
+        if self.ends_at is None:
+            return timezone.make_aware(dt.datetime.combine(self.date + dt.timedelta(days=1),
+                                                           dt.time(0)))
         return timezone.make_aware(dt.datetime.combine(self.date, self.ends_at))
+
+    @property
+    def has_time(self) -> bool:
+        return bool(self.slot) and self.starts_at is not None
+
+    @property
+    def is_not_proposed(self) -> bool:
+        return self.status == MeetingStatus.NOT_PROPOSED
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == MeetingStatus.HELD
 
     @property
     def is_proposed(self) -> bool:

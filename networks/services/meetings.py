@@ -43,6 +43,8 @@ from ..models import (
 from ..planner import Interval, PlanOutcome, intervals, plan_meetings
 from ..rules import Candidate, PlanningContext
 from .groups import lock_plan
+from .rounds import _replace_options as replace_options
+from .rounds import follow_leading, leading_option, times_for
 
 
 def _taken_message() -> str:
@@ -208,11 +210,16 @@ def _create_meetings(plan: NetworkPlan, outcome: PlanOutcome) -> list[NetworkMee
         for m in created:
             m.pk = ids[(m.group_id, m.number)]
     MeetingOption.objects.bulk_create(
-        [MeetingOption(meeting_id=m.pk, date=o.date, slot=o.slot, starts_at=o.starts_at,
-                       ends_at=o.ends_at)
-         for m, p in zip(created, outcome.meetings, strict=True) for o in p.options],
-        batch_size=1000)
+        [option_for(m.pk, o) for m, p in zip(created, outcome.meetings, strict=True)
+         for o in p.options], batch_size=1000)
     return created
+
+
+def option_for(meeting_id: int, c: Candidate) -> MeetingOption:
+    """A poll date from a planned candidate (the planner always gives a slot and times)."""
+    assert c.starts_at is not None and c.ends_at is not None
+    return MeetingOption(meeting_id=meeting_id, date=c.date, slot=c.slot,
+                         starts_at=c.starts_at, ends_at=c.ends_at)
 
 
 def _unplaced_messages(outcome: PlanOutcome) -> list[str]:
@@ -224,14 +231,28 @@ def _unplaced_messages(outcome: PlanOutcome) -> list[str]:
 
 # -- one meeting by hand -----------------------------------------------------------------
 def meeting_update(*, meeting: NetworkMeeting, actor: User | None, date: dt.date, slot: str,
-                   starts_at: dt.time, ends_at: dt.time, place: str, video_url: str,
-                   facilitator: User | None, focus: str) -> NetworkMeeting:
+                   starts_at: dt.time | None, ends_at: dt.time | None, place: str,
+                   video_url: str, facilitator: User | None, focus: str,
+                   poll_closes_on: dt.date | None = None) -> NetworkMeeting:
     """Change a meeting by hand with the planner's rules checked; nothing is saved if one
-    is broken. Members of a confirmed meeting are told of a new time or place. A proposed
-    meeting's new date joins its poll."""
+    is broken. Members of a confirmed meeting are told of a new time or place.
+
+    An empty slot is "time to be agreed" (no times); a new slot without new times
+    gets the slot's usual times. A round not yet proposed becomes proposed. A
+    proposed meeting moved to another date or slot gets a fresh poll: the old
+    dates (and their answers) go, the new date is the only option, and the
+    members are told. The meeting is marked as made by hand, so the planner
+    leaves it alone."""
     with transaction.atomic():
         plan, m = _lock_meeting(meeting)
         _refuse_unless_open(m)
+        if m.is_held:
+            raise ValidationError(_("The meeting has been held."), code="held")
+        if slot and (starts_at is None or ends_at is None
+                     or (slot != m.slot and (starts_at, ends_at) == (m.starts_at, m.ends_at))):
+            starts_at, ends_at = times_for(plan, slot, None, None)
+        elif not slot:
+            starts_at, ends_at = None, None
         if facilitator is not None and (
                 not facilitator.is_facilitator
                 or facilitator.organisation_id != plan.programme.organisation_id):
@@ -246,15 +267,23 @@ def meeting_update(*, meeting: NetworkMeeting, actor: User | None, date: dt.date
         if m.is_confirmed and date < timezone.localdate():
             raise ValidationError(_("A confirmed meeting cannot be moved into the past."),
                                   code="past")
+        if not m.is_confirmed and date < timezone.localdate():
+            raise ValidationError(_("The date has passed; record the meeting as held, or "
+                                    "choose a later date."), code="past")
         changed = (m.date, m.starts_at, m.ends_at, m.place, m.video_url) != (
             date, starts_at, ends_at, place, video_url)
+        moved = (m.date, m.slot) != (date, slot)
+        if m.is_not_proposed:
+            m.status = MeetingStatus.PROPOSED
         m.date, m.slot, m.starts_at, m.ends_at = date, slot, starts_at, ends_at
         m.place, m.video_url, m.facilitator, m.focus = place, video_url, facilitator, focus
-        _save(m, ["date", "slot", "starts_at", "ends_at", "place", "video_url", "facilitator",
-                  "focus"])
+        m.poll_closes_on, m.hand_made = poll_closes_on, True
+        _save(m, ["status", "date", "slot", "starts_at", "ends_at", "place", "video_url",
+                  "facilitator", "focus", "poll_closes_on", "hand_made"])
         if m.is_proposed:
-            MeetingOption.objects.get_or_create(meeting=m, date=date, slot=slot, defaults={
-                "starts_at": starts_at, "ends_at": ends_at})
+            if moved:
+                replace_options(m, date, slot, starts_at, ends_at)
+                notifications.poll_changed(meeting=m)
         elif changed:
             notifications.meeting_confirmed(meeting=m, changed=True)
         audit_log(organisation=plan.programme.organisation, actor=actor,
@@ -305,7 +334,11 @@ def meeting_vote(*, meeting: NetworkMeeting, leader: Leader, answers: dict[int, 
                                   code="decided")
         if not NetworkMembership.objects.filter(group_id=m.group_id, leader=leader).exists():
             raise PermissionDenied(_("Only the group's members answer the date poll."))
-        options = set(m.options.values_list("pk", flat=True))
+        today = timezone.localdate()
+        if m.poll_closes_on is not None and m.poll_closes_on < today:
+            raise ValidationError(_("The poll closed on %(date)s.") % {
+                "date": date_format(m.poll_closes_on, "DATE_FORMAT")}, code="poll_closed")
+        options = set(m.options.filter(date__gte=today).values_list("pk", flat=True))
         if not answers or set(answers) - options:
             raise ValidationError(_("Answer the dates proposed for this meeting."),
                                   code="invalid_answer")
@@ -326,6 +359,7 @@ def meeting_vote(*, meeting: NetworkMeeting, leader: Leader, answers: dict[int, 
                 changed.append(vote)
         MeetingVote.objects.bulk_create(new)
         MeetingVote.objects.bulk_update(changed, ["answer", "answered_at"])
+        follow_leading(m)
         return len(new) + len(changed)
 
 
@@ -342,6 +376,14 @@ def meeting_confirm(*, meeting: NetworkMeeting, option: MeetingOption | None,
         _refuse_unless_open(m)
         if m.is_confirmed:
             raise ValidationError(_("The meeting is already confirmed."), code="confirmed")
+        if not m.is_proposed or m.date is None:
+            raise ValidationError(_("Give the meeting a date before confirming it."),
+                                  code="date_missing")
+        if option is None:
+            # No date chosen: the poll's leading answer is the proposal.
+            leading = leading_option(list(m.options.all()),
+                                     list(MeetingVote.objects.filter(option__meeting=m)))
+            option = leading.option if leading else None
         if option is not None:
             if option.meeting_id != m.pk:
                 raise ValidationError(_("Choose one of the dates proposed for this meeting."),

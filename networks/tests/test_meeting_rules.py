@@ -221,9 +221,13 @@ def test_confirmed_meeting_moved_tells_everyone(net, mailoutbox, personas,
     assert "Nettverksmøte flyttet" in mailoutbox[0].subject
 
 
-def test_moving_a_proposed_meeting_sends_no_email(net, mailoutbox,
-                                                 django_capture_on_commit_callbacks):
+def test_moving_a_proposed_meeting_replaces_the_poll_and_tells_the_members(
+        net, mailoutbox, django_capture_on_commit_callbacks):
+    # Issue 17: the planner's old dates must not stay in the poll after O&F moves it.
     LeaderFactory(organisation=net.programme.organisation)
+    day = _free_day(net)
     with django_capture_on_commit_callbacks(execute=True):
-        _move(net, date=_free_day(net))
-    assert mailoutbox == []  # a proposed meeting moved: the poll shows it, no email
+        _move(net, date=day)
+    assert [(o.date, o.slot) for o in net.proposed.options.all()] == [(day, Slot.MORNING)]
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(m.user.email for m in net.members)
+    assert net.facilitator.email not in {m.to[0] for m in mailoutbox}

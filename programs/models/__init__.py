@@ -17,8 +17,10 @@ from django.db import models
 from django.db.models import F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Leader, LeaderLevel, Organisation, Unit
+from lib.dates import format_date
 from lib.scoping import OrganisationQuerySet, scoped_history
 
 from ..seats import SeatState
@@ -264,6 +266,14 @@ class Module(models.Model):
         return self.audience == Audience.UNITS
 
     @property
+    def is_for_new_leaders(self) -> bool:
+        return self.audience == Audience.NEW_LEADERS
+
+    @property
+    def audience_unit_names(self) -> list[str]:
+        return [unit.name for unit in self.audience_units.all()]
+
+    @property
     def is_for_chosen_levels(self) -> bool:
         return self.audience == Audience.LEVELS
 
@@ -286,6 +296,12 @@ class Module(models.Model):
         elif self.audience == Audience.LEVELS and not self.audience_levels:
             errors["audience_levels"] = ValidationError(
                 _("Choose at least one level."), code="required")
+        if self.enrolment_opens_on and self.cancellation_cutoff_on \
+                and self.cancellation_cutoff_on < self.enrolment_opens_on:
+            errors["cancellation_cutoff_on"] = ValidationError(
+                _("The last day to cancel cannot be before enrolment opens (%(date)s).")
+                % {"date": format_date(self.enrolment_opens_on)}, code="cutoff_before_enrolment")
+        errors.update(self._session_errors())
         if self.pk and self.capacity is not None:
             seated = self.enrollments.filter(status=EnrollmentStatus.SEATED).count()
             if seated > self.capacity:
@@ -294,6 +310,66 @@ class Module(models.Model):
                     "the number of seats.") % {"seated": seated}, code="capacity_below_seated")
         if errors:
             raise ValidationError(errors)
+
+    def semester_span(self) -> tuple[dt.date, dt.date] | None:
+        """The first and last day a session of the module may fall on.
+
+        Spring is January to June, autumn July to December (the modules start in
+        February and September and run three to five months).
+        """
+        if not self.year or self.term not in Term.values:
+            return None
+        if self.term == Term.SPRING:
+            return dt.date(self.year, 1, 1), dt.date(self.year, 6, 30)
+        return dt.date(self.year, 7, 1), dt.date(self.year, 12, 31)
+
+    def session_outside_semester(self, day: dt.date) -> str | None:
+        """Why a session on ``day`` does not fit the module's semester, else None.
+
+        Refused with the code ``session_outside_semester`` by ``Module.clean`` and
+        ``ModuleSession.clean``.
+        """
+        span = self.semester_span()
+        if span is None or span[0] <= day <= span[1]:
+            return None
+        return _("A %(semester)s module has its sessions between %(first)s and %(last)s; "
+                 "%(date)s is outside it.") % {
+            "semester": self.semester_label, "first": format_date(span[0]),
+            "last": format_date(span[1]), "date": format_date(day)}
+
+    def _session_errors(self) -> dict[str, ValidationError]:
+        """Sessions against the semester and the completion rule.
+
+        Reads the sessions being entered with the module when the admin hands
+        them over (``pending_session_dates``), else the saved ones; a module
+        without sessions yet is not judged.
+        """
+        pending = getattr(self, "pending_session_dates", None)
+        if pending is not None:
+            dates = list(pending())
+        elif self.pk:
+            dates = list(self.sessions.values_list("date", flat=True))
+        else:
+            dates = []
+        errors: dict[str, ValidationError] = {}
+        outside = [problem for day in sorted(dates)
+                   if (problem := self.session_outside_semester(day)) is not None]
+        if outside:
+            errors["year"] = ValidationError(outside[0], code="session_outside_semester")
+        if dates and self.min_sessions_attended and self.min_sessions_attended > len(dates):
+            errors["min_sessions_attended"] = ValidationError(
+                ngettext("A leader cannot attend %(needed)d sessions when the module has "
+                         "%(count)d session.",
+                         "A leader cannot attend %(needed)d sessions when the module has "
+                         "%(count)d sessions.", len(dates))
+                % {"needed": self.min_sessions_attended, "count": len(dates)},
+                code="completion_over_sessions")
+        return errors
+
+    def opens_later(self, today: dt.date | None = None) -> bool:
+        """Published, and its enrolment window has not opened yet."""
+        today = today or timezone.localdate()
+        return self.status == ModuleStatus.PUBLISHED and today < self.enrolment_opens_on
 
     def is_for(self, leader: Leader, today: dt.date | None = None) -> bool:
         """Whether the module's audience includes this leader.
@@ -374,6 +450,15 @@ class ModuleSession(models.Model):
         _check_times(self.starts_at, self.ends_at)
         if not self.place and not self.video_url:
             raise ValidationError(_("Give a place or a video link."), code="no_place")
+        if self.date and (self.module_id is not None or self._module_given()):
+            problem = self.module.session_outside_semester(self.date)
+            if problem is not None:
+                raise ValidationError({"date": ValidationError(
+                    problem, code="session_outside_semester")})
+
+    def _module_given(self) -> bool:
+        # An inline row of a module being added has the (unsaved) module set already.
+        return self._state.fields_cache.get("module") is not None
 
     @property
     def start(self) -> dt.datetime:
@@ -460,6 +545,9 @@ class Enrollment(models.Model):
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("cancelled by"))
+    cancel_reason = models.TextField(
+        _("reason for cancelling"), blank=True, max_length=2000,
+        help_text=_("Given by O&F when they cancel on the leader's behalf; sent to the leader."))
 
     objects = EnrollmentQuerySet.as_manager()
     # Audit trail of admin changes to enrolments (GDPR, issue 9); scoped in the admin.

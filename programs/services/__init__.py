@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Leader, User
@@ -180,37 +180,48 @@ def enrollment_decline(*, enrollment: Enrollment, actor: User, reason: str = "")
 
 
 @transaction.atomic
-def enrollment_cancel(*, enrollment: Enrollment, actor: User,
+def enrollment_cancel(*, enrollment: Enrollment, actor: User, reason: str = "",
                       today: dt.date | None = None) -> Enrollment:
     """Cancel a request, a waiting place or a seat; a freed seat goes to the waiting list.
 
-    Guarantees: the leader (or their leader above) cannot cancel after the
-    module's cut-off day, O&F can; a freed seat is given, under the same
-    module lock, to the first waiting leader it fits, who is told by email.
+    Guarantees: withdrawing is the leader's own act — the leader above, who
+    approves, never cancels; O&F may cancel on the leader's behalf only with a
+    reason, and the leader is told who did it and why. The leader cannot cancel
+    after the module's cut-off day, O&F can; a freed seat is given, under the
+    same module lock, to the first waiting leader it fits, who is told by email.
     """
     today = today or timezone.localdate()
     module = _lock_module(enrollment.module)
     enrollment = _lock_enrollment(enrollment)
     oaf = is_oaf_for(actor, module.programme.organisation_id)
     own = enrollment.leader.user_id == actor.pk
-    if not (oaf or own or is_approver_for(actor, enrollment)):
-        raise PermissionDenied(_("You cannot cancel this enrolment."))
+    reason = reason.strip()
+    if not (oaf or own):
+        raise PermissionDenied(_("Only the leader can withdraw their own enrolment; O&F can "
+                                 "cancel it on their behalf."))
+    if not own and not reason:
+        raise ValidationError(_("Give the reason for cancelling on the leader's behalf; "
+                                "the leader is told."), code="reason_required")
     if enrollment.status not in ACTIVE_STATUSES:
         raise ValidationError(_("This enrolment is no longer active."), code="inactive")
     if (not oaf and enrollment.status != EnrollmentStatus.REQUESTED
             and today > module.cancellation_cutoff_on):
         raise ValidationError(
             _("The last day to cancel was %(date)s. Contact O&F if you cannot take part.")
-            % {"date": module.cancellation_cutoff_on.strftime("%d.%m.%Y")}, code="cutoff")
+            % {"date": formats.date_format(module.cancellation_cutoff_on, "SHORT_DATE_FORMAT")},
+            code="cutoff")
     was_seated = enrollment.status == EnrollmentStatus.SEATED
     previous = enrollment.status
     enrollment.status = EnrollmentStatus.CANCELLED
     enrollment.talent_seat = False
     enrollment.cancelled_at, enrollment.cancelled_by = timezone.now(), actor
+    if not own:
+        enrollment.cancel_reason = reason
     enrollment.save()
     audit_log(organisation=module.programme.organisation, actor=actor,
               action="programs.enrollment.cancelled", obj=enrollment,
-              summary=f"{enrollment.leader.name}: {module}", data={"was": previous})
+              summary=f"{enrollment.leader.name}: {module}",
+              data={"was": previous, "on_behalf": not own, "reason": reason[:300]})
     if not own:
         notifications.cancelled_to_leader(enrollment=enrollment)
     if was_seated:
@@ -294,6 +305,16 @@ def enrollment_enrol(*, module: Module, leader: Leader, actor: User, note: str =
     return enrollment
 
 
+def attendance_may_start(session: ModuleSession, now: dt.datetime | None = None) -> None:
+    """Refuse attendance for a session that has not started: nobody can have attended yet."""
+    if (now or timezone.now()) < session.start:
+        raise ValidationError(
+            _("Attendance can be kept once the session has started (%(when)s).")
+            % {"when": formats.date_format(timezone.localtime(session.start),
+                                           "SHORT_DATETIME_FORMAT")},
+            code="session_not_started")
+
+
 @transaction.atomic
 def attendance_mark(*, session: ModuleSession, enrollment_ids: Iterable[int], attended: bool,
                     actor: User) -> int:
@@ -307,6 +328,7 @@ def attendance_mark(*, session: ModuleSession, enrollment_ids: Iterable[int], at
     if not is_oaf_for(actor, session.module.programme.organisation_id) \
             and not session.facilitators.filter(pk=actor.pk).exists():
         raise PermissionDenied(_("Only O&F and the session's facilitators keep attendance."))
+    attendance_may_start(session)
     seated = set(Enrollment.objects.filter(pk__in=ids, module_id=session.module_id,
                                            status=EnrollmentStatus.SEATED)
                  .values_list("pk", flat=True))
@@ -339,6 +361,7 @@ def attendance_register(*, session: ModuleSession, present_ids: Iterable[int],
     Returns (present, absent). Same guarantees as :func:`attendance_mark`.
     """
     present = set(present_ids)
+    attendance_may_start(session)
     seated = set(Enrollment.objects.filter(module_id=session.module_id,
                                            status=EnrollmentStatus.SEATED)
                  .values_list("pk", flat=True))

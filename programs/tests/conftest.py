@@ -25,6 +25,13 @@ def make_module(organisation, **kwargs):
     return module
 
 
+def sessions_held(module, days_ago: int = 30):
+    """Move a module's sessions into the past (attendance is kept only once one has started)."""
+    for n, session in enumerate(module.sessions.order_by("date")):
+        session.date = today() - dt.timedelta(days=days_ago - 7 * n)
+        session.save(update_fields=["date"])
+
+
 @pytest.fixture
 def module(personas):
     return make_module(personas.org_a, topic="Endringsledelse")

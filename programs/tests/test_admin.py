@@ -14,6 +14,7 @@ from programs import services
 from programs.models import Attendance, Enrollment, EnrollmentStatus, Module
 from tests.factories import LeaderFactory
 
+from .conftest import sessions_held
 from .factories import EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,15 +74,17 @@ def test_add_module_with_levels_and_sessions(client, personas, module):
         "waiting_list_limit": "", "talent_seats": 5, "talent_seats_release_on": "",
         "enrolment_opens_on": "2027-03-01", "enrolment_closes_on": "2027-08-15",
         "cancellation_cutoff_on": "2027-08-25", "min_sessions_attended": 2,
-        "sessions-TOTAL_FORMS": 1, "sessions-INITIAL_FORMS": 0,
+        "sessions-TOTAL_FORMS": 2, "sessions-INITIAL_FORMS": 0,
         "sessions-0-date": "2027-09-07", "sessions-0-starts_at": "09:00",
         "sessions-0-ends_at": "12:00", "sessions-0-place": "Rådhuset",
+        "sessions-1-date": "2027-10-12", "sessions-1-starts_at": "09:00",
+        "sessions-1-ends_at": "12:00", "sessions-1-place": "Rådhuset",
     }
     response = client.post(reverse("admin:programs_module_add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     created = Module.objects.get(topic="Strategisk ledelse")
     assert created.audience_levels == ["kommunalsjef", "virksomhetsleder"]
-    assert created.sessions.count() == 1
+    assert created.sessions.count() == 2
 
 
 def test_more_seats_move_the_waiting_list_up(client, personas, full_module):
@@ -112,7 +115,8 @@ def test_approve_and_cancel_actions(client, personas, full_module):
     url = reverse("admin:programs_enrollment_changelist")
     client.post(url, {"action": "approve", ACTION_CHECKBOX_NAME: [rows[3].pk, rows[0].pk]})
     assert Enrollment.objects.get(pk=rows[3].pk).status == EnrollmentStatus.WAITING
-    client.post(url, {"action": "cancel", ACTION_CHECKBOX_NAME: [rows[0].pk]})
+    client.post(url, {"action": "cancel", ACTION_CHECKBOX_NAME: [rows[0].pk],
+                      "reason": "Sluttet"})
     statuses = dict(Enrollment.objects.values_list("pk", "status"))
     assert statuses[rows[0].pk] == EnrollmentStatus.CANCELLED
     assert statuses[rows[2].pk] == EnrollmentStatus.SEATED  # first in line moved up
@@ -121,6 +125,7 @@ def test_approve_and_cancel_actions(client, personas, full_module):
 
 def test_mark_attendance_action(client, personas, full_module):
     module, rows = full_module
+    sessions_held(module)
     session = module.sessions.first()
     client.force_login(personas.alice)
     url = reverse("admin:programs_enrollment_changelist")

@@ -11,6 +11,7 @@ from programs.models import Attendance
 from programs.selectors import COMPLETED, leader_enrollments
 from tests.factories import LeaderFactory
 
+from .conftest import sessions_held
 from .factories import EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,9 @@ def seated(personas, module):
     rows = [EnrollmentFactory(module=module, leader=personas.bob_leader)]
     rows += [EnrollmentFactory(module=module, leader=LeaderFactory(organisation=personas.org_a))
              for _ in range(2)]
-    return [services.enrollment_approve(enrollment=e, actor=personas.alice) for e in rows]
+    seated = [services.enrollment_approve(enrollment=e, actor=personas.alice) for e in rows]
+    sessions_held(module)
+    return seated
 
 
 def test_register_marks_ticked_present_and_the_rest_absent(personas, module, seated):

@@ -85,7 +85,7 @@ def test_concurrent_cancellations_give_each_freed_seat_once(personas):
             from accounts.models import User
 
             services.enrollment_cancel(enrollment=Enrollment.objects.get(pk=pk),
-                                       actor=User.objects.get(pk=alice_id))
+                                       actor=User.objects.get(pk=alice_id), reason="Flyttet")
         return job
 
     assert _race([cancel(e.pk) for e in rows[:5]]) == []

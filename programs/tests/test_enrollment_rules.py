@@ -43,7 +43,7 @@ def test_the_waiting_number_is_the_approval_order_whatever_else_filters(queue):
 
 def test_a_cancellation_moves_everyone_behind_up(personas, queue):
     module, rows = queue
-    services.enrollment_cancel(enrollment=rows[1], actor=personas.alice)
+    services.enrollment_cancel(enrollment=rows[1], actor=personas.alice, reason="Syk")
     assert waiting_positions(module_ids=[module.pk]) == {rows[2].pk: 1, rows[3].pk: 2}
 
 

@@ -256,7 +256,7 @@ def test_leader_cannot_cancel_after_cutoff_but_oaf_can(personas, request_of_bob,
     assert exc.value.code == "cutoff"
     assert "Siste dag for å melde seg av" in exc.value.messages[0]
     assert Enrollment.objects.get(pk=e.pk).status == EnrollmentStatus.SEATED
-    services.enrollment_cancel(enrollment=e, actor=personas.alice)
+    services.enrollment_cancel(enrollment=e, actor=personas.alice, reason="Avtalt med O&F")
     assert Enrollment.objects.get(pk=e.pk).status == EnrollmentStatus.CANCELLED
     assert mail.outbox[-1].to == ["bob@askvik.example"]  # told, since O&F did it
 

@@ -65,7 +65,7 @@ def test_a_freed_seat_goes_to_the_first_approved_not_the_first_requested(persona
     seated, (asked_first, asked_second) = _waiting_after_seated(personas, module, 2)
     for enrollment in (asked_second, asked_first):  # approved in the other order
         services.enrollment_approve(enrollment=enrollment, actor=personas.alice)
-    services.enrollment_cancel(enrollment=seated, actor=personas.alice)
+    services.enrollment_cancel(enrollment=seated, actor=personas.alice, reason="Permisjon")
     asked_first.refresh_from_db()
     asked_second.refresh_from_db()
     assert asked_second.status == EnrollmentStatus.SEATED
@@ -80,7 +80,7 @@ def test_a_freed_seat_never_goes_to_another_modules_waiting_leader(personas):
     seated, (waiting_here,) = _waiting_after_seated(personas, module, 1)
     services.enrollment_approve(enrollment=waiting_here, actor=personas.alice)
 
-    services.enrollment_cancel(enrollment=seated, actor=personas.alice)
+    services.enrollment_cancel(enrollment=seated, actor=personas.alice, reason="Permisjon")
     waiting_here.refresh_from_db()
     waiting_elsewhere.refresh_from_db()
     assert waiting_here.status == EnrollmentStatus.SEATED

@@ -7,6 +7,8 @@ Alice (O&F of A); Charlie and Dora (municipality B).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -14,7 +16,7 @@ from programs import services
 from programs.models import Audience, Enrollment, EnrollmentStatus, ModuleStatus
 from tests.factories import UserFactory
 
-from .conftest import make_module
+from .conftest import make_module, sessions_held
 from .factories import GatheringFactory, ProgrammeParticipantFactory
 
 pytestmark = pytest.mark.django_db
@@ -214,7 +216,8 @@ def test_approve_from_min_side_returns_there_but_not_to_other_sites(client, pers
     back = _post(client, personas.boss_leader.user, "enrollment_approve",
                  {"next": "/min-side/"}, **kwargs)
     assert back.url == "/min-side/"
-    services.enrollment_cancel(enrollment=request_of_bob, actor=personas.alice)
+    services.enrollment_cancel(enrollment=request_of_bob, actor=personas.alice,
+                               reason="Ny søknad")
     again = services.enrollment_request(module=request_of_bob.module,
                                         leader=personas.bob_leader, note="x", actor=personas.bob)
     evil = _post(client, personas.boss_leader.user, "enrollment_approve",
@@ -230,7 +233,11 @@ def test_decline_owner_readonly_outsider(client, personas, request_of_bob, other
                  **kwargs).status_code == 403
     assert _post(client, personas.charlie, "enrollment_decline", data,
                  **kwargs).status_code == 404
-    response = _post(client, personas.boss_leader.user, "enrollment_decline", data, **kwargs)
+    confirm = _post(client, personas.boss_leader.user, "enrollment_decline", data, **kwargs)
+    assert confirm.status_code == 200  # the confirmation step; nothing is declined yet
+    assert Enrollment.objects.get().status == EnrollmentStatus.REQUESTED
+    response = _post(client, personas.boss_leader.user, "enrollment_decline",
+                     {**data, "confirm": "1"}, **kwargs)
     assert response.status_code == 302
     e = Enrollment.objects.get()
     assert e.status == EnrollmentStatus.DECLINED and e.decision_note == "Ikke nå"
@@ -260,9 +267,10 @@ def test_cancel_after_cutoff_shows_message(client, personas, module, request_of_
     services.enrollment_approve(enrollment=request_of_bob, actor=personas.alice)
     module.cancellation_cutoff_on = module.enrolment_opens_on - dt.timedelta(days=1)
     module.save()
-    response = _post(client, personas.bob, "enrollment_cancel",
+    response = _post(client, personas.bob, "enrollment_cancel", {"confirm": "1"},
                      enrollment_uuid=request_of_bob.uuid)
-    assert "Siste dag for å melde seg av var" in _messages(response)[0]
+    assert response.status_code == 400
+    assert "Siste dag for å melde seg av var" in response.content.decode()
     assert Enrollment.objects.get().status == EnrollmentStatus.SEATED
 
 
@@ -317,6 +325,7 @@ def test_programme_page_owner_readonly_outsider(client, personas, module):
 
 def test_register_owner_readonly_outsider(client, personas, module, request_of_bob, facilitator):
     services.enrollment_approve(enrollment=request_of_bob, actor=personas.alice)
+    sessions_held(module)
     session = module.sessions.first()
     session.facilitators.add(facilitator)
     kwargs = {"session_uuid": session.uuid}
@@ -338,6 +347,7 @@ def test_register_with_tampered_list_changes_nothing(client, personas, module, r
     from .factories import EnrollmentFactory
     foreign = EnrollmentFactory(module=other_module, leader__organisation=personas.org_a)
     services.enrollment_approve(enrollment=foreign, actor=personas.alice)
+    sessions_held(module)
     session = module.sessions.first()
     response = _post(client, personas.alice, "session_register",
                      {"present": [request_of_bob.pk, foreign.pk]}, session_uuid=session.uuid)
@@ -353,3 +363,56 @@ def test_every_page_needs_login(client, module):
     response = client.get(reverse("programs:module_list"))
     assert response.status_code == 302 and "/konto/logg-inn/" in response.url
 
+
+def test_register_refuses_a_session_that_has_not_started(client, personas, module,
+                                                         request_of_bob, facilitator):
+    """Issue 21 item 13: no "1 present, 0 absent" for a session in February."""
+    from django.core.exceptions import ValidationError
+
+    services.enrollment_approve(enrollment=request_of_bob, actor=personas.alice)
+    session = module.sessions.order_by("date").first()  # 60 days ahead
+    session.facilitators.add(facilitator)
+    kwargs = {"session_uuid": session.uuid}
+    page = _get(client, facilitator, "session_register", **kwargs)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Oppmøte kan registreres når samlingen har begynt" in text
+    assert "Lagre oppmøte" not in text  # no form to tick
+    response = _post(client, facilitator, "session_register",
+                     {"present": [request_of_bob.pk]}, **kwargs)
+    assert "Oppmøte kan registreres når samlingen har begynt" in " ".join(_messages(response))
+    assert not session.attendances.exists()
+    for language, phrase in (("nn", "Oppmøte kan registrerast når samlinga har starta"),
+                             ("en", "Attendance can be kept once the session has started")):
+        from django.utils import translation
+        with translation.override(language), pytest.raises(ValidationError) as exc:
+            services.attendance_register(session=session, present_ids=[request_of_bob.pk],
+                                         actor=facilitator)
+        assert exc.value.code == "session_not_started"
+        assert phrase in exc.value.messages[0]
+    # Once it has started (earlier today), the same list is kept.
+    sessions_held(module, days_ago=0)
+    session.refresh_from_db()
+    session.starts_at = dt.time(0, 0)
+    session.save(update_fields=["starts_at"])
+    response = _post(client, facilitator, "session_register",
+                     {"present": [request_of_bob.pk]}, **kwargs)
+    assert response.status_code == 302
+    assert request_of_bob.attendances.get().attended
+
+
+def test_past_sessions_are_one_click_from_the_facilitators_min_side(client, personas, module,
+                                                                   facilitator):
+    sessions_held(module, days_ago=20)  # 20, 13 and 6 days ago
+    sessions = list(module.sessions.order_by("date"))
+    coming = make_module(personas.org_a, topic="Kommende modul").sessions.order_by("date")[0]
+    for s in (*sessions, coming):
+        s.facilitators.add(facilitator)
+    client.force_login(facilitator)
+    text = client.get(reverse("accounts:min_side")).content.decode()
+    for s in sessions:
+        assert reverse("programs:session_register", args=[s.uuid]) in text
+    assert "ikke registrert ennå" in text
+    # The coming session is listed, but not as an attendance link.
+    assert "Kommende modul" in text
+    assert reverse("programs:session_register", args=[coming.uuid]) not in text

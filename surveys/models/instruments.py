@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from lib.multilingual import pick
 from lib.scoping import OrganisationQuerySet
 
+from ..bands import DEFAULT_YEARS_BANDS, band_choices, validate_bands
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -77,6 +79,25 @@ class Instrument(models.Model):
     intro_en = models.TextField(_("introduction (English)"), blank=True)
     is_active = models.BooleanField(_("in use"), default=True,
                                     help_text=_("Only instruments in use can get new rounds."))
+    default_scale_max = models.PositiveSmallIntegerField(
+        _("scale of new items"), choices=SCALE_CHOICES, default=5,
+        help_text=_("A scale item left without a scale gets this one (or its question "
+                    "group's)."))
+    default_low_label_nb = models.CharField(_("label of 1 (bokmål)"), max_length=80, blank=True)
+    default_low_label_nn = models.CharField(_("label of 1 (nynorsk)"), max_length=80, blank=True)
+    default_low_label_en = models.CharField(_("label of 1 (English)"), max_length=80, blank=True)
+    default_high_label_nb = models.CharField(_("label of the top (bokmål)"), max_length=80,
+                                             blank=True)
+    default_high_label_nn = models.CharField(_("label of the top (nynorsk)"), max_length=80,
+                                             blank=True)
+    default_high_label_en = models.CharField(_("label of the top (English)"), max_length=80,
+                                             blank=True)
+    years_bands = models.CharField(
+        _("bands of years as leader"), max_length=60, default=DEFAULT_YEARS_BANDS,
+        validators=[validate_bands],
+        help_text=_("Where each band after the first starts, in whole years: \"1, 3, 6, 10\" "
+                    "gives under 1, 1–2, 3–5, 6–9 and 10 or more. The needs survey reports by "
+                    "these bands; they cannot change once someone has answered."))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = InstrumentQuerySet.as_manager()
@@ -107,6 +128,9 @@ class Instrument(models.Model):
     def is_standard(self) -> bool:
         return self.organisation_id is None
 
+    def years_band_choices(self) -> list[tuple[str, str]]:
+        return band_choices(self.years_bands)
+
 
 class Dimension(models.Model):
     """A theme of an instrument (e.g. "decision quality"); reports are per dimension."""
@@ -124,6 +148,15 @@ class Dimension(models.Model):
     description_nb = models.TextField(_("description (bokmål)"), blank=True)
     description_nn = models.TextField(_("description (nynorsk)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
+    scale_max = models.PositiveSmallIntegerField(
+        _("scale of new items"), choices=SCALE_CHOICES, null=True, blank=True,
+        help_text=_("Empty: the instrument's."))
+    low_label_nb = models.CharField(_("label of 1 (bokmål)"), max_length=80, blank=True)
+    low_label_nn = models.CharField(_("label of 1 (nynorsk)"), max_length=80, blank=True)
+    low_label_en = models.CharField(_("label of 1 (English)"), max_length=80, blank=True)
+    high_label_nb = models.CharField(_("label of the top (bokmål)"), max_length=80, blank=True)
+    high_label_nn = models.CharField(_("label of the top (nynorsk)"), max_length=80, blank=True)
+    high_label_en = models.CharField(_("label of the top (English)"), max_length=80, blank=True)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -229,7 +262,26 @@ class Item(models.Model):
     def is_ranking(self) -> bool:
         return self.kind == ItemKind.RANKING
 
+    def apply_defaults(self) -> None:
+        """A scale item left without a scale or end labels takes its question group's,
+        else its instrument's — so O&F sets them once, not on every item."""
+        if self.kind != ItemKind.SCALE:
+            return
+        # getattr: an unsaved instrument (the admin's add page) is there without an id.
+        sources = [s for s in (getattr(self, "dimension", None), getattr(self, "instrument", None))
+                   if s is not None]
+        for source in sources:
+            prefix = "default_" if isinstance(source, Instrument) else ""
+            if self.scale_max is None:
+                self.scale_max = getattr(source, f"{prefix}scale_max", None)
+            for end in ("low_label", "high_label"):
+                for language in ("nb", "nn", "en"):
+                    name = f"{end}_{language}"
+                    if not getattr(self, name):
+                        setattr(self, name, getattr(source, f"{prefix}{name}", ""))
+
     def clean(self) -> None:
+        self.apply_defaults()
         errors: dict[str, Any] = {}
         if self.kind == ItemKind.SCALE and self.scale_max not in (5, 7):
             errors["scale_max"] = ValidationError(

@@ -25,23 +25,6 @@ from .instruments import Choice, Item
 from .rounds import Invitation, Round
 
 
-class YearsBand(models.TextChoices):
-    UNDER_1 = "0", _("under 1 year")
-    ONE_TO_3 = "1-3", _("1–3 years")
-    FOUR_TO_9 = "4-9", _("4–9 years")
-    TEN_PLUS = "10+", _("10 years or more")
-
-    @classmethod
-    def for_years(cls, years: int) -> YearsBand:
-        if years < 1:
-            return cls.UNDER_1
-        if years <= 3:
-            return cls.ONE_TO_3
-        if years <= 9:
-            return cls.FOUR_TO_9
-        return cls.TEN_PLUS
-
-
 def week_start(day: dt.date) -> dt.date:
     """The Monday of ``day``'s week: the only time an anonymous response carries."""
     return day - dt.timedelta(days=day.weekday())
@@ -66,8 +49,10 @@ class Response(models.Model):
         help_text=_("Needs survey only: the respondent's top-level unit."))
     level = models.CharField(_("leader level"), max_length=20, choices=LeaderLevel.choices,
                              blank=True)
-    years_band = models.CharField(_("years as leader"), max_length=4,
-                                  choices=YearsBand.choices, blank=True)
+    years_band = models.CharField(
+        _("years as leader"), max_length=10, blank=True,
+        help_text=_("Needs survey only: the key of the band of the instrument's own bands "
+                    "(surveys/bands.py), e.g. \"3-5\"."))
 
     objects = OrganisationQuerySet.as_manager()
 

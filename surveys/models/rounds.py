@@ -21,6 +21,8 @@ from .instruments import Instrument, InstrumentKind
 DEFAULT_MIN_RESPONDENTS = 5
 DEFAULT_MIN_TEXT_RESPONDENTS = 10
 LOWEST_THRESHOLD = 3
+# A leader group is small (often 4–8): its own before/after needs a threshold of its own.
+DEFAULT_MIN_GROUP_RESPONDENTS = LOWEST_THRESHOLD
 AT_LEAST_3 = MinValueValidator(LOWEST_THRESHOLD, _("A threshold cannot be lower than 3."))
 
 
@@ -41,6 +43,12 @@ class AnonymitySettings(models.Model):
         validators=[AT_LEAST_3],
         help_text=_("Free-text comments are shown only when at least this many answered the "
                     "question. At least 3."))
+    min_group_respondents = models.PositiveSmallIntegerField(
+        _("fewest respondents for a leader group's scores"),
+        default=DEFAULT_MIN_GROUP_RESPONDENTS, validators=[AT_LEAST_3],
+        help_text=_("Leader-group rounds (Effect before/after) only: a group sees its own "
+                    "results when at least this many members answered. The needs survey and "
+                    "evaluations use the threshold above. At least 3."))
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -53,6 +61,9 @@ class AnonymitySettings(models.Model):
                                    violation_error_message=AT_LEAST_3.message),
             models.CheckConstraint(condition=Q(min_text_respondents__gte=LOWEST_THRESHOLD),
                                    name="survey_min_text_respondents_at_least_3",
+                                   violation_error_message=AT_LEAST_3.message),
+            models.CheckConstraint(condition=Q(min_group_respondents__gte=LOWEST_THRESHOLD),
+                                   name="survey_min_group_respondents_at_least_3",
                                    violation_error_message=AT_LEAST_3.message),
         ]
 
@@ -119,8 +130,9 @@ class Round(models.Model):
                     "once someone has answered."))
     min_respondents = models.PositiveSmallIntegerField(
         _("fewest respondents for scores"), default=DEFAULT_MIN_RESPONDENTS, editable=False,
-        help_text=_("Copied from the municipality's thresholds when the round is made: the "
-                    "promise given to those invited does not change afterwards."))
+        help_text=_("Copied from the municipality's thresholds when the round is made (for a "
+                    "leader-group round its group threshold): the promise given to those "
+                    "invited does not change afterwards."))
     min_text_respondents = models.PositiveSmallIntegerField(
         _("fewest respondents for comments"), default=DEFAULT_MIN_TEXT_RESPONDENTS,
         editable=False)

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import Answer, Invitation, ItemKind, Response, Round
 from .anonymity import enough_answered
@@ -69,8 +70,11 @@ class RoundStatus:
         if not self.released:
             return _("Results are shown when the survey has closed (or everyone has answered), "
                      "and only if at least %(n)s have answered.") % {"n": threshold}
-        return _("Fewer than %(n)s answered, so no results are shown, to protect anonymity.") % {
-            "n": threshold}
+        return ngettext("The result is shown when at least %(n)s have answered; "
+                        "%(answered)s has answered.",
+                        "The result is shown when at least %(n)s have answered; "
+                        "%(answered)s have answered.",
+                        self.answered) % {"n": threshold, "answered": self.answered}
 
 
 def round_statuses(rounds: list[Round], today: dt.date | None = None) -> dict[Any, RoundStatus]:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import LeaderLevel, Unit
 
-from ..models import Answer, Dimension, InstrumentKind, Item, ItemKind, Response, Round, YearsBand
+from ..models import Answer, Dimension, InstrumentKind, Item, ItemKind, Response, Round
 from .anonymity import enough_answered
 from .choices import (
     CHOICE_KINDS,
@@ -298,11 +298,13 @@ class NeedsReport:
     choices: list[ChoiceResult] = field(default_factory=list)
 
 
-def dimension_values(areas: list[tuple[int, str]]) -> dict[str, list[tuple[Any, str]]]:
-    """Every possible value of each breakdown, fixed (never derived from who answered)."""
+def dimension_values(areas: list[tuple[int, str]],
+                     bands: list[tuple[str, str]]) -> dict[str, list[tuple[Any, str]]]:
+    """Every possible value of each breakdown, fixed (never derived from who answered);
+    the bands are the instrument's (``Instrument.years_band_choices``)."""
     return {"area": [*areas, (UNKNOWN_AREA, _("Unit no longer exists"))],
             "level": [(v, str(label)) for v, label in LeaderLevel.choices],
-            "band": [(v, str(label)) for v, label in YearsBand.choices]}
+            "band": bands}
 
 
 def needs_areas(round: Round) -> list[tuple[int, str]]:
@@ -392,7 +394,8 @@ def _breakdown(round: Round, flt: NeedsFilter, safety: Safety, report: NeedsRepo
                allowed: set[int], areas: list[tuple[int, str]]) -> Breakdown:
     dim = flt.by or "area"
     columns = [Column(value=v, label=label, n=safety.n(flt.with_value(dim, v)))
-               for v, label in dimension_values(areas)[dim]]
+               for v, label in dimension_values(
+                   areas, round.instrument.years_band_choices())[dim]]
     shown_values = [c.value for c in columns if c.n is not None]
     cells: dict[tuple[int, Any], Stat] = {}
     if shown_values:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Leader, Unit
 from lib.audit import audit_log
 
+from ..bands import band_for
 from ..models import (
     Answer,
     Draft,
@@ -29,7 +30,6 @@ from ..models import (
     ItemKind,
     Response,
     Round,
-    YearsBand,
 )
 from ..models.responses import week_start
 from ..selectors import eligible_leaders, instrument_items, is_eligible
@@ -143,7 +143,7 @@ def _bands(round: Round, leader: Leader, today: dt.date) -> dict[str, Any]:
                                        path=unit_path[:Unit.steplen])
                    .values_list("pk", flat=True).first())
     return {"area_id": area_id, "level": leader.level,
-            "years_band": YearsBand.for_years(leader.years_as_leader(today))}
+            "years_band": band_for(leader.years_as_leader(today), round.instrument.years_bands)}
 
 
 def _answer_rows(response: Response, items: list[Item], cleaned: Answers) -> list[Answer]:

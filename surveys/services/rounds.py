@@ -90,7 +90,7 @@ def round_save(*, round: Round, actor: User | None = None) -> Round:
     if adding:
         round.kind = round.instrument.kind
         round.min_respondents, round.min_text_respondents = thresholds_for(
-            round.organisation_id)
+            round.organisation_id, round.kind)
     round.full_clean()
     round_validate_change(round)
     round.save()

@@ -11,6 +11,7 @@ from django.apps import apps as django_apps
 from django.utils import timezone
 
 from surveys import services
+from surveys.bands import LEGACY_YEARS_BANDS
 from surveys.models import Answer, Choice, Instrument, Item, ItemKind, Response, Round
 from surveys.models.responses import week_start
 
@@ -38,6 +39,8 @@ class InstrumentFactory(factory.django.DjangoModelFactory):
     name_nb = factory.Sequence(lambda n: f"Prøveskjema {n}")
     name_nn = factory.Sequence(lambda n: f"Prøveskjema {n} (nn)")
     name_en = factory.Sequence(lambda n: f"Test instrument {n}")
+    # The bands the tests' rows use ("1-3", "4-9"), as the standard instruments have.
+    years_bands = LEGACY_YEARS_BANDS
 
 
 def add_item(instrument: Instrument, kind: str, *, key: str, required: bool = True,

@@ -58,7 +58,7 @@ def test_copy_action_makes_the_municipalitys_own(client, personas, instruments):
 def test_adding_a_round_in_the_admin_copies_thresholds_and_audits(client, personas, instruments,
                                                                    team):
     services.thresholds_set(organisation=personas.org_a, min_respondents=6,
-                            min_text_respondents=12)
+                            min_text_respondents=12, min_group_respondents=4)
     client.force_login(personas.alice)
     today = timezone.localdate()
     response = client.post(reverse("admin:surveys_round_add"), {
@@ -71,7 +71,8 @@ def test_adding_a_round_in_the_admin_copies_thresholds_and_audits(client, person
     assert response.status_code == 302, response.content.decode()[:3000]
     round = Round.objects.get(phase="after")
     assert round.organisation == personas.org_a and round.kind == "effect"
-    assert (round.min_respondents, round.min_text_respondents) == (6, 12)
+    # A leader-group round takes the group threshold; comments the municipality's.
+    assert (round.min_respondents, round.min_text_respondents) == (4, 12)
     assert round.created_by == personas.alice
     assert AuditEntry.objects.filter(action="surveys.round.created", actor=personas.alice,
                                      object_id=str(round.pk)).exists()
@@ -123,11 +124,13 @@ def test_another_municipalitys_rounds_are_invisible(client, personas, team):
 def test_thresholds_admin_refuses_below_three(client, personas):
     client.force_login(personas.alice)
     response = client.post(reverse("admin:surveys_anonymitysettings_add"),
-                           {"min_respondents": "2", "min_text_respondents": "10"})
+                           {"min_respondents": "2", "min_text_respondents": "10",
+                            "min_group_respondents": "3"})
     assert response.status_code == 200
     assert "En grense kan ikke være lavere enn 3." in response.content.decode()
     assert not AnonymitySettings.objects.exists()
     response = client.post(reverse("admin:surveys_anonymitysettings_add"),
-                           {"min_respondents": "7", "min_text_respondents": "10"})
+                           {"min_respondents": "7", "min_text_respondents": "10",
+                            "min_group_respondents": "3"})
     assert response.status_code == 302
     assert AnonymitySettings.objects.get().organisation == personas.org_a

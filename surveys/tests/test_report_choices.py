@@ -24,7 +24,8 @@ from pypdf import PdfReader
 from accounts.models import LeaderLevel
 from lib.models import DocumentStatus, GeneratedDocument
 from lib.testing import assert_queries_stable
-from surveys.models import Answer, Choice, Item, Response, Round, YearsBand
+from surveys.bands import LEGACY_YEARS_BANDS, band_choices
+from surveys.models import Answer, Choice, Item, Response, Round
 from surveys.models.responses import week_start
 from surveys.reports.evaluation import evaluation_report
 from surveys.reports.group import group_report
@@ -234,7 +235,8 @@ def spread(personas):
 def _all_filters(areas):
     for area, level, band in itertools.product([None, *[pk for pk, _n in areas], UNKNOWN_AREA],
                                                [None, *LeaderLevel.values],
-                                               [None, *YearsBand.values]):
+                                               [None, *[k for k, _l in band_choices(
+                                                   LEGACY_YEARS_BANDS)]]):
         chosen = {"area": area, "level": level, "band": band}
         for by in [None, *[d for d in DIMS if chosen[d] is None]]:
             yield NeedsFilter(area=area, level=level, band=band, by=by)

@@ -27,7 +27,7 @@ def test_hidden_below_n_even_when_closed(personas, team):
     report = group_report(team.before)
     assert not report.anything_shown and report.chart is None
     assert all(row.before is None for row in report.rows)
-    assert "Færre enn 5 svarte" in report.before.hidden_reason
+    assert "Resultatet vises når minst 5 har svart; 4 har svart" in report.before.hidden_reason
 
 
 def test_hidden_while_open_even_with_n_answers(personas, team):

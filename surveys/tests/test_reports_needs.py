@@ -17,7 +17,8 @@ from django.urls import reverse
 
 from accounts.models import LeaderLevel
 from surveys import services
-from surveys.models import Item, YearsBand
+from surveys.bands import LEGACY_YEARS_BANDS, band_choices
+from surveys.models import Item
 from surveys.reports.needs import (
     DIMS,
     UNKNOWN_AREA,
@@ -65,7 +66,7 @@ def needs(personas, instruments):
 def _all_filters(areas):
     area_values = [None, *[pk for pk, _name in areas], UNKNOWN_AREA]
     levels = [None, *LeaderLevel.values]
-    bands = [None, *YearsBand.values]
+    bands = [None, *[key for key, _label in band_choices(LEGACY_YEARS_BANDS)]]
     for area, level, band in itertools.product(area_values, levels, bands):
         chosen = {"area": area, "level": level, "band": band}
         for by in [None, *[d for d in DIMS if chosen[d] is None]]:

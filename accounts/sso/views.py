@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from allauth.account.internal.decorators import login_not_required
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import Http404, HttpRequest, HttpResponse
+
+from lib.scoping import unscoped
+
+from .provider import MunicipalityOIDCAdapter
+
+
+@login_not_required
+def login(request: HttpRequest, provider_id: str) -> HttpResponse:
+    try:
+        return OAuth2LoginView.adapter_view(MunicipalityOIDCAdapter(request, provider_id))(request)
+    except SocialApp.DoesNotExist:
+        raise Http404 from None
+
+
+@login_not_required
+def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
+    try:
+        return OAuth2CallbackView.adapter_view(
+            MunicipalityOIDCAdapter(request, provider_id))(request)
+    except SocialApp.DoesNotExist:
+        raise Http404 from None
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, whose buttons may also post to the municipalities' providers.
+
+    Chromium applies the page's CSP ``form-action`` to the redirect that follows
+    a form's POST, so the identity providers' origins are allowed on this page.
+    """
+
+    def render_to_response(self, context: dict, **kwargs: Any) -> HttpResponse:
+        response = super().render_to_response(context, **kwargs)
+        origins = _provider_origins()
+        if origins and settings.SECURE_CSP:
+            config = dict(settings.SECURE_CSP)
+            config["form-action"] = [*config.get("form-action", []), *origins]
+            response._csp_config = config  # type: ignore[attr-defined]
+        return response
+
+
+def _provider_origins() -> list[str]:
+    from ..models import IdentityProvider
+
+    with unscoped():
+        issuers = IdentityProvider.objects.filter(social_app__isnull=False).values_list(
+            "issuer", flat=True)
+        origins = []
+        for issuer in issuers:
+            parts = urlsplit(issuer)
+            if parts.scheme in {"http", "https"} and parts.netloc:
+                origins.append(f"{parts.scheme}://{parts.netloc}")
+    return sorted(set(origins))

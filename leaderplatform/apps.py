@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LeaderplatformConfig(AppConfig):
+    name = "leaderplatform"
+    verbose_name = _("Leader platform")
+
+    def ready(self) -> None:
+        from accounts.dashboard import Panel, register_panel
+        from accounts.privacy import register_anonymiser, register_personal_data
+
+        from . import documents, privacy
+        from .selectors import min_side_panel
+
+        register_panel(Panel(key="leaderplatform", order=15,
+                             template="leaderplatform/min_side_panel.html", load=min_side_panel))
+        documents.register()
+        register_personal_data("leaderplatform", privacy.personal_data)
+        register_anonymiser("leaderplatform", privacy.anonymise)

@@ -1,0 +1,305 @@
+"""Reads of the leader platform: the published document, rating results, profiles, aggregates.
+
+Every anonymity comparison goes through ``surveys.reports.anonymity.enough_answered``
+with the municipality's threshold from ``surveys.selectors.thresholds_for``, so the
+platform keeps the same promise as the surveys.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from statistics import mean
+from typing import Any
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import Leader, LeaderLevel, Unit, User
+from surveys.reports.anonymity import enough_answered
+from surveys.selectors import thresholds_for
+
+from .models import (
+    Behaviour,
+    Characteristic,
+    CharacteristicStatus,
+    PlatformVersion,
+    Proposal,
+    Rating,
+    SelfAnswer,
+    SelfAssessment,
+    Step,
+    Theme,
+    VersionStatus,
+)
+
+
+def score_threshold(organisation_id: int) -> int:
+    """Fewest respondents before a score is shown (the surveys' own setting)."""
+    return thresholds_for(organisation_id)[0]
+
+
+def published_version(organisation_id: int) -> PlatformVersion | None:
+    return (PlatformVersion.objects.filter(platform__organisation_id=organisation_id,
+                                           status=VersionStatus.PUBLISHED)
+            .select_related("platform").first())
+
+
+def draft_version(organisation_id: int) -> PlatformVersion | None:
+    return (PlatformVersion.objects.filter(platform__organisation_id=organisation_id,
+                                           status=VersionStatus.DRAFT)
+            .select_related("platform").first())
+
+
+def themes_with_content(version: PlatformVersion) -> list[Theme]:
+    """Themes in order with their adopted characteristics and behaviours: three queries."""
+    adopted = (Characteristic.objects.filter(status=CharacteristicStatus.ADOPTED)
+               .order_by("position", "pk")
+               .prefetch_related(Prefetch("behaviours",
+                                          queryset=Behaviour.objects.order_by("position", "pk"))))
+    return list(Theme.objects.filter(version=version).order_by("position", "pk")
+                .prefetch_related(Prefetch("characteristics", queryset=adopted)))
+
+
+def step_plans(version: PlatformVersion) -> list[Any]:
+    return list(version.step_plans.order_by("step"))
+
+
+# -- step 4: proposals and candidates --------------------------------------------------------
+def proposals_of(version: PlatformVersion) -> list[Proposal]:
+    """Every proposal with its group and candidate (one query)."""
+    return list(Proposal.objects.filter(version=version)
+                .select_related("leader_group", "network_group", "characteristic")
+                .order_by("created_at", "pk"))
+
+
+def candidates_of(version: PlatformVersion) -> list[Characteristic]:
+    """Characteristics with their theme and the groups that proposed them (two queries)."""
+    return list(Characteristic.objects.filter(version=version)
+                .select_related("theme")
+                .prefetch_related(Prefetch(
+                    "proposals", queryset=Proposal.objects.select_related(
+                        "leader_group", "network_group").order_by("created_at", "pk")))
+                .order_by("position", "pk"))
+
+
+# -- step 5: results -----------------------------------------------------------------------
+@dataclass
+class CandidateResult:
+    characteristic: Characteristic
+    mean: float | None  # None: fewer leaders rated than the threshold
+    counts: list[int] = field(default_factory=list)  # how many gave 1, 2, 3, 4, 5
+
+
+@dataclass
+class RatingResults:
+    ballots: int
+    threshold: int
+    rows: list[CandidateResult]
+
+    @property
+    def shown(self) -> bool:
+        return enough_answered(self.ballots, self.threshold)
+
+
+def rating_results(version: PlatformVersion) -> RatingResults:
+    """Mean and distribution per candidate, only once enough leaders have rated (3 queries)."""
+    threshold = score_threshold(version.platform.organisation_id)
+    ballots = version.ballots.count()
+    candidates = list(Characteristic.objects.filter(version=version)
+                      .select_related("theme").order_by("position", "pk"))
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    if enough_answered(ballots, threshold):
+        for row in (Rating.objects.filter(characteristic__version=version)
+                    .values("characteristic_id", "score").annotate(n=Count("pk"))):
+            counts[row["characteristic_id"]][row["score"] - 1] = row["n"]
+    rows = []
+    for candidate in candidates:
+        dist = counts.get(candidate.pk)
+        total = sum(dist) if dist else 0
+        value = (sum((i + 1) * n for i, n in enumerate(dist)) / total
+                 if dist and total else None)
+        rows.append(CandidateResult(candidate, value, dist or []))
+    rows.sort(key=lambda r: -(r.mean or 0))
+    return RatingResults(ballots, threshold, rows)
+
+
+# -- self-assessment profile -------------------------------------------------------------
+@dataclass
+class ProfileLine:
+    characteristic: Characteristic
+    score: float
+    previous: float | None = None
+    behaviours: list[tuple[Behaviour, int, int | None]] = field(default_factory=list)
+
+
+@dataclass
+class ProfileTheme:
+    theme: Theme
+    score: float
+    previous: float | None
+    lines: list[ProfileLine]
+
+    @property
+    def bar_percent(self) -> int:
+        """Bar length for the SVG chart: 1 is an empty bar, 5 a full one."""
+        return round((self.score - 1) / 4 * 100)
+
+    @property
+    def previous_percent(self) -> int | None:
+        return None if self.previous is None else round((self.previous - 1) / 4 * 100)
+
+
+def _scores(assessment: SelfAssessment) -> dict[int, int]:
+    return dict(SelfAnswer.objects.filter(assessment=assessment)
+                .values_list("behaviour_id", "score"))
+
+
+def profile(assessment: SelfAssessment,
+            compare_with: SelfAssessment | None = None) -> list[ProfileTheme]:
+    """The leader's result per theme and characteristic (mean of its behaviours), beside an
+    earlier one of the same version if asked."""
+    own = _scores(assessment)
+    before = _scores(compare_with) if compare_with is not None else {}
+    result = []
+    for theme in themes_with_content(assessment.version):
+        lines = []
+        for characteristic in theme.characteristics.all():
+            rows = [(b, own[b.pk], before.get(b.pk)) for b in characteristic.behaviours.all()
+                    if b.pk in own]
+            if not rows:
+                continue
+            earlier = [p for _b, _s, p in rows if p is not None]
+            lines.append(ProfileLine(characteristic, mean(s for _b, s, _p in rows),
+                                     mean(earlier) if earlier else None, rows))
+        if lines:
+            earlier_means = [line.previous for line in lines if line.previous is not None]
+            result.append(ProfileTheme(theme, mean(line.score for line in lines),
+                                       mean(earlier_means) if earlier_means else None, lines))
+    return result
+
+
+def own_assessments(leader: Leader) -> list[SelfAssessment]:
+    return list(SelfAssessment.objects.filter(leader=leader)
+                .select_related("version__platform").order_by("-created_at"))
+
+
+# -- O&F: anonymous aggregates ------------------------------------------------------------
+@dataclass
+class AggregateRow:
+    label: str
+    n: int
+    means: list[float | None]  # per theme, in the themes' order; None when hidden
+
+    @property
+    def hidden(self) -> bool:
+        return all(m is None for m in self.means)
+
+
+@dataclass
+class Aggregates:
+    threshold: int
+    themes: list[Theme]
+    total: AggregateRow
+    by_area: list[AggregateRow]
+    by_level: list[AggregateRow]
+
+    @property
+    def total_rows(self) -> list[AggregateRow]:
+        return [self.total] if self.total.n else []
+
+
+def _suppress(rows: list[AggregateRow], threshold: int) -> None:
+    """Hide rows under the threshold; if exactly one row is hidden, hide the next smallest
+    too, so the total minus the shown rows never reveals a small group."""
+    small = [r for r in rows if not enough_answered(r.n, threshold)]
+    if len(small) == 1:
+        shown = sorted((r for r in rows if r not in small), key=lambda r: r.n)
+        if shown:
+            small.append(shown[0])
+    for row in small:
+        row.means = [None] * len(row.means)
+
+
+def aggregates(version: PlatformVersion) -> Aggregates:
+    """Each leader's latest self-assessment of the version, averaged per theme by service
+    area and by level; a row with fewer leaders than the threshold shows nothing.
+
+    Four queries: the latest assessment per leader, the answers' means per (leader's
+    area, level, theme), the themes and the service areas' names.
+    """
+    org_id = version.platform.organisation_id
+    threshold = score_threshold(org_id)
+    themes = list(Theme.objects.filter(version=version).order_by("position", "pk"))
+    latest = (SelfAssessment.objects.filter(version=version).values("leader_id")
+              .annotate(last=Max("pk")).values_list("last", flat=True))
+    steplen = Unit.steplen
+    leaders: dict[int, tuple[str, str]] = {}
+    sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])  # (leader, theme)
+    for row in (SelfAnswer.objects.filter(assessment_id__in=list(latest))
+                .values("assessment__leader_id", "assessment__leader__unit__path",
+                        "assessment__leader__level", "behaviour__characteristic__theme_id",
+                        "score")):
+        leader_id = row["assessment__leader_id"]
+        leaders[leader_id] = (row["assessment__leader__unit__path"][:steplen],
+                              row["assessment__leader__level"])
+        acc = sums[(leader_id, row["behaviour__characteristic__theme_id"])]
+        acc[0] += row["score"]
+        acc[1] += 1
+    # Each leader counts once per theme: the mean of their own answers.
+    per_leader = {key: s / n for key, (s, n) in sums.items() if n}
+    areas = dict(Unit.objects.filter(organisation_id=org_id, depth=1)
+                 .values_list("path", "name"))
+
+    def row_of(label: str, members: list[int]) -> AggregateRow:
+        means = []
+        for theme in themes:
+            values = [per_leader[(m, theme.pk)] for m in members if (m, theme.pk) in per_leader]
+            means.append(round(mean(values), 2) if values else None)
+        return AggregateRow(label, len(members), means)
+
+    by_area_members: dict[str, list[int]] = defaultdict(list)
+    by_level_members: dict[str, list[int]] = defaultdict(list)
+    for leader_id, (area, level) in leaders.items():
+        by_area_members[area].append(leader_id)
+        by_level_members[level].append(leader_id)
+    total = row_of(_("All leaders"), list(leaders))
+    if not enough_answered(total.n, threshold):
+        total.means = [None] * len(themes)
+    by_area = [row_of(areas.get(path, "—"), members)
+               for path, members in sorted(by_area_members.items(),
+                                           key=lambda item: areas.get(item[0], ""))]
+    level_labels = dict(LeaderLevel.choices)
+    by_level = [row_of(str(level_labels.get(level, level)), by_level_members[level])
+                for level in LeaderLevel.values if level in by_level_members]
+    _suppress(by_area, threshold)
+    _suppress(by_level, threshold)
+    return Aggregates(threshold, themes, total, by_area, by_level)
+
+
+# -- Min side ------------------------------------------------------------------------------
+def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
+    """The published platform and what the process asks of the user now (two queries)."""
+    if user.organisation_id is None:
+        return None
+    versions = list(PlatformVersion.objects.filter(
+        platform__organisation_id=user.organisation_id,
+        status__in=[VersionStatus.PUBLISHED, VersionStatus.DRAFT])
+        .select_related("platform"))
+    published = next((v for v in versions if v.is_published), None)
+    draft = next((v for v in versions if v.is_draft), None)
+    if published is None and draft is None:
+        return None
+    return {"published": published, "draft": draft, "leader": leader,
+            "asks_proposals": draft is not None and draft.step == Step.BRAINSTORM,
+            "asks_rating": (draft is not None and draft.step == Step.DECIDE
+                            and leader is not None
+                            and not draft.ballots.filter(leader=leader).exists())}
+
+
+def proposals_for_groups(version: PlatformVersion, leader_group_ids: list[int],
+                         network_group_ids: list[int]) -> QuerySet[Proposal]:
+    return (Proposal.objects.filter(version=version)
+            .filter(Q(leader_group_id__in=leader_group_ids)
+                    | Q(network_group_id__in=network_group_ids))
+            .select_related("leader_group", "network_group").order_by("created_at", "pk"))

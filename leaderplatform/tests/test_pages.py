@@ -1,0 +1,71 @@
+"""The platform page, the process page and the Min side panel."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from lib.testing import assert_queries_stable
+
+from ..models import Behaviour, Characteristic, CharacteristicStatus, Step
+from .conftest import at_step, publish
+
+pytestmark = pytest.mark.django_db
+
+
+def test_min_side_shows_the_platform_and_what_the_process_asks_now(client, lp):
+    client.force_login(lp.member.user)
+    at_step(lp.version, Step.BRAINSTORM)
+    page = client.get(reverse("accounts:min_side")).content.decode()
+    assert reverse("leaderplatform:proposals", args=[lp.version.uuid]) in page
+    publish(at_step(lp.version, Step.PURPOSE) and lp)
+    page = client.get(reverse("accounts:min_side")).content.decode()
+    assert reverse("leaderplatform:platform") in page
+    assert reverse("leaderplatform:assessment_start") in page
+    client.force_login(lp.personas.charlie)  # the other municipality has no platform
+    page = client.get(reverse("accounts:min_side")).content.decode()
+    assert reverse("leaderplatform:platform") not in page
+
+
+def test_the_published_platform_in_the_readers_language(client, lp):
+    publish(lp)
+    lp.other.user.language = "nn"
+    lp.other.user.save()
+    client.force_login(lp.other.user)
+    page = client.get(reverse("leaderplatform:platform")).content.decode()
+    assert "Oppgåveorientert leiing" in page and "Tydeleg på mål og forventningar" in page
+    assert "Kva vil det seie å vere tydeleg som leiar?" in page
+    assert "Følger opp avtaler og frister" in page  # written in bokmål only
+    assert "Alltid tilgjengelig" not in page  # not adopted
+
+
+def test_a_draft_shows_the_process_with_its_dates(client, lp):
+    plan = lp.version.step_plans.get(step=Step.BRAINSTORM)
+    plan.note = "Ledersamling på Fjellstua"
+    plan.save()
+    at_step(lp.version, Step.BRAINSTORM)
+    client.force_login(lp.other.user)
+    page = client.get(reverse("leaderplatform:version", args=[lp.version.uuid]))
+    text = page.content.decode()
+    assert "Ledersamling på Fjellstua" in text and 'aria-current="step"' in text
+    client.force_login(lp.personas.charlie)
+    assert client.get(reverse("leaderplatform:version",
+                              args=[lp.version.uuid])).status_code == 404
+
+
+def test_the_platform_page_costs_the_same_queries_for_ten_times_the_content(client, lp):
+    version = publish(lp)
+    theme = version.themes.first()
+    client.force_login(lp.other.user)
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            c = Characteristic.objects.create(version=version, theme=theme, text_nb=f"K {i}",
+                                              status=CharacteristicStatus.ADOPTED)
+            Behaviour.objects.create(characteristic=c, text_nb=f"Atferd {i}")
+
+    # session, user, published version, the version again through the access helper, the
+    # leader (access), themes, characteristics, behaviours, step plans, the leader (page),
+    # the draft under way: 11 at 1× and 10×.
+    assert_queries_stable(lambda: client.get(reverse("leaderplatform:platform")), grow=grow,
+                          expected=11)

@@ -1,0 +1,91 @@
+"""A real OpenID Connect provider (npm ``oidc-provider``) on 127.0.0.1, per test.
+
+``npm ci`` runs once if ``node_modules`` is missing (package-lock.json pins it).
+``oidc_provider(redirect_uris=[…], accounts={…})`` starts one server on a free
+port and returns its issuer and client; every server stops after the test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+NODE = shutil.which("node")
+NPM = shutil.which("npm")
+
+
+@dataclass(frozen=True)
+class OIDCServer:
+    issuer: str
+    client_id: str
+    client_secret: str
+
+
+def _install() -> None:
+    if not (HERE / "node_modules" / "oidc-provider").exists():
+        subprocess.run([NPM, "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True,
+                       stdout=subprocess.DEVNULL)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def run_provider(*, redirect_uris: list[str], accounts: dict[str, dict],
+                 client_id: str = "lederutvikling",
+                 client_secret: str = "test-secret-not-real",  # noqa: S107
+                 ) -> Iterator[OIDCServer]:
+    port = _free_port()
+    issuer = f"http://127.0.0.1:{port}"
+    config = {"port": port, "issuer": issuer, "accounts": accounts, "clients": [
+        {"client_id": client_id, "client_secret": client_secret,
+         "redirect_uris": redirect_uris}]}
+    process = subprocess.Popen(  # noqa: S603 - node with our own script
+        [NODE, "server.mjs"], cwd=HERE, env={**os.environ, "OIDC_CONFIG": json.dumps(config)},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        seen = []
+        while True:
+            ready, _, _ = select.select([process.stdout], [], [], 0.5)
+            if ready:
+                line = process.stdout.readline()
+                seen.append(line)
+                if line.startswith("listening"):
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the OpenID Connect provider did not start:\n" + "".join(seen))
+        # Keep reading its warnings so the pipe never fills up.
+        threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
+        yield OIDCServer(issuer, client_id, client_secret)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def oidc_provider() -> Iterator[Callable[..., OIDCServer]]:
+    if NODE is None or NPM is None:
+        pytest.skip("Node.js is not installed")
+    _install()
+    with ExitStack() as stack:
+        yield lambda **kwargs: stack.enter_context(run_provider(**kwargs))
