@@ -103,6 +103,16 @@ def _cache_outage_forgotten():
     lib.cache._last_failure = 0.0
 
 
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """Each test starts in the default language: a request or ``activate()`` in one test
+    leaves its language active in the worker thread, and locale formats (dates, amounts)
+    of the next test would follow it."""
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def bokmaal():
     """Documents are built in the requester's language (nb); read them in the same one.

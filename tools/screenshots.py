@@ -35,7 +35,8 @@ ROLES = {
 PASSWORD = "lederutvikling"  # noqa: S105 - the demo's documented password
 WIDTHS = (390, 1280)
 # Links not to follow: they act (log out), download or leave the portal.
-SKIP = re.compile(r"logg-ut|logout|\.ics|\.pdf|\.csv|/kalender/|/eksport|/admin/.+/(delete|slett)")
+SKIP = re.compile(r"logg-ut|logout|\.ics|\.pdf|\.csv|\.json|\.xlsx|/kalender/|/eksport|/dokumenter/"
+                  r"|/admin/.+/(delete|slett)")
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
@@ -62,7 +63,10 @@ def links(page: Page, base: str) -> list[str]:
 
 
 def shoot(page: Page, out: Path, index: int, url: str) -> int:
-    response = page.goto(url)
+    try:
+        response = page.goto(url)
+    except Exception:  # noqa: BLE001 - a link that downloads a file is not a page
+        return 0
     name = re.sub(r"[^a-z0-9]+", "-", urlparse(url).path.lower()).strip("-") or "root"
     out.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(out / f"{index:02d}-{name[:60]}.png"), full_page=True)

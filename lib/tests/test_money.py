@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from lib import money
 
@@ -29,10 +30,12 @@ def test_session_price_vat_and_inc_vat_add_up():
 
 
 def test_amounts_are_shown_for_people_and_for_spreadsheets():
-    assert money.display(Decimal("21875")) == "21\u202f875,00"
-    assert money.display(Decimal("1234567.5")) == "1\u202f234\u202f567,50"
-    assert money.display(Decimal("-12.5")) == "−12,50"
-    assert money.display(None) == ""
-    assert money.csv_amount(Decimal("21875")) == "21875,00"
-    assert money.display_quantity(Decimal("1.50")) == "1,5"
+    # In bokmål (lib/tests/test_locale_formats.py has nynorsk and English).
+    with translation.override("nb"):
+        assert money.display(Decimal("21875")) == "21\u202f875,00"
+        assert money.display(Decimal("1234567.5")) == "1\u202f234\u202f567,50"
+        assert money.display(Decimal("-12.5")) == "−12,50"
+        assert money.display(None) == ""
+        assert money.csv_amount(Decimal("21875")) == "21875,00"
+        assert money.display_quantity(Decimal("1.50")) == "1,5"
 
