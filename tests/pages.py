@@ -95,3 +95,37 @@ def parse(html: str) -> PageParser:
     parser = PageParser()
     parser.feed(html)
     return parser
+
+
+def session_cookie(user, live_server) -> dict:
+    """A browser cookie for ``user``'s session on the live server (no login form)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {"name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            "url": live_server.url}
+
+
+def html_pages(world: World) -> list[tuple[str, str, str]]:
+    """(route, role, url) of every page that answers HTML, one role per page (the browser
+    walks: axe, layout)."""
+    from django.test import Client
+
+    seen: set[str] = set()
+    pages = []
+    clients: dict[str, Client] = {}
+    for name, role, url in page_urls(world):
+        if name in seen:
+            continue
+        if role not in clients:
+            clients[role] = Client()
+            clients[role].force_login(world.users[role])
+        answer = clients[role].get(url)
+        # Only HTML pages: not the 405 of POST-only actions, calendars, JSON, CSV or files.
+        if answer.status_code == 200 and "text/html" in answer.get("Content-Type", ""):
+            seen.add(name)
+            pages.append((name, role, url))
+    return pages

@@ -9,12 +9,10 @@ sent empty, so the error summary and invalid fields are checked too.
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from lib.testing import axe_violations
 from tests.access_world import build_world
-from tests.pages import page_urls
+from tests.pages import html_pages, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,31 +29,10 @@ SUBMIT_FIRST_FORM = """() => {
 }"""
 
 
-def _session_cookie(user, live_server) -> dict:
-    client = Client()
-    client.force_login(user)
-    return {"name": settings.SESSION_COOKIE_NAME,
-            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-            "url": live_server.url}
-
-
 def test_every_page_has_no_axe_violations(live_server, page):
     world = build_world()
-    seen: set[str] = set()
-    pages = []
-    clients = {}
-    for name, role, url in page_urls(world):
-        if name in seen:
-            continue  # one role per page
-        if role not in clients:
-            clients[role] = Client()
-            clients[role].force_login(world.users[role])
-        answer = clients[role].get(url)
-        # Only HTML pages: not the 405 of POST-only actions, calendars, JSON, CSV or files.
-        if answer.status_code == 200 and "text/html" in answer.get("Content-Type", ""):
-            seen.add(name)
-            pages.append((name, role, url))
-    cookies = {role: _session_cookie(world.users[role], live_server)
+    pages = html_pages(world)
+    cookies = {role: session_cookie(world.users[role], live_server)
                for role in {role for _, role, _ in pages}}
     failures = []
     checked = 0

@@ -12,11 +12,9 @@ the page may not.
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from tests.access_world import build_world
-from tests.pages import page_urls
+from tests.pages import html_pages, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,36 +51,10 @@ MENU_LINES = """() => {
 }"""
 
 
-def _session_cookie(user, live_server) -> dict:
-    client = Client()
-    client.force_login(user)
-    return {"name": settings.SESSION_COOKIE_NAME,
-            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-            "url": live_server.url}
-
-
-def _html_pages(world) -> list[tuple[str, str, str]]:
-    """(route, role, url) of every page that answers HTML, one role per page."""
-    seen: set[str] = set()
-    pages = []
-    clients: dict[str, Client] = {}
-    for name, role, url in page_urls(world):
-        if name in seen:
-            continue
-        if role not in clients:
-            clients[role] = Client()
-            clients[role].force_login(world.users[role])
-        answer = clients[role].get(url)
-        if answer.status_code == 200 and "text/html" in answer.get("Content-Type", ""):
-            seen.add(name)
-            pages.append((name, role, url))
-    return pages
-
-
 def test_no_page_scrolls_sideways_at_320_or_1280_px(live_server, page):
     world = build_world()
-    pages = _html_pages(world)
-    cookies = {role: _session_cookie(world.users[role], live_server)
+    pages = html_pages(world)
+    cookies = {role: session_cookie(world.users[role], live_server)
                for role in {role for _, role, _ in pages}}
     failures = []
     checked = 0
@@ -112,7 +84,7 @@ def test_the_menu_takes_one_line_at_1280_px_in_every_role(live_server, page, lan
             continue
         type(user).objects.filter(pk=user.pk).update(language=lang)
         page.context.clear_cookies()
-        page.context.add_cookies([_session_cookie(user, live_server)])
+        page.context.add_cookies([session_cookie(user, live_server)])
         page.goto(f"{live_server.url}/")
         assert page.locator("html").get_attribute("lang") == lang
         lines[role] = page.evaluate(MENU_LINES)

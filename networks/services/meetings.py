@@ -133,15 +133,7 @@ def meetings_plan(*, plan: NetworkPlan, actor: User | None) -> PlanResult:
     Running it again fills only what is missing.
     """
     with transaction.atomic():
-        plan = lock_plan(plan)
-        if plan.is_draft:
-            raise ValidationError(_("Confirm the groups before planning their meetings."),
-                                  code="draft")
-        groups = list(plan.groups.order_by("position", "name"))
-        _assign_facilitators(plan, groups)
-        facilitator_ids = [g.facilitator_id for g in groups if g.facilitator_id]
-        _lock_users(facilitator_ids)
-        members = _members_by_group(plan, groups)
+        plan, groups, facilitator_ids, members = plan_groups_locked(plan)
         gatherings = list(plan.programme.gatherings.values_list("pk", "date"))
         programme = plan.programme
         ctx = PlanningContext.load(plan=plan, leader_ids=[i for m in members.values() for i in m],
@@ -159,6 +151,22 @@ def meetings_plan(*, plan: NetworkPlan, actor: User | None) -> PlanResult:
                   summary=f"{programme}: {len(created)}",
                   data={"unplaced": len(outcome.unplaced)})
         return result
+
+
+def plan_groups_locked(plan: NetworkPlan) -> tuple[
+        NetworkPlan, list[NetworkGroup], list[int], dict[int, tuple[int, ...]]]:
+    """What both planners start from, inside their transaction: the plan locked (refused
+    while its groups are a draft), its groups with advisers assigned, those advisers'
+    rows locked, and each group's members."""
+    plan = lock_plan(plan)
+    if plan.is_draft:
+        raise ValidationError(_("Confirm the groups before planning their meetings."),
+                              code="draft")
+    groups = list(plan.groups.order_by("position", "name"))
+    _assign_facilitators(plan, groups)
+    facilitator_ids = [g.facilitator_id for g in groups if g.facilitator_id]
+    _lock_users(facilitator_ids)
+    return plan, groups, facilitator_ids, _members_by_group(plan, groups)
 
 
 def _members_by_group(plan: NetworkPlan, groups: list[NetworkGroup]) -> dict[int, tuple[int, ...]]:

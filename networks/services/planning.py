@@ -27,15 +27,7 @@ from lib.contract_prices import network_day_price
 from ..models import ACTIVE_MEETING, MeetingOption, NetworkMeeting, NetworkPlan
 from ..packing import Need, pack
 from ..rules import PlanningContext
-from .groups import lock_plan
-from .meetings import (
-    _assign_facilitators,
-    _last_numbers,
-    _lock_users,
-    _members_by_group,
-    _taken_message,
-    option_for,
-)
+from .meetings import _last_numbers, _taken_message, option_for, plan_groups_locked
 
 MAX_PER_GROUP = 12
 
@@ -74,15 +66,7 @@ def meetings_plan_range(*, plan: NetworkPlan, per_group: int, first: dt.date, la
                 "end": date_format(programme.ends_on, "SHORT_DATE_FORMAT")},
             code="outside_period")
     with transaction.atomic():
-        plan = lock_plan(plan)
-        if plan.is_draft:
-            raise ValidationError(_("Confirm the groups before planning their meetings."),
-                                  code="draft")
-        groups = list(plan.groups.order_by("position", "name"))
-        _assign_facilitators(plan, groups)
-        facilitator_ids = [g.facilitator_id for g in groups if g.facilitator_id]
-        _lock_users(facilitator_ids)
-        members = _members_by_group(plan, groups)
+        plan, groups, facilitator_ids, members = plan_groups_locked(plan)
         ctx = PlanningContext.load(plan=plan, leader_ids=[i for m in members.values() for i in m],
                                    facilitator_ids=facilitator_ids, first=first, last=last)
         have: dict[int, int] = {}
