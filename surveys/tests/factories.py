@@ -26,6 +26,8 @@ def standard_instruments() -> dict[str, Instrument]:
     """
     if not Instrument.objects.filter(organisation=None, key="effect-standard").exists():
         _standard.create(django_apps, None)
+        # …as migration 0005 left them: with the bands they were answered with.
+        Instrument.objects.filter(organisation=None).update(years_bands=LEGACY_YEARS_BANDS)
     return {i.kind: i for i in Instrument.objects.filter(organisation=None)}
 
 

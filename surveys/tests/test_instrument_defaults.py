@@ -85,7 +85,7 @@ def test_one_save_makes_question_groups_with_pasted_items_and_default_scale(clie
     assert (typed.scale_max, typed.low_label_nn, typed.dimension) == (5, "Heilt usamd", None)
 
 
-def test_pasting_on_the_change_page_adds_after_the_last_item(client, personas):
+def test_pasting_on_the_change_page_adds_after_the_last_item(client, personas, instruments):
     instrument = InstrumentFactory(organisation=personas.org_a, kind="effect")
     group = Dimension.objects.create(instrument=instrument, key="beslutninger",
                                      name_nb="Beslutninger")
@@ -119,7 +119,7 @@ def test_bands_are_parsed_labelled_and_refused_with_codes():
             band_choices(text)
 
 
-def test_existing_instruments_keep_the_bands_they_were_answered_with():
+def test_existing_instruments_keep_the_bands_they_were_answered_with(instruments):
     # The standard instruments were made by an earlier migration: the data migration gave
     # them the bands fixed in code then. New instruments get the new default.
     assert set(Instrument.objects.filter(organisation=None)
