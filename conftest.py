@@ -33,6 +33,9 @@ def _service_missing(marker: str) -> str | None:
     if marker == "redis":
         url = settings.CELERY_BROKER_URL
         return None if url.startswith("redis") else "needs a Redis broker (set REDIS_URL)"
+    if marker == "node":
+        return None if shutil.which("node") and shutil.which("npm") else \
+            "needs Node.js and npm (the OpenID Connect provider of tests/oidc)"
     if marker == "browser":
         if not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)):
             return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
@@ -49,7 +52,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    for marker in ("postgres", "redis", "browser"):
+    for marker in ("postgres", "redis", "browser", "node"):
         if item.get_closest_marker(marker):
             reason = _service_missing(marker)
             if reason:

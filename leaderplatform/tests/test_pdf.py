@@ -15,8 +15,7 @@ from lib.testing import assert_refused
 from ..documents import PLATFORM_PDF_KIND, platform_pdf_request, render_platform_pdf
 from .conftest import publish
 
-pytestmark = [pytest.mark.django_db,
-              pytest.mark.skipif(not pdf_testing.available(), reason="needs pdftotext")]
+pytestmark = [pytest.mark.django_db]
 
 
 def test_the_pdf_prints_the_whole_platform_in_the_readers_language(lp):

@@ -84,8 +84,6 @@ def run_provider(*, redirect_uris: list[str], accounts: dict[str, dict],
 
 @pytest.fixture
 def oidc_provider() -> Iterator[Callable[..., OIDCServer]]:
-    if NODE is None or NPM is None:
-        pytest.skip("Node.js is not installed")
     _install()
     with ExitStack() as stack:
         yield lambda **kwargs: stack.enter_context(run_provider(**kwargs))

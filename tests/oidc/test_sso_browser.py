@@ -17,7 +17,7 @@ from accounts.models import IdentityProvider, Leader
 from accounts.services.sso import identity_provider_save
 from tests.factories import LeaderFactory, OrganisationFactory, UnitFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.node, pytest.mark.django_db(transaction=True)]
 
 PERSON = {"email": "ase.ostby@fjordvik.example", "email_verified": True,
           "name": "Åse Østby", "employee_number": "1001"}
