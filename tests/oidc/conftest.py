@@ -1,17 +1,16 @@
 """A real OpenID Connect provider (npm ``oidc-provider``) on 127.0.0.1, per test.
 
 ``npm ci`` runs once if ``node_modules`` is missing (package-lock.json pins it).
-``oidc_provider(redirect_uris=[…], accounts={…})`` starts one server on a free
-port and returns its issuer and client; every server stops after the test.
+``oidc_provider(redirect_uris=[…], accounts={…})`` starts one server on a port
+the kernel picks and returns its issuer and client; every server stops after the test.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import select
+import queue
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -40,39 +39,42 @@ def _install() -> None:
                        stdout=subprocess.DEVNULL)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def run_provider(*, redirect_uris: list[str], accounts: dict[str, dict],
                  client_id: str = "lederutvikling",
                  client_secret: str = "test-secret-not-real",  # noqa: S107
                  ) -> Iterator[OIDCServer]:
-    port = _free_port()
-    issuer = f"http://127.0.0.1:{port}"
-    config = {"port": port, "issuer": issuer, "accounts": accounts, "clients": [
+    config = {"accounts": accounts, "clients": [
         {"client_id": client_id, "client_secret": client_secret,
          "redirect_uris": redirect_uris}]}
     process = subprocess.Popen(  # noqa: S603 - node with our own script
         [NODE, "server.mjs"], cwd=HERE, env={**os.environ, "OIDC_CONFIG": json.dumps(config)},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # One thread reads every line the server prints (so the pipe never fills up)
+    # and hands them over; select() on the pipe would miss lines already read into
+    # the text wrapper's buffer (two lines in one write: CI waited for "listening").
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:
+        for line in process.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
     try:
         deadline = time.monotonic() + 60
-        seen = []
+        seen: list[str] = []
         while True:
-            ready, _, _ = select.select([process.stdout], [], [], 0.5)
-            if ready:
-                line = process.stdout.readline()
-                seen.append(line)
-                if line.startswith("listening"):
-                    break
-            if process.poll() is not None or time.monotonic() > deadline:
+            try:
+                line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                line = None
+            if line is None:
                 raise RuntimeError("the OpenID Connect provider did not start:\n" + "".join(seen))
-        # Keep reading its warnings so the pipe never fills up.
-        threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
+            seen.append(line)
+            if line.startswith("listening"):
+                break
+        issuer = f"http://127.0.0.1:{int(line.split()[1])}"
         yield OIDCServer(issuer, client_id, client_secret)
     finally:
         process.terminate()

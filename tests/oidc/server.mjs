@@ -1,7 +1,9 @@
 // A real OpenID Connect provider for the sign-in tests (npm package oidc-provider,
 // OpenID Certified). Started by tests/oidc/fixture.py on 127.0.0.1 with:
-//   OIDC_CONFIG='{"port": 0, "issuer": "...", "clients": [...], "accounts": {...}}'
-// It prints "listening <port>" once it accepts connections. The login form is the
+//   OIDC_CONFIG='{"clients": [...], "accounts": {...}}'
+// It binds a free port chosen by the kernel (no race with other test processes),
+// makes its issuer http://127.0.0.1:<port> and prints "listening <port>" once it
+// accepts connections. The login form is the
 // package's development interaction (user name + any password, then consent).
 import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
@@ -35,10 +37,13 @@ const configuration = {
   ttl: { IdToken: cfg.id_token_ttl || 3600 },
 };
 
-const provider = new Provider(cfg.issuer, configuration);
-// The test servers are plain http on 127.0.0.1.
-provider.proxy = false;
-const server = createServer(provider.callback());
-server.listen(cfg.port || 0, '127.0.0.1', () => {
-  console.log(`listening ${server.address().port}`);
+let handle = null;
+const server = createServer((req, res) => handle(req, res));
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.address();
+  const provider = new Provider(`http://127.0.0.1:${port}`, configuration);
+  // The test servers are plain http on 127.0.0.1.
+  provider.proxy = false;
+  handle = provider.callback();
+  console.log(`listening ${port}`);
 });
