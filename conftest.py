@@ -73,6 +73,26 @@ class Personas:
     dora_leader: object  # a plain leader in B
 
 
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker):
+    """The demo data of both municipalities (``seed_demo``), built once per test module.
+
+    Every test of the module runs inside it (pytest-django's per-test savepoint
+    nests in this transaction) and the whole world is rolled back after the
+    module. Once per module, not once per session: transactional tests
+    (``transaction=True``) empty the database between tests, so a world kept for
+    the session would vanish under the modules that follow them; with
+    ``--dist loadfile`` a module never shares its worker's database mid-way.
+    """
+    from django.db import transaction
+
+    from tests.access_world import build_world
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def personas(db) -> Personas:
     org_a = OrganisationFactory(name="Askvik kommune", slug="askvik")
@@ -98,9 +118,8 @@ def personas(db) -> Personas:
 
 @pytest.fixture(autouse=True)
 def _cache_outage_forgotten():
-    """Each test starts without a remembered cache outage (``lib.cache``): after one,
-    the fragment cache serves nothing for a minute, which would leak into whichever
-    test the same worker process runs next."""
+    """Each test starts without a remembered cache outage (``lib.cache``), which would
+    leak into whichever test the same worker process runs next."""
     import lib.cache
 
     lib.cache._last_failure = 0.0

@@ -8,4 +8,7 @@ register_action_labels({
     "accounts.leader.anonymised": _("Leader anonymised"),
     "accounts.hr_import.leaders": _("Leaders imported from the HR file"),
     "accounts.hr_import.units": _("Unit tree imported from the HR file"),
+    "accounts.deputy.named": _("Deputy named"),
+    "accounts.deputy.ended": _("Deputy period ended"),
+    "accounts.approval.handed_over": _("Request handed to a colleague"),
 })

@@ -12,16 +12,20 @@ Min side, which stops the old address working.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from django.utils.translation import gettext as _
 
 from lib.ical import CalendarEvent
+from lib.rooms import RoomBooking, room_clashes
 
 from .models import User
 
 CalendarSource = Callable[[User], Iterable[CalendarEvent]]
+# The feed marks room clashes from a month back on: older ones are history, and the
+# municipality's rooms over all the years would be a needless read on every poll.
+FEED_ROOM_CLASHES_SINCE = dt.timedelta(days=30)
 _sources: dict[str, CalendarSource] = {}
 
 
@@ -50,18 +54,39 @@ def clashes(events: Iterable[CalendarEvent]) -> dict[str, list[CalendarEvent]]:
     return found
 
 
-def mark_clashes(events: list[CalendarEvent]) -> list[CalendarEvent]:
+def room_clashes_for(user: User, events: Iterable[CalendarEvent], *,
+                     since: dt.datetime | None = None) -> dict[str, list[RoomBooking]]:
+    """The person's events (not cancelled, ending after ``since``) held in a room that
+    another event of their municipality uses at the same time: uid → the other events.
+    One query per room source (``lib.rooms``), whatever the number of events."""
+    own = [e for e in events if not e.cancelled and (since is None or e.end > since)]
+    if not own or user.organisation_id is None:
+        return {}
+    found = room_clashes([user.organisation_id], min(e.start for e in own),
+                         max(e.end for e in own))
+    return {e.uid: found[e.uid] for e in own if e.uid in found}
+
+
+def mark_clashes(events: list[CalendarEvent],
+                 rooms: Mapping[str, list[RoomBooking]] | None = None) -> list[CalendarEvent]:
     """The events with every clash said in the summary and the description, so a
-    facilitator sees in any calendar program that two things are booked at once."""
+    facilitator sees in any calendar program that two things are booked at once —
+    the person twice (``clashes``) or the room twice (``rooms``: ``room_clashes_for``)."""
     found = clashes(events)
+    rooms = rooms or {}
     marked = []
     for event in events:
-        others = found.get(event.uid)
-        if others:
-            names = "; ".join(o.summary for o in others)
-            note = _("At the same time: %(others)s") % {"others": names}
+        others, shared = found.get(event.uid), rooms.get(event.uid)
+        if others or shared:
+            notes = []
+            if others:
+                names = "; ".join(o.summary for o in others)
+                notes.append(_("At the same time: %(others)s") % {"others": names})
+            if shared:
+                notes.append(_("Same room as %(others)s")
+                             % {"others": "; ".join(o.label() for o in shared)})
             event = replace(event, summary=_("CLASH: %(summary)s") % {"summary": event.summary},
-                            description=f"{note}\n{event.description}".strip())
+                            description="\n".join([*notes, event.description]).strip())
         marked.append(event)
     return marked
 

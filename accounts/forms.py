@@ -7,6 +7,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
+from lib.dates import validate_sane_date
+
 from .backends import normalise_email
 
 
@@ -66,3 +68,30 @@ class LanguageForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = settings.LANGUAGES
+
+
+class DeputyForm(forms.Form):
+    """Min side: name a deputy (stedfortreder) for a period."""
+
+    deputy = forms.ModelChoiceField(
+        label=_("Deputy"), queryset=None,
+        error_messages={"required": _("Choose the deputy."),
+                        "invalid_choice": _("Choose a colleague from the list.")})
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}),
+                                validators=[validate_sane_date])
+    ends_on = forms.DateField(label=_("To (inclusive)"),
+                              widget=forms.DateInput(attrs={"type": "date"}),
+                              validators=[validate_sane_date])
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from .models import User
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["deputy"]
+        field.queryset = (User.objects.filter(organisation_id=user.organisation_id,
+                                              is_active=True, leader__isnull=False)
+                          .exclude(pk=user.pk).order_by("full_name"))
+        field.label_from_instance = lambda u: u.full_name
+        field.widget.attrs["class"] = "form-select"
+        for name in ("starts_on", "ends_on"):
+            self.fields[name].widget.attrs["class"] = "form-control"

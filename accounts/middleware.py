@@ -68,3 +68,26 @@ class SessionActivityMiddleware:
             if now - int(session.get(self.KEY, 0)) >= self.resolution:
                 session[self.KEY] = now
         return response
+
+
+class MFARequiredMiddleware:
+    """Two-factor sign-in before any page (:func:`accounts.mfa.mfa_gate`): O&F and
+    superusers without an authenticator set one up; a session that signed in past the
+    code (the admin's login page) gives one. Runs after the messages middleware, and in
+    ``process_view`` so it knows the page by its URL name."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Callable, view_args: tuple,
+                     view_kwargs: dict) -> HttpResponse | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        from .mfa import mfa_gate
+
+        match = request.resolver_match
+        return mfa_gate(request, user, match.view_name if match else "")

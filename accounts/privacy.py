@@ -83,6 +83,10 @@ def leader_anonymise(*, leader: Leader, actor: User | None) -> Leader:
     user.is_oaf_admin = user.is_facilitator = user.is_coach = False
     user.calendar_token = new_calendar_token()
     user.save()
+    # The login goes, and with it its second factor (the authenticator app's key).
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.filter(user=user).delete()
     leader.title = leader.get_level_display()
     leader.birth_year = None
     leader.is_talent = False

@@ -21,3 +21,11 @@ def password_reset_send(self, *, email: str, domain: str, protocol: str) -> int:
     from .password_reset import password_reset_deliver
 
     return password_reset_deliver(email=email, domain=domain, protocol=protocol)
+
+
+@shared_task
+def approvals_escalate() -> int:
+    """Offer requests that waited too long higher up (run by beat); returns how many."""
+    from .services.approvals import escalations_make
+
+    return len(escalations_make())

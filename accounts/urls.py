@@ -10,6 +10,7 @@ app_name = "accounts"
 urlpatterns = [
     path("min-side/", views.min_side, name="min_side"),
     path("min-side/mine-data.json", views.my_data, name="my_data"),
+    path("min-side/stedfortreder/", views.deputies, name="deputies"),
     path("sprak/", views.language_set, name="language_set"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("kalender/ny-adresse/", views.calendar_token_reset, name="calendar_token_reset"),

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.sites.shortcuts import get_current_site
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -15,14 +15,21 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lib.fragments import fragment
-from lib.ical import calendar_bytes, ics_response
+from lib.http import add_error_to_form, messages_from_error
+from lib.ical import calendar_publish, ics_response
 from lib.ratelimit import client_ip
 
 from . import services
-from .calendar import clashes, events_for, mark_clashes, week_of
+from .calendar import (
+    FEED_ROOM_CLASHES_SINCE,
+    clashes,
+    events_for,
+    mark_clashes,
+    room_clashes_for,
+    week_of,
+)
 from .dashboard import panels_for
 from .forms import LanguageForm, PasswordResetForm
 from .models import User
@@ -32,13 +39,11 @@ from .selectors import min_side_get
 
 
 def min_side(request: HttpRequest) -> HttpResponse:
-    def body() -> str:
-        page = min_side_get(user=request.user)
-        return render_to_string("accounts/min_side_body.html", {
-            "page": page, "panels": panels_for(request.user, page.leader),
-        }, request=request)
-
-    return render(request, "accounts/min_side.html", {"body": fragment(request, "min_side", body)})
+    page = min_side_get(user=request.user)
+    body = render_to_string("accounts/min_side_body.html", {
+        "page": page, "panels": panels_for(request.user, page.leader),
+    }, request=request)
+    return render(request, "accounts/min_side.html", {"body": body})
 
 
 @login_not_required
@@ -77,7 +82,10 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     language = user.language or settings.LANGUAGE_CODE
     with translation.override(language):
-        body = calendar_bytes(mark_clashes(events_for(user)), name=_("Leadership development"))
+        events = events_for(user)
+        rooms = room_clashes_for(user, events,
+                                 since=timezone.now() - FEED_ROOM_CLASHES_SINCE)
+        body = calendar_publish(mark_clashes(events, rooms), name=_("Leadership development"))
     response = ics_response(body, attachment=False)
     response["Content-Language"] = language
     # A capability URL: no shared cache (or browser cache on a shared PC) keeps it.
@@ -100,12 +108,14 @@ def calendar_week(request: HttpRequest) -> HttpResponse:
     end = start + dt.timedelta(days=7)
     events = [e for e in events_for(request.user) if e.start < end and e.end > start]
     found = clashes(events)
+    rooms = room_clashes_for(request.user, events)
     days = [(monday + dt.timedelta(days=i),
-             [(e, found.get(e.uid, [])) for e in events
+             [(e, found.get(e.uid, []), rooms.get(e.uid, [])) for e in events
               if timezone.localtime(e.start).date() == monday + dt.timedelta(days=i)])
             for i in range(7)]
     return render(request, "accounts/calendar_week.html", {
         "days": days, "monday": monday, "sunday": sunday, "clash_count": len(found),
+        "room_clash_count": len(rooms),
         "previous": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
         "this_week": week_of(today)[0], "is_this_week": monday == week_of(today)[0]})
 
@@ -153,3 +163,53 @@ def my_data(request: HttpRequest) -> JsonResponse:
     return response
 
 
+
+
+@require_http_methods(["GET", "POST"])
+def deputies(request: HttpRequest) -> HttpResponse:
+    """Min side: the leader names a deputy for a period, sees their periods and ends one.
+
+    Anyone signed in with a leader profile; the rules are the service's
+    (``accounts.services.approvals.deputy_set``), refusals shown on the form.
+    """
+    from .forms import DeputyForm
+    from .models import Deputy
+    from .services.approvals import deputy_end, deputy_set
+
+    user = request.user
+    if not hasattr(user, "leader"):
+        raise PermissionDenied(_("Only leaders name a deputy."))
+    today = timezone.localdate()
+    form = DeputyForm(request.POST if request.method == "POST" and "end" not in request.POST
+                      else None, user=user)
+    if request.method == "POST" and "end" in request.POST:
+        end = request.POST.get("end", "")
+        row = Deputy.objects.filter(leader=user, pk=int(end)).first() \
+            if end.isdigit() and len(end) < 12 else None
+        if row is None:
+            raise Http404
+        try:
+            deputy_end(row=row, actor=user, today=today)
+        except (ValidationError, PermissionDenied) as exc:
+            messages_from_error(request, exc)
+        else:
+            messages.success(request, _("The deputy period is ended."))
+        return redirect("accounts:deputies")
+    if request.method == "POST" and form.is_valid():
+        try:
+            deputy_set(leader=user, deputy=form.cleaned_data["deputy"],
+                       starts_on=form.cleaned_data["starts_on"],
+                       ends_on=form.cleaned_data["ends_on"], actor=user, today=today)
+        except (ValidationError, PermissionDenied) as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(request, _("%(name)s is your deputy for the period.")
+                             % {"name": form.cleaned_data["deputy"].full_name})
+            return redirect("accounts:deputies")
+    rows = list(Deputy.objects.filter(leader=user, ends_on__gte=today)
+                .select_related("deputy").order_by("starts_on"))
+    standing_in = list(Deputy.objects.filter(deputy=user, ends_on__gte=today)
+                       .select_related("leader").order_by("starts_on"))
+    return render(request, "accounts/deputies.html", {
+        "form": form, "rows": rows, "standing_in": standing_in, "today": today},
+        status=400 if form.errors else 200)

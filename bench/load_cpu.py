@@ -6,9 +6,10 @@
 
 Run after ``bench/load.py`` (it uses the demo data as seeded there). Starts
 gunicorn as ``bench/load.py`` does, runs locust with no think time for the
-leaders' four pages and for the bare ceiling view, and prints the CPU seconds
-per second each group of processes used (from psutil) and the CPU milliseconds
-gunicorn spent per request. What is left of the two cores is locust's.
+realistic leader journeys (``bench/load.py``) and for the bare ceiling view, and
+prints the CPU seconds per second each group of processes used (from psutil) and
+the CPU milliseconds gunicorn spent per request. What is left of the two cores is
+locust's.
 """
 
 from __future__ import annotations
@@ -54,8 +55,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         (workdir / "locustfile.py").write_text(load.LOCUSTFILE, encoding="utf-8")
-        people = workdir / "people.json"
-        load.run([load.PYTHON, "-c", load.PEOPLE_SCRIPT, "50", str(people)], env)
+        people, _found = load._people(env, workdir, 600)
         env["BENCH_PEOPLE"] = str(people)
         print("| run | req/s | gunicorn cores | PostgreSQL cores | Redis cores | "
               "gunicorn CPU ms per request |\n|---|---:|---:|---:|---:|---:|")

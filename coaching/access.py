@@ -18,19 +18,23 @@ Read-only roles asking to change something get 403.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.access import is_oaf_for  # noqa: F401 (re-exported)
+from accounts.approvals import Role, StepSpec, next_step, role_for
 from accounts.models import Leader, User
+from accounts.services.approvals import routing_load
 from lib.http import uuid_or_404
 
-from .models import AvailabilityException, Booking, CoachingCourse, CoachProfile
+from .approvals import subject_of
+from .models import AvailabilityException, Booking, CoachingCourse, CoachProfile, CourseStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -60,10 +64,13 @@ class CourseAccess:
     is_coach: bool
     is_oaf: bool
     is_approver: bool
+    step: StepSpec | None = None  # the approval step waiting for this user
+    role: Role | None = None
 
     @property
     def can_view(self) -> bool:
-        return self.is_owner or self.is_leader_above or self.is_coach or self.is_oaf
+        return (self.is_owner or self.is_leader_above or self.is_coach or self.is_oaf
+                or self.is_approver)
 
     @property
     def can_edit(self) -> bool:
@@ -85,7 +92,8 @@ class CourseAccess:
 
 def courses_with_relations(user: User) -> QuerySet[CoachingCourse]:
     return (CoachingCourse.objects.visible_to(user)
-            .select_related("leader__user", "leader__leader_above__user", "leader__unit",
+            .select_related("leader__user", "leader__leader_above__user",
+                            "leader__leader_above__leader_above__user", "leader__unit",
                             "coach__user", "coach__supplier", "agreement__supplier",
                             "ordering_unit", "programme"))
 
@@ -108,9 +116,32 @@ def get_course_for_user(user: User, public_id: UUID | str) -> CourseAccess:
     if course is None:
         raise Http404
     access = course_access(user, course)
+    step = approval_step_for(user, course)
+    if step is not None:
+        access = replace(access, is_approver=True, step=step[0], role=step[1])
+    elif access.is_approver and course.status == CourseStatus.SUBMITTED:
+        # A later step waits for someone else (or nobody may decide today).
+        access = replace(access, is_approver=False)
     if not access.can_view:
         raise Http404
     return access
+
+
+def approval_step_for(user: User, course: CoachingCourse) -> tuple[StepSpec, Role] | None:
+    """The waiting step of an application and why ``user`` may decide it, or None.
+
+    The same rules as the approver's list (``accounts.approvals.role_for``).
+    """
+    if course.status != CourseStatus.SUBMITTED:
+        return None
+    subject = subject_of(course)
+    routing = routing_load(subjects=[subject], today=timezone.localdate())
+    step = next_step(subject, routing.decisions.get(subject.key, []))
+    if step is None:
+        return None
+    role = role_for(user=user, is_oaf=is_oaf_for(user, subject.organisation_id),
+                    subject=subject, step=step, routing=routing)
+    return (step, role) if role is not None else None
 
 
 def get_course_for_edit(user: User, public_id: UUID | str, *, permission: str = "can_edit"

@@ -30,6 +30,12 @@ class CoachingConfig(AppConfig):
         register_calendar_source("coaching", calendar_events)
         invoices.register()
         reminders.register()
+        from accounts.approvals import register_approval_source
+
+        from .approvals import CourseSource
+        register_approval_source(CourseSource())
+        from . import rooms
+        rooms.register()
         from accounts.privacy import register_anonymiser, register_personal_data
 
         from . import privacy

@@ -16,6 +16,7 @@ register_action_labels({
     "coaching.course.adjusted": _("Coaching course adjusted"),
     "coaching.course.applied": _("Applied for coaching"),
     "coaching.course.approved": _("Coaching approved"),
+    "coaching.course.step_approved": _("Coaching approved at one step"),
     "coaching.course.rejected": _("Coaching declined"),
     "coaching.course.coach_assigned": _("Coach assigned"),
     "coaching.course.coach_choice_opened": _("Leader may choose a coach"),

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.approvals import StepSpec
 from accounts.models import User
 from lib.emails import Attachment, absolute_url, queue_email
 from lib.ical import calendar_bytes
@@ -43,6 +44,18 @@ def application_to_approvers(*, course: CoachingCourse) -> None:
     above_id = leader_above_user_id(course)
     if above_id is not None:
         approvers = [course.leader.leader_above.user]
+    else:
+        approvers = list(User.objects.filter(organisation_id=course.organisation_id,
+                                             is_oaf_admin=True, is_active=True))
+    decide_url = absolute_url(reverse("coaching:course_decide", args=[course.uuid]))
+    for user in approvers:
+        _send(user, "application", course, decide_url=decide_url)
+
+
+def step_to_approvers(*, course: CoachingCourse, step: StepSpec) -> None:
+    """A further approval step: its named decider, or O&F."""
+    if step.principal_id is not None:
+        approvers = list(User.objects.filter(pk=step.principal_id, is_active=True))
     else:
         approvers = list(User.objects.filter(organisation_id=course.organisation_id,
                                              is_oaf_admin=True, is_active=True))

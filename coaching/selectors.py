@@ -7,16 +7,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Leader, User
+from accounts.models import ApprovalDecision, Leader, User
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
 
 from .access import CourseAccess
+from .approvals import KIND as APPROVAL_KIND
 from .models import (
     USED,
     AvailabilityException,
@@ -232,8 +233,12 @@ def min_side_approvals_panel(user: User, leader: Leader | None) -> dict[str, Any
     """Applications from the leader's reports that wait for their decision (1 query)."""
     if leader is None:
         return None
+    # After the leader above's step, a later step (issue 26) is someone else's.
+    decided = ApprovalDecision.objects.filter(request_kind=APPROVAL_KIND,
+                                              request_id=OuterRef("pk"))
     pending = list(CoachingCourse.objects.filter(leader__leader_above=leader,
                                                  status=CourseStatus.SUBMITTED)
+                   .exclude(Exists(decided))
                    .select_related("leader__user", "ordering_unit").order_by("applied_at"))
     if not pending:
         return None

@@ -8,6 +8,7 @@ start page shows "Needs action" through ``templates/admin/index.html``.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import admin, messages
@@ -16,21 +17,25 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from lib.admin import OrganisationScopedAdmin, ReadOnlyScopedAdmin
 from lib.documents import document_request
 from lib.http import add_error_to_form
+from lib.rooms import clashing_bookings
 from programs.models import Programme
 
 from .charts import dashboard_charts
 from .documents import DASHBOARD_PDF
 from .forms import DashboardForm, MessageForm
 from .models import CertificateSettings, DeliveryStatus, Message, MessageDelivery, TargetKind
+from .rules import ROOM_CLASH_LOOKAHEAD_DAYS
 from .selectors import programme_dashboard
 from .services import message_send, recipients_for, resolve_targets
 from .services.messages import MODELS, target_label
+from .templatetags.cockpit import organisations_for
 
 NAMES_SHOWN = 30
 
@@ -84,6 +89,7 @@ class MessageAdmin(ReadOnlyScopedAdmin):
             path("send/", wrap(self.compose_view), name="cockpit_message_compose"),
             path("dashboard/", wrap(self.dashboard_view), name="cockpit_dashboard"),
             path("dashboard/pdf/", wrap(self.dashboard_pdf_view), name="cockpit_dashboard_pdf"),
+            path("romkollisjoner/", wrap(self.room_clashes_view), name="cockpit_room_clashes"),
             *super().get_urls(),
         ]
 
@@ -155,6 +161,22 @@ class MessageAdmin(ReadOnlyScopedAdmin):
                                   code="several_municipalities")
         return Organisation.objects.get(pk=org_ids.pop())
 
+    # --- Room clashes (needs action) ---------------------------------------------------
+
+    def room_clashes_view(self, request: HttpRequest) -> HttpResponse:
+        """Every event to come whose room is taken by another at the same time, with links
+        to where O&F change them (the needs-action item links here)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        organisations, choices, chosen = organisations_for(request)
+        now = timezone.now()
+        rows = clashing_bookings(organisations, now, now + dt.timedelta(
+            days=ROOM_CLASH_LOOKAHEAD_DAYS)) if organisations != [] else []
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": _("Rooms booked twice"), "rows": rows, "choices": choices,
+                   "chosen": chosen, "days": ROOM_CLASH_LOOKAHEAD_DAYS}
+        return TemplateResponse(request, "admin/cockpit/room_clashes.html", context)
+
     # --- Dashboard -------------------------------------------------------------------
 
     def _programmes(self, request: HttpRequest) -> QuerySet:
@@ -221,3 +243,6 @@ class MessageDeliveryAdmin(ReadOnlyScopedAdmin):
 class CertificateSettingsAdmin(OrganisationScopedAdmin):
     list_display = ["signer_name", "signer_title", "organisation"]
     list_filter = ["organisation"]
+
+
+from . import admin_thresholds  # noqa: E402, F401  (registers the thresholds' admin)

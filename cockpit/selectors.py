@@ -124,12 +124,6 @@ class Dashboard:
     costs: CostOverview | None = None
     costs_url: str = ""
 
-    @property
-    def coaching_share(self) -> float | None:
-        if not self.coaching_agreed:
-            return None
-        return float(self.coaching_used / self.coaching_agreed * 100)
-
 
 def _reach(board: Dashboard, programme: Programme, last: dt.date) -> None:
     org = programme.organisation_id

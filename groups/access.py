@@ -116,20 +116,6 @@ def get_group_for_reader(user: User, public_id: UUID | str) -> GroupAccess:
     return _load(user, public_id, READER_RELATED)
 
 
-def get_group_in_municipality(user: User, public_id: UUID | str) -> LeaderGroup:
-    """The group, if it is of the user's municipality (404 for others), without roles.
-
-    What the published poster requires of every request: it is open to all of the
-    municipality. The roles (:func:`get_group_for_reader`) only shape what the
-    page offers, so they are worked out when its cached fragment is rendered.
-    One query with no joins.
-    """
-    found = LeaderGroup.objects.visible_to(user).filter(public_id=public_id)[:1]
-    if not found:
-        raise Http404
-    return found[0]
-
-
 def get_group_for_user(user: User, public_id: UUID | str) -> GroupAccess:
     """The group for those who follow it (members, head, facilitator, O&F); 404 for others.
 

@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from lib.admin import OrganisationScopedAdmin, OrganisationScopedTabularInline, run_per_row
 from lib.exports import export_resource
 from lib.http import error_text
+from lib.rooms import RoomClashWarningMixin
 
 from . import services
+from .calendar import session_event
 from .forms import PlanSessionsForm, WaveForm
 from .models import (
     GroupProcess,
@@ -33,6 +35,7 @@ from .models import (
     TrainingTask,
 )
 from .rollout import rollout_plan_get
+from .services import calendar as calendar_services
 
 
 def _action_form(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any,
@@ -158,7 +161,7 @@ class TaskInline(OrganisationScopedTabularInline):
 
 
 @admin.register(GroupProcess)
-class GroupProcessAdmin(OrganisationScopedAdmin):
+class GroupProcessAdmin(RoomClashWarningMixin, OrganisationScopedAdmin):
     resource_classes = [export_resource(GroupProcess, [
         ("group", "group__name"), ("unit", "group__unit__name", _("unit")),
         ("wave", "wave__name"), "priority", ("facilitator", "facilitator__full_name"), "phase",
@@ -179,6 +182,23 @@ class GroupProcessAdmin(OrganisationScopedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).annotate(_sessions=Count("sessions"))
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Sessions moved or deleted here reach the group's calendars as a session moved
+        on the progress page does (``groups.services.calendar``)."""
+        if formset.model is not ProcessSession:
+            super().save_formset(request, form, formset, change)
+            return
+        deleted = [f.instance for f in formset.deleted_forms if f.instance.pk]
+        moved = [(f.instance, session_event(ProcessSession.objects.select_related(
+                     "process__group").get(pk=f.instance.pk)))
+                 for f in formset.initial_forms if f.instance.pk and f.instance not in deleted
+                 and {"planned_at", "duration_minutes", "location"} & set(f.changed_data)]
+        for session in deleted:
+            calendar_services.session_cancel(session=session, actor=request.user)
+        super().save_formset(request, form, formset, change)
+        for session, before in moved:
+            calendar_services.session_moved(session=session, before=before, actor=request.user)
 
     def get_urls(self) -> list[Any]:
         plan = path("utrulling/", self.admin_site.admin_view(self.rollout_plan_view),

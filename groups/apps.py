@@ -19,6 +19,8 @@ class GroupsConfig(AppConfig):
         documents.register()
         calendar.register()
         reminders.register()
+        from . import rooms
+        rooms.register()
         from accounts.privacy import register_anonymiser, register_personal_data
 
         from . import privacy

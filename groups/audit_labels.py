@@ -10,7 +10,9 @@ register_action_labels({
     "groups.process.finished": _("Group process finished"),
     "groups.process.planned": _("Group put into a rollout wave"),
     "groups.process.started": _("Group process started"),
+    "groups.session.cancelled": _("Group session cancelled"),
     "groups.session.held": _("Group session held"),
+    "groups.session.moved": _("Group session moved"),
     "groups.sessions.planned": _("Group sessions planned"),
     "groups.task.created": _("Training task given"),
 })

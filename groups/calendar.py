@@ -17,16 +17,17 @@ def sessions_for_user(user: User) -> list[CalendarEvent]:
                 .filter(Q(process__group__memberships__leader__user=user)
                         | Q(process__group__head__user=user) | Q(process__facilitator=user))
                 .select_related("process__group").distinct().order_by("planned_at"))
-    events = []
-    for s in sessions:
-        group = s.process.group
-        events.append(CalendarEvent(
-            uid=f"groups-session-{s.pk}", start=s.planned_at, end=s.ends_at,
-            summary=f"{s.get_kind_display().capitalize()}: {group.name}",
-            location=s.location, description=s.topic or s.meeting,
-            url=absolute_url(reverse("groups:progress", args=[group.public_id])),
-            ))
-    return events
+    return [session_event(s) for s in sessions]
+
+
+def session_event(s: ProcessSession) -> CalendarEvent:
+    """Needs ``process__group`` loaded. The UID is the one every .ics of it carries."""
+    group = s.process.group
+    return CalendarEvent(
+        uid=f"groups-session-{s.pk}", start=s.planned_at, end=s.ends_at,
+        summary=f"{s.get_kind_display().capitalize()}: {group.name}",
+        location=s.location, description=s.topic or s.meeting,
+        url=absolute_url(reverse("groups:progress", args=[group.public_id])))
 
 
 def register() -> None:

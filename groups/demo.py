@@ -60,6 +60,7 @@ class _Group:
     area: str
     head_email: str
     head_user_id: int
+    unit: str = ""
     members: list[tuple[int, int]] = field(default_factory=list)  # (leader id, user id)
 
 
@@ -72,10 +73,10 @@ def _groups(org: Organisation) -> list[_Group]:
     groups = {
         g["pk"]: _Group(g["pk"], g["name"], g["head__level"],
                         areas.get(g["unit__path"][:Unit.steplen], ""), g["head__user__email"],
-                        g["head__user_id"])
+                        g["head__user_id"], g["unit__name"])
         for g in LeaderGroup.objects.filter(organisation=org).values(
-            "pk", "name", "head__level", "head__user__email", "head__user_id", "unit__path"
-        ).order_by("unit__path", "name")
+            "pk", "name", "head__level", "head__user__email", "head__user_id", "unit__path",
+            "unit__name").order_by("unit__path", "name")
     }
     for group_id, leader_id, user_id in LeaderGroupMembership.objects.filter(
             group__organisation=org).values_list("group_id", "leader_id", "leader__user_id"):
@@ -120,7 +121,7 @@ class _Seeder:
             if started is not None and started_ago is not None and started_ago < 7:
                 first = self.today + dt.timedelta(days=10)  # started; start session ahead
             if first is not None:
-                group_sessions = self._sessions(process, first)
+                group_sessions = self._sessions(process, first, group)
             self._set_phase(process, group_sessions)
             processes.append((process, group, group_sessions))
         GroupProcess.objects.bulk_create([p for p, _g, _s in processes])
@@ -134,7 +135,8 @@ class _Seeder:
         self._tasks(processes)
         self._posters(processes)
 
-    def _sessions(self, process: GroupProcess, first: dt.date) -> list[ProcessSession]:
+    def _sessions(self, process: GroupProcess, first: dt.date,
+                  group: _Group) -> list[ProcessSession]:
         development = self.rng.choice([5, 5, 6])
         kinds = [SessionKind.START] + [SessionKind.DEVELOPMENT] * development + [
             SessionKind.FOLLOW_UP]
@@ -148,7 +150,9 @@ class _Seeder:
                      else text.TOPICS_NB[(n - 2) % len(text.TOPICS_NB)])
             result.append(ProcessSession(
                 number=n, kind=kind, planned_at=_at(day), meeting=meeting, topic=topic,
-                location="Møterom 2, rådhuset", held_on=day if held else None,
+                # Each group meets in its own unit's room, as groups do (one room for
+                # all would put dozens of sessions in it at once: a room clash).
+                location=f"Møterommet, {group.unit}", held_on=day if held else None,
                 notes=text.NOTES_NB if held else ""))
         return result
 

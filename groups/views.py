@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lib.fragments import fragment
 from lib.http import add_error_to_form, messages_from_error
 
 from . import selectors, services
@@ -21,7 +20,6 @@ from .access import (
     get_group_for_edit,
     get_group_for_reader,
     get_group_for_user,
-    get_group_in_municipality,
 )
 from .forms import (
     CommentForm,
@@ -111,17 +109,12 @@ def task_create(request: HttpRequest, public_id: UUID, number: int) -> HttpRespo
 
 
 def poster(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    group = get_group_in_municipality(request.user, public_id)
-
-    def body() -> str:
-        access = get_group_for_reader(request.user, public_id)
-        page = selectors.poster_page_get(access=access)
-        return render_to_string("groups/poster_body.html", {
-            "page": page, "access": access, "group": access.group, "pdf_form": PdfForm(),
-            "comment_form": CommentForm()}, request=request)
-
-    return render(request, "groups/poster.html", {
-        "group": group, "body": fragment(request, "poster", body, parts=(group.pk,))})
+    access = get_group_for_reader(request.user, public_id)
+    page = selectors.poster_page_get(access=access)
+    body = render_to_string("groups/poster_body.html", {
+        "page": page, "access": access, "group": access.group, "pdf_form": PdfForm(),
+        "comment_form": CommentForm()}, request=request)
+    return render(request, "groups/poster.html", {"group": access.group, "body": body})
 
 
 @require_http_methods(["GET", "POST"])

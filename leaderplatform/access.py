@@ -81,6 +81,26 @@ def get_version_for_oaf(user: User, version_uuid: UUID | str) -> VersionAccess:
     return access
 
 
+def get_version_for_aggregates(user: User, version_uuid: UUID | str,
+                               ) -> tuple[PlatformVersion, int]:
+    """O&F's anonymous overview of self-assessments: a version of their municipality, or
+    the standard platform (then only their own leaders count). Returns the version and
+    the municipality whose leaders are counted; others of the municipality get 403,
+    everyone else 404."""
+    organisation_id = user.organisation_id
+    if organisation_id is None:
+        raise Http404
+    version = (PlatformVersion.objects.select_related("platform")
+               .filter(uuid=uuid_or_404(version_uuid))
+               .filter(Q(platform__organisation__isnull=True)
+                       | Q(platform__organisation_id=organisation_id)).first())
+    if version is None:
+        raise Http404
+    if not is_oaf_for(user, organisation_id):
+        raise PermissionDenied(_("Only O&F sees the anonymous overview."))
+    return version, organisation_id
+
+
 def get_version_for_clustering(user: User, version_uuid: UUID | str) -> VersionAccess:
     access = get_version_for_user(user, version_uuid)
     if not access.may_cluster:

@@ -30,6 +30,7 @@ from lib.admin import (
     ReadOnlyScopedAdmin,
     run_per_row,
 )
+from programs.models import Module
 
 from . import services
 from .models import Behaviour, Characteristic, Platform, PlatformVersion, Proposal, StepPlan, Theme
@@ -91,7 +92,7 @@ class PlatformVersionAdmin(OrganisationScopedAdmin):
               "intro_en"]
     readonly_fields = ["platform", "number", "status", "step", "published_at"]
     inlines = [StepPlanInline, ThemeInline]
-    actions = ["advance", "publish"]
+    actions = ["advance", "publish", "use_in_evaluations"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # "Start a new version" on the platform
@@ -123,6 +124,17 @@ class PlatformVersionAdmin(OrganisationScopedAdmin):
                     % {"count": done})
 
 
+    @admin.action(description=_("Use in session evaluations"))
+    def use_in_evaluations(self, request: HttpRequest, queryset: QuerySet) -> None:
+        run_per_row(self, request, queryset,
+                    lambda version: services.evaluation_instrument_build(
+                        version=version, actor=_actor(request)),
+                    success=lambda done: ngettext(
+                        "%(count)d session evaluation built from the platform.",
+                        "%(count)d session evaluations built from the platform.", done)
+                    % {"count": done})
+
+
 class BehaviourInline(OrganisationScopedTabularInline):
     model = Behaviour
     fields = ["position", "text_nb", "text_nn", "text_en"]
@@ -132,7 +144,7 @@ class BehaviourInline(OrganisationScopedTabularInline):
 class CharacteristicForm(forms.ModelForm):
     class Meta:
         model = Characteristic
-        fields = ["theme", "position", "text_nb", "text_nn", "text_en"]
+        fields = ["theme", "position", "text_nb", "text_nn", "text_en", "modules"]
 
     def clean_theme(self) -> Theme | None:
         theme = self.cleaned_data.get("theme")
@@ -140,6 +152,15 @@ class CharacteristicForm(forms.ModelForm):
             raise ValidationError(_("Choose a theme of the same platform version."),
                                   code="other_version")
         return theme
+
+    def clean_modules(self) -> Any:
+        modules = self.cleaned_data.get("modules")
+        org_id = self.instance.version.platform.organisation_id
+        if modules is not None and any(m.programme.organisation_id != org_id
+                                        for m in modules.select_related("programme")):
+            raise ValidationError(_("Choose modules of the platform's municipality."),
+                                  code="other_organisation")
+        return modules
 
 
 @admin.register(Characteristic)
@@ -151,8 +172,15 @@ class CharacteristicAdmin(OrganisationScopedAdmin):
     search_fields = ["text_nb", "text_nn", "text_en"]
     readonly_fields = ["version", "status", "proposed_by"]
     fields = ["version", "status", "theme", "position", "text_nb", "text_nn", "text_en",
-              "proposed_by"]
+              "modules", "proposed_by"]
+    filter_horizontal = ["modules"]
     inlines = [BehaviourInline]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "modules":
+            kwargs["queryset"] = Module.objects.select_related("programme").order_by(
+                "-year", "topic")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).annotate(_proposals=Count("proposals"))

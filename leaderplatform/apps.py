@@ -18,3 +18,9 @@ class LeaderplatformConfig(AppConfig):
         documents.register()
         register_personal_data("leaderplatform", privacy.personal_data)
         register_anonymiser("leaderplatform", privacy.anonymise)
+        from programs.module_page import ModuleSection, register_module_section
+
+        from .selectors import module_section
+        register_module_section(ModuleSection(key="leaderplatform", order=10,
+                                              template="leaderplatform/module_section.html",
+                                              load=module_section))

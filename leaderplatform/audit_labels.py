@@ -12,4 +12,6 @@ register_action_labels({
     "leaderplatform.candidates_merged": _("Candidate characteristics merged"),
     "leaderplatform.candidate_decided": _("Decision on a candidate characteristic recorded"),
     "leaderplatform.version_published": _("Leader platform published"),
+    "leaderplatform.evaluation_instrument_built": _("Session evaluation built from the leader "
+                                                    "platform"),
 })

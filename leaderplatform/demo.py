@@ -6,7 +6,10 @@ its leader groups and network groups have submitted proposals, and O&F is at
 step 4, sorting them into candidates (some sorted, some not). Some of
 Fjordvik's leaders — the demo leader among them — have taken the
 self-assessment, so the profile and O&F's anonymous overview have something to
-show. Lia, which writes nynorsk, has a published platform.
+show. Lia, which writes nynorsk, has a published platform. In both, each published
+module builds one of the published platform's characteristics. Leaders of a
+municipality without a published platform assess themselves on the standard three
+orientations (migration 0003), which the demo neither makes nor deletes.
 
 Rows are written directly in their final state (the services' rules are tested
 in ``leaderplatform/tests``); the demo must stay quick to seed.
@@ -25,6 +28,7 @@ from accounts.demo import DEMO_ACCOUNTS
 from accounts.models import Leader, Organisation, User
 from groups.models import LeaderGroup
 from networks.models import NetworkGroup
+from programs.models import Module, ModuleStatus
 
 from .models import (
     Behaviour,
@@ -143,6 +147,20 @@ def _published_version(platform: Platform, number: int, when: dt.datetime, actor
     return version
 
 
+def _link_modules(version: PlatformVersion, org: Organisation) -> int:
+    """Each published module builds one characteristic, in turn (shown on both pages)."""
+    modules = list(Module.objects.filter(programme__organisation=org,
+                                         status=ModuleStatus.PUBLISHED).order_by("pk")[:6])
+    characteristics = list(version.characteristics.order_by("theme__position", "position"))
+    if not characteristics:
+        return 0
+    Through = Characteristic.modules.through
+    Through.objects.bulk_create(
+        Through(characteristic_id=characteristics[i % len(characteristics)].pk,
+                module_id=module.pk) for i, module in enumerate(modules))
+    return len(modules)
+
+
 def _assess(leader_id: int, version: PlatformVersion, behaviour_ids: list[int],
             rng: random.Random, when: dt.datetime) -> None:
     assessment = SelfAssessment.objects.create(leader_id=leader_id, version=version)
@@ -159,6 +177,7 @@ def _seed_fjordvik(org: Organisation, rng: random.Random, today: dt.date) -> tup
                                        name_nn="Leiarplattform for Fjordvik",
                                        name_en="Fjordvik's leader platform")
     v1 = _published_version(platform, 1, now - dt.timedelta(days=730), oaf, nynorsk_first=False)
+    _link_modules(v1, org)
     v2 = PlatformVersion.objects.create(platform=platform, number=2, step=Step.ANALYSE,
                                         intro_nb=v1.intro_nb, intro_nn=v1.intro_nn,
                                         intro_en=v1.intro_en)
@@ -214,8 +233,9 @@ def _seed_lia(org: Organisation, rng: random.Random) -> int:
     oaf = User.objects.filter(email=DEMO_ACCOUNTS["small_oaf"]).first()
     platform = Platform.objects.create(organisation=org, name_nb="Lederplattform for Lia",
                                        name_nn="Leiarplattform for Lia")
-    _published_version(platform, 1, timezone.now() - dt.timedelta(days=60), oaf,
-                       nynorsk_first=True)
+    version = _published_version(platform, 1, timezone.now() - dt.timedelta(days=60), oaf,
+                                 nynorsk_first=True)
+    _link_modules(version, org)
     return 1
 
 

@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Leader, LeaderLevel, Unit, User
+from programs.models import Module, ModuleStatus
 from surveys.reports.anonymity import enough_answered
 from surveys.selectors import thresholds_for
 
@@ -45,18 +46,36 @@ def published_version(organisation_id: int) -> PlatformVersion | None:
             .select_related("platform").first())
 
 
+def standard_version() -> PlatformVersion | None:
+    """The portal's standard platform (the three orientations), shipped in migration 0003."""
+    return (PlatformVersion.objects.filter(platform__organisation__isnull=True,
+                                           status=VersionStatus.PUBLISHED)
+            .select_related("platform").first())
+
+
+def assessment_version(organisation_id: int) -> PlatformVersion | None:
+    """What a leader of the municipality assesses themself on: its published platform,
+    else the standard three orientations."""
+    return published_version(organisation_id) or standard_version()
+
+
 def draft_version(organisation_id: int) -> PlatformVersion | None:
     return (PlatformVersion.objects.filter(platform__organisation_id=organisation_id,
                                            status=VersionStatus.DRAFT)
             .select_related("platform").first())
 
 
-def themes_with_content(version: PlatformVersion) -> list[Theme]:
-    """Themes in order with their adopted characteristics and behaviours: three queries."""
+def themes_with_content(version: PlatformVersion, *, with_modules: bool = False) -> list[Theme]:
+    """Themes in order with their adopted characteristics and behaviours: three queries
+    (a fourth with ``with_modules``: the published modules that build each one)."""
     adopted = (Characteristic.objects.filter(status=CharacteristicStatus.ADOPTED)
                .order_by("position", "pk")
                .prefetch_related(Prefetch("behaviours",
                                           queryset=Behaviour.objects.order_by("position", "pk"))))
+    if with_modules:
+        adopted = adopted.prefetch_related(Prefetch(
+            "modules", queryset=Module.objects.filter(status=ModuleStatus.PUBLISHED)
+            .order_by("-year", "topic", "pk"), to_attr="published_modules"))
     return list(Theme.objects.filter(version=version).order_by("position", "pk")
                 .prefetch_related(Prefetch("characteristics", queryset=adopted)))
 
@@ -104,7 +123,7 @@ class RatingResults:
 
 def rating_results(version: PlatformVersion) -> RatingResults:
     """Mean and distribution per candidate, only once enough leaders have rated (3 queries)."""
-    threshold = score_threshold(version.platform.organisation_id)
+    threshold = score_threshold(version.owner.pk)
     ballots = version.ballots.count()
     candidates = list(Characteristic.objects.filter(version=version)
                       .select_related("theme").order_by("position", "pk"))
@@ -221,17 +240,22 @@ def _suppress(rows: list[AggregateRow], threshold: int) -> None:
         row.means = [None] * len(row.means)
 
 
-def aggregates(version: PlatformVersion) -> Aggregates:
+def aggregates(version: PlatformVersion, organisation_id: int | None = None) -> Aggregates:
     """Each leader's latest self-assessment of the version, averaged per theme by service
     area and by level; a row with fewer leaders than the threshold shows nothing.
 
-    Four queries: the latest assessment per leader, the answers' means per (leader's
-    area, level, theme), the themes and the service areas' names.
+    ``organisation_id`` names the municipality for the standard platform, which every
+    municipality without its own uses. Four queries: the latest assessment per leader,
+    the answers' means per (leader's area, level, theme), the themes and the service
+    areas' names.
     """
-    org_id = version.platform.organisation_id
+    org_id = organisation_id or version.platform.organisation_id
+    assert org_id is not None, "the standard platform's aggregates are per municipality"
     threshold = score_threshold(org_id)
     themes = list(Theme.objects.filter(version=version).order_by("position", "pk"))
-    latest = (SelfAssessment.objects.filter(version=version).values("leader_id")
+    # Only the municipality's own leaders: the standard platform is shared by all.
+    latest = (SelfAssessment.objects.filter(version=version, leader__organisation_id=org_id)
+              .values("leader_id")
               .annotate(last=Max("pk")).values_list("last", flat=True))
     steplen = Unit.steplen
     leaders: dict[int, tuple[str, str]] = {}
@@ -288,9 +312,12 @@ def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
         .select_related("platform"))
     published = next((v for v in versions if v.is_published), None)
     draft = next((v for v in versions if v.is_draft), None)
-    if published is None and draft is None:
+    if published is None and draft is None and leader is None:
         return None
+    # Without a published platform of its own, a leader assesses themself on the standard
+    # three orientations (no query here: the self-assessment page finds it).
     return {"published": published, "draft": draft, "leader": leader,
+            "standard": published is None and leader is not None,
             "asks_proposals": draft is not None and draft.step == Step.BRAINSTORM,
             "asks_rating": (draft is not None and draft.step == Step.DECIDE
                             and leader is not None
@@ -303,3 +330,19 @@ def proposals_for_groups(version: PlatformVersion, leader_group_ids: list[int],
             .filter(Q(leader_group_id__in=leader_group_ids)
                     | Q(network_group_id__in=network_group_ids))
             .select_related("leader_group", "network_group").order_by("created_at", "pk"))
+
+
+# -- modules (shown on a module's page through programs.module_page) ---------------------
+def module_characteristics(module: Module) -> list[Characteristic]:
+    """The published platform's characteristics a module builds (one query)."""
+    return list(Characteristic.objects.filter(
+        modules=module, status=CharacteristicStatus.ADOPTED,
+        version__status=VersionStatus.PUBLISHED,
+        version__platform__organisation_id=module.programme.organisation_id)
+        .order_by("position", "pk"))
+
+
+def module_section(module: Module, user: User) -> dict[str, Any] | None:
+    """The module page's «Builds: …» line, or nothing when the module names none."""
+    characteristics = module_characteristics(module)
+    return {"characteristics": characteristics} if characteristics else None

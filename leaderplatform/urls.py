@@ -19,4 +19,6 @@ urlpatterns = [
     path("<uuid:version_uuid>/vurdering/", views.rate, name="rate"),
     path("<uuid:version_uuid>/resultat/", views.results, name="results"),
     path("<uuid:version_uuid>/egenvurderinger/", views.aggregates, name="aggregates"),
+    path("<uuid:version_uuid>/evaluering/", views.evaluation_instrument,
+         name="evaluation_instrument"),
 ]

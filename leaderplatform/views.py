@@ -8,18 +8,20 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import is_oaf_for
 from accounts.models import User
-from lib.http import add_error_to_form, messages_from_error
+from lib.http import add_error_to_form, error_text, messages_from_error
 
 from . import selectors, services
 from .access import (
     get_assessment_for_user,
     get_own_assessment,
+    get_version_for_aggregates,
     get_version_for_clustering,
     get_version_for_oaf,
     get_version_for_user,
@@ -41,6 +43,7 @@ from .models import (
     Characteristic,
     CharacteristicStatus,
     PlatformVersion,
+    Proposal,
     SelfAssessment,
     Step,
 )
@@ -57,11 +60,15 @@ def _version_page(request: HttpRequest, version: PlatformVersion, *, is_oaf: boo
                   ) -> HttpResponse:
     leader = leader_for(request.user)
     context = {
-        "version": version, "themes": selectors.themes_with_content(version),
+        "version": version, "themes": selectors.themes_with_content(version, with_modules=True),
         "plans": selectors.step_plans(version), "is_oaf": is_oaf,
         "may_cluster": may_cluster, "leader": leader, "Step": Step,
         "pdf_form": PdfForm(initial={"page_size": "A4"}),
         "draft": selectors.draft_version(version.platform.organisation_id),
+        # While only a draft exists, leaders assess themselves on the standard platform.
+        "standard": (selectors.standard_version()
+                     if version.is_draft and selectors.published_version(
+                         version.platform.organisation_id) is None else None),
     }
     return render(request, template, context)
 
@@ -74,7 +81,9 @@ def platform(request: HttpRequest) -> HttpResponse:
     version = (selectors.published_version(user.organisation_id)
                or selectors.draft_version(user.organisation_id))
     if version is None:
-        return render(request, "leaderplatform/none_yet.html", {})
+        return render(request, "leaderplatform/none_yet.html", {
+            "leader": leader_for(user), "standard": selectors.standard_version(),
+            "is_oaf": is_oaf_for(user, user.organisation_id)})
     access = get_version_for_user(user, version.uuid)
     return _version_page(request, access.version, is_oaf=access.is_oaf,
                          may_cluster=access.may_cluster)
@@ -147,6 +156,8 @@ def cluster(request: HttpRequest, version_uuid: UUID) -> HttpResponse:
     create_form = CandidateForm(themes=themes, proposals=all_proposals, prefix="new")
     merge_form = MergeForm(candidates=candidates, prefix="merge")
     status = 200
+    # The drag-and-drop script sends the same "assign" form and asks for JSON back.
+    wants_json = request.headers.get("Accept") == "application/json"
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -171,6 +182,9 @@ def cluster(request: HttpRequest, version_uuid: UUID) -> HttpResponse:
                 chosen = form.cleaned_data["candidate"]
                 candidate = next((c for c in candidates if str(c.pk) == chosen), None)
                 services.proposal_cluster(proposal=proposal, candidate=candidate, actor=user)
+                if wants_json:
+                    return JsonResponse({"ok": True, "message": _sorted_message(proposal,
+                                                                                candidate)})
                 messages.success(request, _("The proposal is sorted."))
             elif action == "merge":
                 merge_form = MergeForm(request.POST, candidates=candidates, prefix="merge")
@@ -187,6 +201,8 @@ def cluster(request: HttpRequest, version_uuid: UUID) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             if isinstance(exc, PermissionDenied):
                 raise
+            if wants_json:
+                return JsonResponse({"ok": False, "message": error_text(exc)}, status=400)
             if action == "create":
                 add_error_to_form(create_form, exc)
             else:
@@ -203,6 +219,15 @@ def cluster(request: HttpRequest, version_uuid: UUID) -> HttpResponse:
                          for p in all_proposals],
         "create_form": create_form, "merge_form": merge_form,
         "open": version.in_step(Step.ANALYSE)}, status=status)
+
+
+def _sorted_message(proposal: Proposal, candidate: Characteristic | None) -> str:
+    """What a screen reader hears after a drop (the text is shortened, as on the button)."""
+    text = proposal.text if len(proposal.text) <= 60 else proposal.text[:59] + "…"
+    if candidate is None:
+        return _("«%(proposal)s» is no longer sorted.") % {"proposal": text}
+    return _("«%(proposal)s» is put into «%(candidate)s».") % {"proposal": text,
+                                                              "candidate": candidate.text}
 
 
 # -- step 5 --------------------------------------------------------------------------------
@@ -259,10 +284,27 @@ def results(request: HttpRequest, version_uuid: UUID) -> HttpResponse:
 
 
 def aggregates(request: HttpRequest, version_uuid: UUID) -> HttpResponse:
-    """O&F: self-assessments as anonymous means per theme, by area and level."""
-    access = get_version_for_oaf(_user(request), version_uuid)
+    """O&F: self-assessments as anonymous means per theme, by area and level (of their own
+    municipality's leaders, also on the standard platform)."""
+    version, organisation_id = get_version_for_aggregates(_user(request), version_uuid)
     return render(request, "leaderplatform/aggregates.html", {
-        "version": access.version, "data": selectors.aggregates(access.version)})
+        "version": version, "data": selectors.aggregates(version, organisation_id)})
+
+
+@require_POST
+def evaluation_instrument(request: HttpRequest, version_uuid: UUID) -> HttpResponse:
+    """O&F: use the published version's characteristics in the session evaluations."""
+    user = _user(request)
+    access = get_version_for_oaf(user, version_uuid)
+    try:
+        instrument = services.evaluation_instrument_build(version=access.version, actor=user)
+    except ValidationError as exc:
+        messages_from_error(request, exc)
+    else:
+        messages.success(request, _("New session evaluations now ask about the platform's "
+                                    "behaviours: «%(name)s». You can reword it in the "
+                                    "administration.") % {"name": instrument.name})
+    return redirect("leaderplatform:version", access.version.uuid)
 
 
 # -- self-assessment ---------------------------------------------------------------------
@@ -272,7 +314,7 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
     leader = leader_for(user)
     if leader is None:
         raise PermissionDenied(_("The self-assessment is for leaders."))
-    version = selectors.published_version(leader.organisation_id)
+    version = selectors.assessment_version(leader.organisation_id)
     themes = selectors.themes_with_content(version) if version else []
     lines = [(b.pk, b.text) for t in themes for c in t.characteristics.all()
              for b in c.behaviours.all()]

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    # Two-factor sign-in (TOTP, recovery codes), required of O&F and superusers (accounts/mfa.py).
+    "allauth.mfa",
     "lib",
     "accounts",
     "programs",
@@ -102,10 +104,12 @@ MIDDLEWARE = [
     # A user not yet shown their municipality's privacy statement is sent to it once.
     "privacy.notice.PrivacyNoticeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # O&F and superusers without an authenticator set one up; a session that skipped the
+    # code (the admin's login) is asked for it (accounts/mfa.py).
+    "accounts.middleware.MFARequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "lib.fragments.FragmentInvalidationMiddleware",
     # Last, so it sees the login failures of every view (the admin's login too).
     "axes.middleware.AxesMiddleware",
 ]
@@ -245,9 +249,6 @@ else:
 # logged out in another worker, so then they stay in the database only.
 SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if CACHE_URL
                   else "django.contrib.sessions.backends.db")
-# Rendered page parts kept per user (lib/fragments.py). Only with a shared cache: with
-# the process-local one the web server would not see the worker's invalidations.
-FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 60 if CACHE_URL else 0)
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -317,6 +318,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "surveys-reports-prepare": {
         "task": "surveys.tasks.reports_prepare",
+        "schedule": 60 * 60,
+    },
+    # Requests waiting too long are offered higher up (accounts/services/approvals.py).
+    "approvals-escalate": {
+        "task": "accounts.tasks.approvals_escalate",
         "schedule": 60 * 60,
     },
     "reminders-sweep": {
@@ -466,6 +472,19 @@ SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) with recovery codes; no
+# security keys yet. Whoever has an authenticator is asked for a code at every sign-in,
+# password or the municipality's own (allauth's login stage). O&F administrators and
+# superusers must have one whenever MFA_REQUIRED_FOR_STAFF is on: always in production,
+# off by default in development and the demo (bin/run), so the demo logins stay simple.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Lederutvikling"
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either way: phone clocks drift
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_ADAPTER = "accounts.mfa.PortalMFAAdapter"
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", PRODUCTION)
+if PRODUCTION and not MFA_REQUIRED_FOR_STAFF:
+    raise ImproperlyConfigured("MFA_REQUIRED_FOR_STAFF cannot be turned off in production")
 
 # Login rate limiting (django-axes): five wrong passwords for the same account
 # from the same address lock that pair out for 15 minutes; others are unaffected.

@@ -46,10 +46,11 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 AXES_ENABLED = False
 # …and so are other rate limits (lib/ratelimit.py): their counters in Redis outlive a run.
 RATELIMIT_ENABLED = False
-# Tests change rows directly between requests; the fragment cache's own tests switch it on.
-FRAGMENT_CACHE_SECONDS = 0
 # Query counts pinned by the tests include the session read, with or without Redis.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # No worker or beat runs beside the unit tests: /healthz leaves them out; the tests
 # about them switch it on.
 HEALTH_WATCH_CELERY = False
+# Most tests sign O&F in with force_login, which skips the code: the two-factor tests
+# (accounts/tests/test_mfa.py) turn the requirement on.
+MFA_REQUIRED_FOR_STAFF = False

@@ -36,6 +36,8 @@ urlpatterns = [
     path("", include("cockpit.urls")),
     path("konto/", include(auth_urlpatterns)),
     path("konto/sso/", include("accounts.sso.urls")),
+    # Two-factor sign-in (allauth.mfa; who must have it: accounts/mfa.py).
+    path("konto/tofaktor/", include("allauth.mfa.urls")),
     # Answered by lib.health.HealthCheckMiddleware before the session is read; the
     # route names the address (reverse("healthz")) and answers if the middleware is left out.
     path("healthz", login_not_required(health_response), name="healthz"),

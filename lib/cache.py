@@ -2,12 +2,12 @@
 
 Django's ``RedisCacheClient.get_client`` builds a new ``redis.Redis`` object on
 every call (about 0.25 ms of CPU: it fills a table of ~170 response callbacks).
-Clients are thread-safe and share the pool, so one per pool is enough. The
-fragment cache and cached sessions make two or three cache calls per page.
+Clients are thread-safe and share the pool, so one per pool is enough. Cached
+sessions and the rate limits make a cache call or two per request.
 
 The cache is an optimisation, never a dependency: when Redis cannot be reached,
 every call is logged and answered as a miss (``get`` gives the default, a write
-stores nothing), so sessions fall back to the database and pages render afresh.
+stores nothing), so sessions fall back to the database.
 Only ``incr``/``decr`` raise :class:`CacheUnavailable` instead: a counter cannot
 pretend, and its one user (:mod:`lib.ratelimit`) then counts in the process.
 After a failure the backend does not try Redis again for ``RETRY_AFTER`` seconds,
@@ -43,11 +43,7 @@ class CacheUnavailable(ConnectionError):
 
 
 def cache_failed_within(seconds: float) -> bool:
-    """Whether a cache call of this process failed in the last ``seconds`` seconds.
-
-    A write lost during an outage (a fragment generation bump) can leave stale
-    entries behind; :mod:`lib.fragments` serves nothing from the cache for that long.
-    """
+    """Whether a cache call of this process failed in the last ``seconds`` seconds."""
     return bool(_last_failure) and time.monotonic() - _last_failure < seconds
 
 

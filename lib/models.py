@@ -195,3 +195,25 @@ class OutboxTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} ({'sent' if self.sent_at else 'pending'})"
+
+
+class CalendarSequence(models.Model):
+    """The iCalendar SEQUENCE of one event: how many times it was moved or cancelled.
+
+    ``uid`` is the event's own key as ``lib.ical.CalendarEvent.uid`` holds it
+    (``programs-session-<uuid>``…), without the host part. No row means 0.
+    Raised by ``lib.calendar_notices.sequence_bump`` in the transaction that
+    changes the event; feeds and downloads read it (``lib.ical.calendar_publish``)
+    so a calendar program replaces its copy instead of keeping the old one.
+    """
+
+    uid = models.CharField(_("calendar event"), max_length=200, unique=True)
+    sequence = models.PositiveIntegerField(_("sequence"), default=0)
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar sequence")
+        verbose_name_plural = _("calendar sequences")
+
+    def __str__(self) -> str:
+        return f"{self.uid} #{self.sequence}"

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .emails import render_email
+from .ical import calendar_method, split_calendars
 from .models import ReminderStatus, SentReminder
 from .outbox import enqueue
 
@@ -116,8 +117,12 @@ def reminder_deliver(reminder_id: int) -> str:
         message = EmailMultiAlternatives(subject=reminder.subject, body=reminder.body,
                                          to=[reminder.recipient.email])
         message.attach_alternative(reminder.html, "text/html")
-        if reminder.ics:
-            message.attach("invitasjon.ics", reminder.ics, "text/calendar")
+        for ics in split_calendars(reminder.ics):
+            # A change notice is an iTIP message: its METHOD in the MIME type lets
+            # Outlook update (or remove) the event already in the calendar.
+            method = calendar_method(ics)
+            message.attach("invitasjon.ics", ics,
+                           f"text/calendar; method={method}" if method else "text/calendar")
         message.send()
         reminder.status = ReminderStatus.SENT
         reminder.sent_at = timezone.now()

@@ -28,7 +28,7 @@ def document_build(document_id: str) -> str:
     return document.status if document is not None else "missing"
 
 
-@shared_task(invalidates_fragments=False)
+@shared_task
 def documents_reap() -> int:
     """Run by beat: send again, or fail, builds whose worker was lost."""
     from .documents import documents_reap as reap
@@ -36,7 +36,7 @@ def documents_reap() -> int:
     return reap()
 
 
-@shared_task(invalidates_fragments=False)
+@shared_task
 def outbox_flush() -> int:
     """Run by beat: send the jobs queued while the broker was unreachable."""
     from .outbox import outbox_flush as flush

@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from accounts.models import Unit, User
 from lib.admin import OrganisationScopedAdmin, OrganisationScopedTabularInline, run_per_row
 from lib.exports import export_resource
+from lib.rooms import room_clashes
 from lib.scoping import scope_queryset
 from programs.models import Programme
 
@@ -291,7 +292,23 @@ class NetworkMeetingAdmin(ReadOnlyRowsMixin, OrganisationScopedAdmin):
             found = selectors.meeting_conflicts(plan=plan, meetings=meetings, members=members)
             for meeting in meetings:
                 meeting.conflict_list = found.get(meeting.pk, [])  # type: ignore[attr-defined]
+        self._flag_room_clashes(changelist.result_list)
         return changelist
+
+    @staticmethod
+    def _flag_room_clashes(meetings: list[NetworkMeeting]) -> None:
+        """Add "same room as …" to listed meetings whose room another event (of any kind)
+        uses at the same time: one read of the room sources for the listed period."""
+        timed = [m for m in meetings if m.date is not None and m.starts_at is not None]
+        if not timed:
+            return
+        organisations = sorted({m.group.plan.programme.organisation_id for m in timed})
+        found = room_clashes(organisations, min(m.start for m in timed),
+                             max(m.end for m in timed))
+        for meeting in timed:
+            for other in found.get(f"networks-meeting-{meeting.uuid}", []):
+                meeting.conflict_list.append(  # type: ignore[attr-defined]
+                    _("Same room as %(others)s") % {"others": other.label()})
 
     @admin.display(description=_("time"))
     def time(self, obj: NetworkMeeting) -> str:

@@ -17,6 +17,8 @@ class NetworksConfig(AppConfig):
                              load=min_side_panel))
         register_calendar_source("networks", calendar_events)
         reminders.register()
+        from . import rooms
+        rooms.register()
         from accounts.privacy import register_anonymiser, register_personal_data
 
         from . import privacy

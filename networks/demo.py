@@ -148,6 +148,13 @@ def _bring_to_life(plan: NetworkPlan, *, today: dt.date, rng: random.Random,
         members.setdefault(group_id, []).append(leader_id)
     confirmed, notes = [], []
     now = dt.datetime.combine(today, dt.time(8, 0), tzinfo=dt.UTC)
+    # Groups meeting in parallel (one slot of a gathering day) each get a room of their
+    # own at the usual place, as O&F books them: the planner proposes the usual place for all.
+    parallel: dict[tuple[dt.date, dt.time], int] = {}
+    for m in meetings:
+        nth = parallel[(m.date, m.starts_at)] = parallel.get((m.date, m.starts_at), 0) + 1
+        if nth > 1 and m.place:
+            m.place = f"{m.place}, grupperom {nth}"
     for m in meetings:
         m.focus = FOCUS[language][(m.number - 1) % len(FOCUS[language])]
         if m.date < today or m.group_id not in next_seen:
@@ -158,7 +165,7 @@ def _bring_to_life(plan: NetworkPlan, *, today: dt.date, rng: random.Random,
             if m.date < today and rng.random() < 0.7:
                 case, agreed = NOTES[language][m.number % len(NOTES[language])]
                 notes.append(MeetingNote(meeting=m, case=case, agreed=agreed))
-    NetworkMeeting.objects.bulk_update(meetings, ["focus"])
+    NetworkMeeting.objects.bulk_update(meetings, ["focus", "place"])
     NetworkMeeting.objects.bulk_update(confirmed, ["status", "confirmed_at"])
     MeetingNote.objects.bulk_create(notes)
     proposed = {m.pk: m for m in meetings if m.status == MeetingStatus.PROPOSED}

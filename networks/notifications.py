@@ -9,7 +9,9 @@ from __future__ import annotations
 from django.urls import reverse
 
 from accounts.models import User
+from lib.calendar_notices import CalendarChange, NoticeRecipient, calendar_change_notify
 from lib.emails import absolute_url, queue_email
+from lib.ical import CalendarEvent
 
 from .models import NetworkGroup, NetworkMeeting
 
@@ -49,6 +51,30 @@ def meeting_cancelled(*, meeting: NetworkMeeting) -> None:
     context = _meeting_context(meeting)
     for user in _recipients(meeting):
         _send(user, "meeting_cancelled", context)
+
+
+def meeting_calendar_before(meeting: NetworkMeeting) -> CalendarEvent:
+    """The meeting as calendars have it now: taken before a change, for the notice."""
+    from .selectors import meeting_event  # selectors import the services, which import us
+
+    return meeting_event(meeting)
+
+
+def meeting_calendar_change(*, meeting: NetworkMeeting, cancelled: bool,
+                            before: CalendarEvent | None = None) -> int:
+    """A confirmed meeting moved or cancelled: the usual email, now through the
+    once-only log with an updated .ics (same UID as the feed, SEQUENCE raised,
+    METHOD REQUEST or CANCEL) — ``lib.calendar_notices``."""
+    from .selectors import meeting_event
+
+    template = "meeting_cancelled" if cancelled else "meeting_confirmed"
+    return calendar_change_notify(CalendarChange(
+        organisation=meeting.group.plan.programme.organisation,
+        key=f"networks-meeting-{meeting.uuid}", events=lambda: [meeting_event(meeting)],
+        cancelled=cancelled, before=before,
+        recipients=[NoticeRecipient(u) for u in _recipients(meeting)],
+        template_base=f"networks/emails/{template}",
+        context={**_meeting_context(meeting), "changed": not cancelled}))
 
 
 def poll_changed(*, meeting: NetworkMeeting) -> None:

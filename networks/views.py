@@ -17,8 +17,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lib.http import add_error_to_form, messages_from_error
-from lib.ical import calendar_bytes, ics_response
+from lib.ical import calendar_publish, ics_response
 from lib.money import display
+from lib.rooms import warn_room_clashes
 
 from . import selectors, services
 from .access import (
@@ -339,6 +340,7 @@ def meeting_create(request: HttpRequest, group_uuid: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Meeting %(number)d is added.")
                              % {"number": meeting.number})
+            warn_room_clashes(request, [meeting])
             return redirect("networks:group_detail", group_uuid=group.uuid)
     return _group(request, get_group_for_user(request.user, group_uuid), record_form=form,
                   status=400)
@@ -423,12 +425,14 @@ def meeting_edit(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
         form = MeetingForm(request.POST, plan=plan)
         if form.is_valid():
             try:
-                services.meeting_update(meeting=meeting, actor=request.user, **form.cleaned_data)
+                saved = services.meeting_update(meeting=meeting, actor=request.user,
+                                                **form.cleaned_data)
             except ValidationError as exc:
                 for message in exc.messages:
                     form.add_error(None, message)
             else:
                 messages.success(request, _("The meeting is saved."))
+                warn_room_clashes(request, [saved])
                 return redirect("networks:meeting_detail", meeting_uuid=meeting.uuid)
     else:
         form = MeetingForm(initial=MeetingForm.initial_for(meeting), plan=plan)
@@ -497,5 +501,5 @@ def meeting_ics(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_uuid).meeting
     if meeting.date is None:
         raise Http404  # a round not yet proposed is in no calendar
-    body = calendar_bytes([selectors.meeting_event(meeting)], name=meeting.group.name)
+    body = calendar_publish([selectors.meeting_event(meeting)], name=meeting.group.name)
     return ics_response(body, slugify(f"{meeting.group.name}-{meeting.date:%Y-%m-%d}"))

@@ -46,6 +46,8 @@ PURPOSES = {
     "hr": _("Keeping leaders up to date from the HR system"),
     "information": _("Telling each user how their data is processed (GDPR art. 13)"),
     "platform": _("The municipality's leader platform: proposals, votes and self-assessments"),
+    "approvals": _("Deciding requests for seats and coaching: deputies, approval steps, "
+                   "hand-overs and escalation"),
 }
 RECIPIENTS = {
     "oaf": _("O&F"),
@@ -81,6 +83,14 @@ RECORD: dict[str, Processing] = {
     "accounts.historicaluser": Processing("users", "audit", "oaf", "history"),
     "accounts.historicalleader": Processing("leaders", "audit", "oaf", "history"),
     "accounts.hrimportbatch": Processing("leaders", "hr", "oaf", "history"),
+    "accounts.deputy": Processing("leaders", "approvals", "oaf_above", "participation"),
+    "accounts.approvalstep": Processing("users", "approvals", "oaf", "configuration"),
+    "accounts.approvaldecision": Processing("leaders_staff", "approvals", "oaf_above",
+                                            "participation"),
+    "accounts.approvalhandover": Processing("leaders", "approvals", "oaf_above",
+                                            "participation"),
+    "accounts.approvalescalation": Processing("leaders", "approvals", "oaf_above",
+                                              "participation"),
     "admin.logentry": Processing("oaf", "audit", "oaf", "history"),
     "sessions.session": Processing("users", "security", "operators", "sessions"),
     "axes.accessattempt": Processing("users", "security", "operators", "lockouts"),
@@ -132,6 +142,8 @@ RECORD: dict[str, Processing] = {
     # Sign-in with the municipality's own account (django-allauth, OpenID Connect).
     "account.emailaddress": Processing("users", "accounts", "operators", "leavers"),
     "socialaccount.socialaccount": Processing("users", "accounts", "operators", "leavers"),
+    # Two-factor sign-in (django-allauth's MFA): the authenticator app's key, recovery codes.
+    "mfa.authenticator": Processing("users", "security", "operators", "leavers"),
     "leaderplatform.platformversion": Processing("oaf", "platform", "oaf", "configuration"),
     "leaderplatform.proposal": Processing("leaders", "platform", "members", "participation"),
     "leaderplatform.ballot": Processing("leaders", "platform", "aggregated", "participation"),

@@ -13,12 +13,16 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import is_oaf_for  # noqa: F401 (re-exported)
+from accounts.approvals import Role, StepSpec, next_step, role_for
 from accounts.models import Leader, User
+from accounts.services.approvals import decisions_for, routing_load
 from lib.http import uuid_or_404
 
+from .approvals import KIND, subject_of
 from .models import Enrollment, Gathering, Module, ModuleSession, ModuleStatus
 
 if TYPE_CHECKING:
@@ -82,24 +86,52 @@ def get_module_for_user(user: User, module_uuid: UUID | str) -> ModuleAccess:
 class EnrollmentAccess:
     enrollment: Enrollment
     is_own: bool
-    can_decide: bool  # approve / decline
+    can_decide: bool  # approve / decline (the service judges the step)
+    step: StepSpec | None = None  # the step waiting, when the user may decide it now
+    role: Role | None = None
+
+
+def approval_step_for(user: User, enrollment: Enrollment) -> tuple[StepSpec, Role] | None:
+    """The waiting step of a request and why ``user`` may decide it, or None (four queries).
+
+    The same rules as the approver's list (``accounts.approvals.role_for``):
+    the leader above, a deputy today, a colleague it was handed to, whoever it
+    was escalated to, O&F.
+    """
+    if not enrollment.is_requested:
+        return None
+    subject = subject_of(enrollment)
+    routing = routing_load(subjects=[subject], today=timezone.localdate())
+    step = next_step(subject, routing.decisions.get(subject.key, []))
+    if step is None:
+        return None
+    role = role_for(user=user, is_oaf=is_oaf_for(user, subject.organisation_id),
+                    subject=subject, step=step, routing=routing)
+    return (step, role) if role is not None else None
 
 
 def get_enrollment_for_user(user: User, enrollment_uuid: UUID | str) -> EnrollmentAccess:
     """The enrolment for the leader, their leader above or O&F; 404 outside, 403 else."""
     enrollment = (Enrollment.objects.visible_to(user)
                   .select_related("module__programme", "leader__user",
-                                  "leader__leader_above__user", "leader__unit", "decided_by",
-                                  "cancelled_by")
+                                  "leader__leader_above__user",
+                                  "leader__leader_above__leader_above__user", "leader__unit",
+                                  "decided_by", "cancelled_by")
                   .filter(uuid=uuid_or_404(enrollment_uuid)).first())
     if enrollment is None:
         raise Http404
     own = enrollment.leader.user_id == user.pk
-    decide = is_approver_for(user, enrollment)
-    if not (own or decide):
+    waiting = approval_step_for(user, enrollment)
+    decide = waiting is not None or is_approver_for(user, enrollment)
+    # Whoever decided a step (a deputy, a colleague) may still read the request.
+    if not (own or decide
+            or any(d.decided_by_id == user.pk
+                   for d in decisions_for(kind=KIND, ids=[enrollment.pk]).get(enrollment.pk, []))):
         raise PermissionDenied(_("This enrolment belongs to a leader who does not report "
                                  "to you."))
-    return EnrollmentAccess(enrollment, own, decide)
+    return EnrollmentAccess(enrollment, own, decide,
+                            step=waiting[0] if waiting else None,
+                            role=waiting[1] if waiting else None)
 
 
 def get_enrollment_for_approver(user: User, enrollment_uuid: UUID | str) -> Enrollment:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export import fields
 
+from accounts.admin_approvals import ApprovalStepInline
 from accounts.models import Leader
 from lib.admin import (
     OrganisationScopedAdmin,
@@ -35,9 +36,11 @@ from lib.admin import (
 )
 from lib.exports import AllowListResource, export_resource
 from lib.http import add_error_to_form, messages_from_error
+from lib.rooms import RoomClashWarningMixin
 from lib.scoping import scope_queryset
 
 from . import exports, services
+from .admin_copy import ModuleCopyMixin, ProgrammeCopyMixin
 from .forms import CancelOnBehalfForm, EnrolLeadersForm, MarkAttendanceForm, ModuleAdminForm
 from .models import (
     Enrollment,
@@ -45,14 +48,78 @@ from .models import (
     Gathering,
     Module,
     ModuleSession,
+    ModuleStatus,
     Programme,
     ProgrammeParticipant,
 )
-from .selectors import STATUS_LABELS
+from .selectors import STATUS_LABELS, gathering_event, session_event
+from .services import calendar as calendar_services
 
 # Related filters list only what the (municipality-scoped) rows point at; the
 # plain RelatedFieldListFilter would offer every municipality's programmes.
 RelatedOnly = admin.RelatedOnlyFieldListFilter
+
+# What a calendar shows: a change to any of these is announced (programs.services.calendar).
+CALENDAR_FIELDS = {"date", "starts_at", "ends_at", "place", "video_url"}
+
+
+def _calendar_before(obj: Any) -> Any:
+    """The event as stored, before the admin's save (``obj`` holds the new values)."""
+    if isinstance(obj, ModuleSession):
+        return session_event(ModuleSession.objects.select_related("module__programme")
+                             .get(pk=obj.pk))
+    return gathering_event(Gathering.objects.select_related("programme").get(pk=obj.pk))
+
+
+def _calendar_moved(obj: Any, before: Any, actor: Any) -> None:
+    if isinstance(obj, ModuleSession):
+        calendar_services.session_moved(session=obj, before=before, actor=actor)
+    else:
+        calendar_services.gathering_moved(gathering=obj, before=before, actor=actor)
+
+
+def _calendar_cancel(obj: Any, actor: Any) -> None:
+    """Before deleting a session or gathering: its people are told it is cancelled."""
+    if isinstance(obj, ModuleSession):
+        calendar_services.session_cancel(session=obj, actor=actor)
+    else:
+        calendar_services.gathering_cancel(gathering=obj, actor=actor)
+
+
+def save_calendar_formset(request: HttpRequest, formset: Any, save: Callable[[], None]) -> None:
+    """Save an inline of sessions or gatherings through the calendar services: deleted
+    rows are announced as cancelled (before they go), moved rows after the save."""
+    if formset.model not in (ModuleSession, Gathering):
+        save()
+        return
+    deleted = [f for f in formset.deleted_forms if f.instance.pk]
+    moved = [(f.instance, _calendar_before(f.instance)) for f in formset.initial_forms
+             if f.instance.pk and f not in deleted and CALENDAR_FIELDS & set(f.changed_data)]
+    for f in deleted:
+        _calendar_cancel(f.instance, request.user)
+    save()
+    for obj, before in moved:
+        _calendar_moved(obj, before, request.user)
+
+
+class CalendarNoticeAdminMixin:
+    """Sessions and gatherings edited on their own admin page go through the same services."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = (_calendar_before(obj) if change and CALENDAR_FIELDS & set(form.changed_data)
+                  else None)
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        if before is not None:
+            _calendar_moved(obj, before, request.user)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        _calendar_cancel(obj, request.user)
+        super().delete_model(request, obj)  # type: ignore[misc]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            _calendar_cancel(obj, request.user)
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
 
 
 class GatheringInline(OrganisationScopedTabularInline):
@@ -69,14 +136,19 @@ class ParticipantInline(OrganisationScopedTabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(OrganisationScopedAdmin):
+class ProgrammeAdmin(ProgrammeCopyMixin, RoomClashWarningMixin, OrganisationScopedAdmin):
     resource_classes = [export_resource(Programme, ["name", "starts_on", "ends_on"])]
     list_display = ["name", "starts_on", "ends_on", "module_count", "gathering_count",
                     "participant_count"]
     list_filter = ["organisation"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [GatheringInline, ParticipantInline]
+    inlines = [GatheringInline, ParticipantInline, ApprovalStepInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        save_calendar_formset(request, formset,
+                              lambda: super(ProgrammeAdmin, self).save_formset(
+                                  request, form, formset, change))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(
@@ -98,7 +170,7 @@ class ProgrammeAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Gathering)
-class GatheringAdmin(OrganisationScopedAdmin):
+class GatheringAdmin(CalendarNoticeAdminMixin, RoomClashWarningMixin, OrganisationScopedAdmin):
     resource_classes = [export_resource(Gathering, [
         "theme", ("programme", "programme__name"), "date", "starts_at", "ends_at", "place"])]
     list_display = ["theme", "programme", "date", "starts_at", "place", "adviser_names"]
@@ -156,7 +228,7 @@ def _pending_session_dates(formset: Any) -> Callable[[], list[dt.date]]:
 
 
 @admin.register(Module)
-class ModuleAdmin(OrganisationScopedAdmin):
+class ModuleAdmin(ModuleCopyMixin, RoomClashWarningMixin, OrganisationScopedAdmin):
     form = ModuleAdminForm
     resource_classes = [export_resource(Module, [
         "topic", ("programme", "programme__name"), "term", "year", "status", "audience",
@@ -169,7 +241,7 @@ class ModuleAdmin(OrganisationScopedAdmin):
     list_filter = [("programme", RelatedOnly), "year", "term", "topic", "status", "audience"]
     search_fields = ["topic", "programme__name"]
     autocomplete_fields = ["programme", "audience_units"]
-    inlines = [SessionInline]
+    inlines = [SessionInline, ApprovalStepInline]
     actions = ["export_participants_csv", "export_participants_xlsx", "fill_seats"]
     fieldsets = [
         (None, {"fields": ["programme", "topic", "description", "term", "year", "status"]}),
@@ -183,6 +255,11 @@ class ModuleAdmin(OrganisationScopedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_seat_counts()
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        save_calendar_formset(request, formset,
+                              lambda: super(ModuleAdmin, self).save_formset(
+                                  request, form, formset, change))
 
     def _create_formsets(self, request: HttpRequest, obj: Any, change: bool) -> Any:
         formsets, inlines = super()._create_formsets(request, obj, change)
@@ -218,7 +295,15 @@ class ModuleAdmin(OrganisationScopedAdmin):
         return format_html('<a href="{}">{}</a>', url, _("participant list"))
 
     def save_model(self, request: HttpRequest, obj: Module, form: Any, change: bool) -> None:
+        # Cancelling goes through the service, which tells the module's people.
+        cancelling = (change and "status" in form.changed_data
+                      and obj.status == ModuleStatus.CANCELLED)
+        if cancelling:
+            obj.status = form.initial["status"]
         super().save_model(request, obj, form, change)
+        if cancelling:
+            calendar_services.module_cancel(module=obj, actor=request.user)
+            obj.status = ModuleStatus.CANCELLED
         seat_fields = {"capacity", "talent_seats", "talent_seats_release_on"}
         if change and seat_fields & set(form.changed_data):
             promoted = services.module_fill_seats(module=obj, actor=request.user)
@@ -291,7 +376,8 @@ def _download(body: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 @admin.register(ModuleSession)
-class ModuleSessionAdmin(OrganisationScopedAdmin):
+class ModuleSessionAdmin(CalendarNoticeAdminMixin, RoomClashWarningMixin,
+                         OrganisationScopedAdmin):
     resource_classes = [export_resource(ModuleSession, [
         ("module", "module__topic"), "theme", "date", "starts_at", "ends_at", "place"])]
     list_display = ["__str__", "module", "date", "starts_at", "ends_at", "place",

@@ -17,6 +17,12 @@ class ProgramsConfig(AppConfig):
                              load=min_side_panel))
         register_calendar_source("programs", calendar_events)
         reminders.register()
+        from accounts.approvals import register_approval_source
+
+        from .approvals import EnrollmentSource
+        register_approval_source(EnrollmentSource())
+        from . import rooms
+        rooms.register()
         from accounts.privacy import register_anonymiser, register_personal_data
 
         from . import privacy

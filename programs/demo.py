@@ -18,11 +18,23 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
-from accounts.models import Leader, LeaderLevel, Organisation, Unit, User
+from accounts.models import (
+    ApprovalPolicy,
+    ApprovalStep,
+    Deputy,
+    Leader,
+    LeaderLevel,
+    Organisation,
+    StepKind,
+    Unit,
+    User,
+)
+from accounts.services.approvals import escalations_make
 
 from .models import (
     Attendance,
@@ -188,8 +200,37 @@ def _seed_large(org: Organisation, rng: random.Random, today: dt.date) -> dict[s
     _with_pks(Enrollment, enrollments)
     attendance = _plan_attendance(enrollments, sessions, rng, today, oaf, demo_plan)
     Attendance.objects.bulk_create(attendance, batch_size=2000)
-    return {"programmes": 1, "modules": len(modules), "sessions": len(sessions),
+    approvals = _seed_approvals(org, modules, by_email, today)
+    return {**approvals, "programmes": 1, "modules": len(modules), "sessions": len(sessions),
             "enrolments": len(enrollments), "attendance": len(attendance)}
+
+
+def _seed_approvals(org: Organisation, modules: list[Module], by_email: dict[str, Leader],
+                    today: dt.date) -> dict[str, int]:
+    """Issue 26: the group head is away this week with a colleague as deputy; the module
+    the group head asked for has a second step where O&F confirms; waiting requests
+    that are overdue are offered higher up (so O&F's needs-action list shows them)."""
+    ApprovalPolicy.objects.create(organisation=org)
+    head = by_email.get("leder.gruppe@fjordvik.example")
+    deputies = 0
+    if head is not None and head.leader_above_id is not None:
+        peer = (Leader.objects.filter(organisation=org, leader_above_id=head.leader_above_id)
+                .exclude(pk=head.pk).select_related("user").order_by("pk").first())
+        if peer is not None:
+            monday = today - dt.timedelta(days=today.weekday())
+            Deputy.objects.create(organisation=org, leader_id=head.user_id,
+                                  deputy_id=peer.user_id, starts_on=monday,
+                                  ends_on=monday + dt.timedelta(days=6))
+            deputies = 1
+    steps = 0
+    if len(modules) > 8:
+        ApprovalStep.objects.create(
+            organisation=org, content_type=ContentType.objects.get_for_model(Module),
+            object_id=modules[8].pk, position=1, label="O&F bekrefter plassen",
+            kind=StepKind.OAF)
+        steps = 1
+    escalated = len(escalations_make(organisation_ids=[org.pk]))
+    return {"deputies": deputies, "approval steps": steps, "escalated requests": escalated}
 
 
 def _plan_enrollments(modules: list[Module], sessions: list[ModuleSession],
@@ -315,5 +356,7 @@ def _seed_small(org: Organisation, rng: random.Random, today: dt.date) -> int:
 
 
 def delete_demo(*, organisations: QuerySet[Organisation]) -> None:
-    """Remove the programmes (and with them modules, enrolments, gatherings)."""
+    """Remove the programmes (and with them modules, enrolments, gatherings) and the
+    approval steps attached to them (a generic relation does not cascade)."""
+    ApprovalStep.objects.filter(organisation__in=organisations).delete()
     Programme.objects.filter(organisation__in=organisations).delete()

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Leader, LeaderLevel
+from accounts.models import Leader, LeaderLevel, User
 
 from .models import Enrollment, EnrollmentStatus, Module, ModuleSession
 
@@ -43,28 +43,48 @@ class ConfirmForm(forms.Form):
 
 
 class BulkDecisionForm(forms.Form):
-    """The approver's list: decide several requests at once, one reason for them all."""
+    """The approver's list: decide several requests of any kind at once, one reason for all.
 
-    requests = forms.ModelMultipleChoiceField(
-        label=_("Requests"), queryset=Enrollment.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+    Each checkbox's value names the kind, the request and the step the approver
+    saw (``programs.enrollment:42:1``), so a step someone else decided meanwhile
+    is refused rather than a later step decided by mistake.
+    """
+
+    requests = forms.MultipleChoiceField(
+        label=_("Requests"), widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one request."),
                         "invalid_choice": _("One of the requests has been dealt with already. "
-                                            "Open the page again."),
-                        "invalid_pk_value": _("The list could not be read. Open the page "
-                                              "again.")})
+                                            "Open the page again.")})
     decision = forms.ChoiceField(
         label=_("Decision"), widget=forms.RadioSelect,
         choices=[("approve", _("Approve")), ("decline", _("Decline"))],
         error_messages={"required": _("Choose approve or decline.")})
     reason = forms.CharField(
-        label=_("Reason if declined (sent to each leader)"), max_length=NOTE_MAX,
+        label=_("Reason (sent to each leader; asked for when declining)"), max_length=NOTE_MAX,
         required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, pending: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, items: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["requests"].queryset = pending
+        self.fields["requests"].choices = [(item.value, item.title) for item in items]
+
+
+class HandOverForm(forms.Form):
+    """Hand one request to a named colleague in the same municipality."""
+
+    colleague = forms.ModelChoiceField(
+        label=_("Colleague"), queryset=User.objects.none(),
+        error_messages={"required": _("Choose the colleague."),
+                        "invalid_choice": _("Choose a colleague from the list.")})
+
+    def __init__(self, *args: Any, user: User, exclude: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["colleague"]
+        field.queryset = (User.objects.filter(organisation_id=user.organisation_id,
+                                              is_active=True, leader__isnull=False)
+                          .exclude(pk__in=[user.pk, *exclude]).order_by("full_name"))
+        field.label_from_instance = lambda u: u.full_name
+        field.widget.attrs["class"] = "form-select"
 
 
 class AttendanceForm(forms.Form):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from accounts.approvals import StepSpec
 from accounts.models import User
 from lib.emails import absolute_url, queue_email
 
@@ -35,6 +36,18 @@ def request_to_approvers(*, enrollment: Enrollment) -> None:
     above = enrollment.leader.leader_above
     if above is not None and above.user.is_active:
         approvers = [above.user]
+    else:
+        approvers = list(User.objects.filter(
+            organisation_id=enrollment.module.programme.organisation_id, is_oaf_admin=True,
+            is_active=True))
+    for user in approvers:
+        _send(user, "request", enrollment)
+
+
+def step_to_approvers(*, enrollment: Enrollment, step: StepSpec) -> None:
+    """A further approval step: its named decider, or O&F."""
+    if step.principal_id is not None:
+        approvers = list(User.objects.filter(pk=step.principal_id, is_active=True))
     else:
         approvers = list(User.objects.filter(
             organisation_id=enrollment.module.programme.organisation_id, is_oaf_admin=True,

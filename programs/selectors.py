@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Leader, User
+from accounts.models import ApprovalDecision, Leader, User
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
 
 from .access import ModuleAccess
+from .approvals import KIND as APPROVAL_KIND
 from .models import (
     ACTIVE_STATUSES,
     COMPLETED,
@@ -226,9 +227,17 @@ def pending_approvals(*, user: User) -> list[Enrollment]:
 
 
 def pending_approvals_queryset(*, user: User) -> QuerySet[Enrollment]:
-    """The requests waiting for this user's decision as leader above (unevaluated)."""
-    return Enrollment.objects.filter(status=EnrollmentStatus.REQUESTED,
-                                     leader__leader_above__user=user)
+    """The requests waiting for this user's decision as leader above (unevaluated).
+
+    Once the leader above has decided the first step, a request waiting for a
+    later step (``accounts.approvals``) is someone else's; the approver's list
+    (``programs:approvals``) shows deputy duties and handed-over requests too.
+    """
+    decided = ApprovalDecision.objects.filter(request_kind=APPROVAL_KIND,
+                                              request_id=OuterRef("pk"))
+    return (Enrollment.objects.filter(status=EnrollmentStatus.REQUESTED,
+                                      leader__leader_above__user=user)
+            .exclude(Exists(decided)))
 
 
 @dataclass
@@ -366,7 +375,13 @@ def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
             "today": today}
 
 
-def session_event(session: ModuleSession) -> CalendarEvent:
+def module_key(module: Module) -> str:
+    """The SEQUENCE key of a module's cancellation notice (``lib.CalendarSequence``)."""
+    return f"programs-module-{module.uuid}"
+
+
+def session_event(session: ModuleSession, *, tentative: bool = False) -> CalendarEvent:
+    """``tentative``: the reader is on the waiting list."""
     module = session.module
     summary = f"{module.topic}: {session.theme}" if session.theme else str(module.topic)
     return CalendarEvent(
@@ -374,7 +389,7 @@ def session_event(session: ModuleSession) -> CalendarEvent:
         summary=summary, location=session.location,
         description=module.programme.name,
         url=absolute_url(reverse("programs:module_detail", args=[module.uuid])),
-        cancelled=module.status == ModuleStatus.CANCELLED)
+        tentative=tentative, cancelled=module.status == ModuleStatus.CANCELLED)
 
 
 def gathering_event(gathering: Gathering) -> CalendarEvent:
@@ -386,12 +401,18 @@ def gathering_event(gathering: Gathering) -> CalendarEvent:
 
 
 def calendar_events(user: User) -> list[CalendarEvent]:
-    """The personal feed: seated sessions, facilitated sessions, gatherings taken part in."""
+    """The personal feed: seated and facilitated sessions (CONFIRMED), sessions of
+    modules one waits for (TENTATIVE), gatherings taken part in. Sessions of a
+    cancelled module stay, marked CANCELLED, so subscribed calendars remove them."""
     seated = Enrollment.objects.filter(module=OuterRef("module"), leader__user=user,
                                        status=EnrollmentStatus.SEATED)
+    waiting = Enrollment.objects.filter(module=OuterRef("module"), leader__user=user,
+                                        status=EnrollmentStatus.WAITING)
     facilitated = ModuleSession.facilitators.through.objects.filter(
         modulesession=OuterRef("pk"), user=user)
-    sessions = (ModuleSession.objects.filter(Exists(seated) | Exists(facilitated))
+    sessions = (ModuleSession.objects
+                .annotate(feed_seated=Exists(seated), feed_facilitating=Exists(facilitated))
+                .filter(Q(feed_seated=True) | Q(feed_facilitating=True) | Exists(waiting))
                 .exclude(module__status=ModuleStatus.DRAFT)
                 .select_related("module__programme"))
     participant = ProgrammeParticipant.objects.filter(programme=OuterRef("programme"),
@@ -399,4 +420,6 @@ def calendar_events(user: User) -> list[CalendarEvent]:
     advising = Gathering.advisers.through.objects.filter(gathering=OuterRef("pk"), user=user)
     gatherings = (Gathering.objects.filter(Exists(participant) | Exists(advising))
                   .select_related("programme"))
-    return [*map(session_event, sessions), *map(gathering_event, gatherings)]
+    return [*(session_event(s, tentative=not (s.feed_seated or s.feed_facilitating))
+              for s in sessions),
+            *map(gathering_event, gatherings)]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("pameldinger/<uuid:enrollment_uuid>/avmeld/", views.enrollment_cancel,
          name="enrollment_cancel"),
     path("godkjenning/", views.approvals, name="approvals"),
+    path("godkjenning/overlat/", views.approval_hand_over, name="approval_hand_over"),
     path("program/<slug:slug>/", views.programme_detail, name="programme_detail"),
     path("samlinger/<uuid:gathering_uuid>/kalender.ics", views.gathering_ics,
          name="gathering_ics"),

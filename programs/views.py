@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lib.fragments import fragment
+from accounts.approvals import ApprovalItem, approval_source, next_step
+from accounts.models import User
+from accounts.services.approvals import approver_items, decisions_for, request_hand_over
 from lib.http import add_error_to_form, error_text, messages_from_error
-from lib.ical import calendar_bytes, ics_response
+from lib.ical import calendar_publish, ics_response
 
 from . import selectors, services
 from .access import (
@@ -32,6 +34,7 @@ from .access import (
     is_oaf_for,
     leader_for,
 )
+from .approvals import KIND, subject_of
 from .forms import (
     AttendanceForm,
     BulkDecisionForm,
@@ -39,8 +42,10 @@ from .forms import (
     ConfirmForm,
     DeclineForm,
     EnrollmentRequestForm,
+    HandOverForm,
 )
 from .models import Attendance, EnrollmentStatus, Programme
+from .module_page import module_sections
 
 
 def _next_or(request: HttpRequest, default: str) -> str:
@@ -51,16 +56,19 @@ def _next_or(request: HttpRequest, default: str) -> str:
     return default
 
 
+def _step(request: HttpRequest) -> int | None:
+    """The approval step the approver saw (a hidden field), if the form sent one."""
+    value = request.POST.get("step", "")
+    return int(value) if value.isdigit() and len(value) < 4 else None
+
+
 @require_GET
 def module_list(request: HttpRequest) -> HttpResponse:
-    def body() -> str:
-        leader = leader_for(request.user)
-        cards = selectors.module_list(user=request.user, leader=leader)
-        return render_to_string("programs/module_list_body.html",
-                                {"cards": cards, "leader": leader}, request=request)
-
-    return render(request, "programs/module_list.html",
-                  {"body": fragment(request, "module_list", body)})
+    leader = leader_for(request.user)
+    cards = selectors.module_list(user=request.user, leader=leader)
+    body = render_to_string("programs/module_list_body.html",
+                            {"cards": cards, "leader": leader}, request=request)
+    return render(request, "programs/module_list.html", {"body": body})
 
 
 @require_GET
@@ -69,7 +77,8 @@ def module_detail(request: HttpRequest, module_uuid: UUID) -> HttpResponse:
     page = selectors.module_page(access=access, user=request.user)
     return render(request, "programs/module_detail.html",
                   {"page": page, "card": page.card, "module": page.card.module,
-                   "form": EnrollmentRequestForm()})
+                   "form": EnrollmentRequestForm(),
+                   "sections": module_sections(page.card.module, request.user)})
 
 
 @require_POST
@@ -97,14 +106,14 @@ def enrollment_request(request: HttpRequest, module_uuid: UUID) -> HttpResponse:
 def module_ics(request: HttpRequest, module_uuid: UUID) -> HttpResponse:
     access = get_module_for_user(request.user, module_uuid)
     sessions = access.module.sessions.select_related("module__programme").order_by("date")
-    return ics_response(calendar_bytes([selectors.session_event(s) for s in sessions],
+    return ics_response(calendar_publish([selectors.session_event(s) for s in sessions],
                                        name=access.module.topic), slugify(access.module.topic))
 
 
 @require_GET
 def session_ics(request: HttpRequest, session_uuid: UUID) -> HttpResponse:
     session = get_session_for_user(request.user, session_uuid)
-    return ics_response(calendar_bytes([selectors.session_event(session)],
+    return ics_response(calendar_publish([selectors.session_event(session)],
                                        name=session.module.topic),
                         slugify(f"{session.module.topic}-{session.date:%Y-%m-%d}"))
 
@@ -147,10 +156,14 @@ def enrollment_detail(request: HttpRequest, enrollment_uuid: UUID) -> HttpRespon
     if enrollment.status == EnrollmentStatus.WAITING:
         position = selectors.waiting_positions(module_ids=[enrollment.module_id]).get(
             enrollment.pk)
-    deciding = access.can_decide and enrollment.is_requested
+    deciding = access.step is not None
     facts = selectors.decision_facts([enrollment])[0] if deciding else None
+    decisions = decisions_for(kind=KIND, ids=[enrollment.pk]).get(enrollment.pk, [])
+    waiting_step = (next_step(subject_of(enrollment), decisions)
+                    if enrollment.is_requested else None)
     return render(request, "programs/enrollment_detail.html", {
         "access": access, "enrollment": enrollment, "module": enrollment.module,
+        "decisions": decisions, "waiting_step": waiting_step,
         "position": position, "decline_form": DeclineForm(), "facts": facts,
         "cancel_closed": (not enrollment.is_requested
                           and timezone.localdate() > enrollment.module.cancellation_cutoff_on),
@@ -164,7 +177,8 @@ def enrollment_detail(request: HttpRequest, enrollment_uuid: UUID) -> HttpRespon
 def enrollment_approve(request: HttpRequest, enrollment_uuid: UUID) -> HttpResponse:
     enrollment = get_enrollment_for_approver(request.user, enrollment_uuid)
     try:
-        enrollment = services.enrollment_approve(enrollment=enrollment, actor=request.user)
+        enrollment = services.enrollment_approve(enrollment=enrollment, actor=request.user,
+                                                 step=_step(request))
     except ValidationError as exc:
         messages_from_error(request, exc)
     else:
@@ -190,11 +204,11 @@ def enrollment_decline(request: HttpRequest, enrollment_uuid: UUID) -> HttpRespo
     elif request.POST.get("confirm") != "1":
         return render(request, "programs/enrollment_decline_confirm.html", {
             "enrollment": enrollment, "module": enrollment.module, "form": form,
-            "next": _next_or(request, "")})
+            "next": _next_or(request, ""), "step": _step(request)})
     else:
         try:
             services.enrollment_decline(enrollment=enrollment, actor=request.user,
-                                        reason=form.cleaned_data["reason"])
+                                        reason=form.cleaned_data["reason"], step=_step(request))
         except ValidationError as exc:
             messages_from_error(request, exc)
         else:
@@ -240,34 +254,45 @@ def enrollment_cancel(request: HttpRequest, enrollment_uuid: UUID) -> HttpRespon
     }, status=400 if form.errors else 200)
 
 
+def _items_by_value(user: User) -> tuple[list[ApprovalItem], dict[str, ApprovalItem]]:
+    items = approver_items(user=user)
+    return items, {item.value: item for item in items}
+
+
 @require_http_methods(["GET", "POST"])
 def approvals(request: HttpRequest) -> HttpResponse:
-    """The leader above's requests to decide, several at once (one service call per request).
+    """Everything waiting for this approver: seats, coaching, deputy duties, handed-over requests.
 
-    Each approval or decline runs in its own transaction with the module lock, so
-    seats and the waiting list are counted exactly as when deciding one by one.
+    Several are decided at once with one reason, each through its own track's
+    service in its own transaction and locks (``accounts.approvals`` sources),
+    so seats and the waiting list are counted exactly as when deciding one by
+    one, and a step decided meanwhile by someone else is refused and named.
     Declining asks for confirmation with the reason each leader gets.
     """
-    pending = selectors.pending_approvals_queryset(user=request.user)
-    form = BulkDecisionForm(request.POST if request.method == "POST" else None, pending=pending)
+    if not request.user.is_authenticated:
+        raise Http404
+    items, by_value = _items_by_value(request.user)
+    form = BulkDecisionForm(request.POST if request.method == "POST" else None, items=items)
     if request.method == "POST" and form.is_valid():
-        chosen = list(form.cleaned_data["requests"].select_related(
-            "leader__user", "leader__leader_above__user", "module__programme"))
+        chosen = [by_value[value] for value in form.cleaned_data["requests"]]
         decline = form.cleaned_data["decision"] == "decline"
         if decline and not form.cleaned_data["confirm"]:
             return render(request, "programs/approvals_confirm.html",
                           {"form": form, "chosen": chosen})
         reason = form.cleaned_data["reason"]
         done = 0
-        for enrollment in chosen:
+        for item in chosen:
+            source = approval_source(item.subject.kind)
             try:
-                if decline:
-                    services.enrollment_decline(enrollment=enrollment, actor=request.user,
-                                                reason=reason)
-                else:
-                    services.enrollment_approve(enrollment=enrollment, actor=request.user)
+                if source is None:
+                    raise Http404
+                source.decide(pk=item.subject.pk, step=item.step.number, actor=request.user,
+                              approve=not decline, reason=reason)
             except (ValidationError, PermissionDenied) as exc:
-                messages.error(request, f"{enrollment.leader.user.full_name}: {error_text(exc)}")
+                messages.error(request, f"{item.requester_name}: {error_text(exc)}")
+            except Http404:
+                messages.error(request, f"{item.requester_name}: "
+                               + _("The request is no longer waiting."))
             else:
                 done += 1
         if done:
@@ -278,12 +303,38 @@ def approvals(request: HttpRequest) -> HttpResponse:
                                                 "%(count)d requests approved.", done))
                              % {"count": done})
         return redirect("programs:approvals")
-    rows = list(pending.select_related("leader__user", "leader__unit", "module__programme")
-                .order_by("requested_at"))
     return render(request, "programs/approvals.html", {
-        "form": form, "facts": selectors.decision_facts(rows),
-        "selected": [str(pk) for pk in form["requests"].value() or []]},
+        "form": form, "items": items,
+        "selected": form["requests"].value() or []},
         status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def approval_hand_over(request: HttpRequest) -> HttpResponse:
+    """Hand one waiting request (``?request=kind:id:step``) to a named colleague."""
+    if not request.user.is_authenticated:
+        raise Http404
+    _items, by_value = _items_by_value(request.user)
+    item = by_value.get(request.POST.get("request") or request.GET.get("request", ""))
+    if item is None:
+        raise Http404
+    if item.role.reason not in ("own", "deputy", "escalated"):
+        raise PermissionDenied(_("Only the approver of this step can hand it over."))
+    form = HandOverForm(request.POST if request.method == "POST" else None, user=request.user,
+                        exclude=[item.subject.requester_user_id])
+    if request.method == "POST" and form.is_valid():
+        try:
+            request_hand_over(kind=item.subject.kind, pk=item.subject.pk,
+                              step_number=item.step.number, actor=request.user,
+                              to_user=form.cleaned_data["colleague"])
+        except (ValidationError, PermissionDenied) as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(request, _("The request is handed to %(name)s.")
+                             % {"name": form.cleaned_data["colleague"].full_name})
+            return redirect("programs:approvals")
+    return render(request, "programs/approval_hand_over.html", {"form": form, "item": item},
+                  status=400 if form.errors else 200)
 
 
 @require_GET
@@ -310,6 +361,6 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def gathering_ics(request: HttpRequest, gathering_uuid: UUID) -> HttpResponse:
     gathering = get_gathering_for_user(request.user, gathering_uuid)
-    return ics_response(calendar_bytes([selectors.gathering_event(gathering)],
+    return ics_response(calendar_publish([selectors.gathering_event(gathering)],
                                        name=gathering.programme.name),
                         slugify(f"{gathering.programme.slug}-{gathering.date:%Y-%m-%d}"))

@@ -31,6 +31,7 @@ JOB_LABELS = {
     "surveys-evaluations-open": gettext_lazy("Open evaluations after sessions and gatherings"),
     "surveys-reports-prepare": gettext_lazy("Prepare survey reports after closing"),
     "reminders-sweep": gettext_lazy("Send reminders"),
+    "approvals-escalate": gettext_lazy("Offer requests that waited too long higher up"),
     "purge-expired-documents": gettext_lazy("Delete generated files past their keeping time"),
     "outbox-flush": gettext_lazy("Send jobs that waited while the queue was down"),
     "documents-reap": gettext_lazy("Restart file jobs whose worker stopped"),

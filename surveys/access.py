@@ -43,17 +43,18 @@ def with_title_parts(round: Round) -> Round:
 def own_invitation(user: User | AnonymousUser, round_id: UUID | str) -> Invitation | None:
     """The user's own invitation to a round of their municipality, or None.
 
-    One query brings the invitation, its round and the leader, so the busiest
-    survey page checks access without three lookups. The round's title parts
-    (``ANSWER_RELATED``) are not joined: the page keeps the title in its cached
-    fragment. None says only that there is no invitation: the caller then loads
+    One query brings the invitation, the leader and the round with what its page
+    shows (``ANSWER_RELATED``: the title may name the group, module or gathering),
+    so the busiest survey page checks access and reads the round without further
+    lookups. None says only that there is no invitation: the caller then loads
     the round and the leader the ordinary way (a leader may be eligible without
     one, or the round may not be theirs at all).
     """
     if not user.is_authenticated:
         return None
     # At most one row (one invitation per leader and round): no ORDER BY to compile.
-    found = (Invitation.objects.visible_to(user).select_related("leader__unit", "round")
+    found = (Invitation.objects.visible_to(user)
+             .select_related("leader__unit", *(f"round__{name}" for name in ANSWER_RELATED))
              .filter(round_id=round_id, leader__user=user)[:1])
     return found[0] if found else None
 

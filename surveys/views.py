@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lib.documents import document_request
-from lib.fragments import fragment
 
 from . import services
 from .access import (
@@ -72,19 +71,13 @@ def _sections(form: AnswerForm, items: list[Item]) -> list[dict[str, Any]]:
 def _answer_page(request: HttpRequest, *, round: Round, invitation: Invitation | None,
                  leader: Any, done_url: str) -> HttpResponse:
     if request.method != "POST":
-        def body() -> tuple[str, str]:
-            shown = with_title_parts(round)
-            items = instrument_items(round.instrument_id)
-            draft = _draft(invitation)
-            form = AnswerForm(items=items, answers=draft.data if draft else None)
-            return shown.display_title, _answer_body(request, round=shown, form=form,
-                                                     items=items, draft=draft)
-
-        # The title is kept with the body: it may name the group, module or gathering,
-        # which are then only read when the fragment is rendered.
-        title, html = fragment(request, "survey_answer", body,
-                               parts=(round.pk, invitation.pk if invitation else ""))
-        return render(request, "surveys/answer.html", {"title": title, "body": html})
+        shown = with_title_parts(round)
+        items = instrument_items(round.instrument_id)
+        draft = _draft(invitation)
+        form = AnswerForm(items=items, answers=draft.data if draft else None)
+        html = _answer_body(request, round=shown, form=form, items=items, draft=draft)
+        return render(request, "surveys/answer.html",
+                      {"title": shown.display_title, "body": html})
     items = instrument_items(round.instrument_id)
     draft = _draft(invitation)
     form = AnswerForm(request.POST, items=items)

@@ -463,6 +463,7 @@ BUILDERS: dict[str, Callable[[World], Case]] = {
     "leaderplatform:rate": _platform_rate,
     "leaderplatform:results": _platform_oaf,
     "leaderplatform:aggregates": _platform_oaf,
+    "leaderplatform:evaluation_instrument": _platform_oaf,
     "leaderplatform:assessment": _self_assessment,
     "leaderplatform:assessment_share": _self_assessment,
     "leaderplatform:assessment_focus": _self_assessment,

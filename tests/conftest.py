@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 
-from tests.access_world import World, build_world
+from tests.access_world import World
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker) -> World:
-    """The demo data of both municipalities, built once per module and rolled back after."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world()
-        transaction.set_rollback(True)
+def world(demo_world: World) -> World:
+    """The demo data of both municipalities (root conftest's ``demo_world``)."""
+    return demo_world

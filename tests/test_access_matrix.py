@@ -43,7 +43,10 @@ PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_conf
           "privacy:privacy", "accounts:calendar_feed", "healthz", "favicon", "surveys:answer_token",
           "surveys:thanks",
           # Sign-in with the municipality's account (accounts/sso/): start and callback.
-          "kommune_login", "kommune_callback"}
+          "kommune_login", "kommune_callback",
+          # The code asked between the password and the session (allauth's MFA stage);
+          # without a sign-in under way it sends the visitor to log in.
+          "mfa_authenticate"}
 
 
 def db_fingerprint() -> str:

@@ -50,6 +50,8 @@ KINDS: dict[str, bool] = {
     "_redirect": True,  # the unnamed "<id>/" that redirects to "<id>/change/"
     # The portal's own admin views:
     "programs_module_enrol": True,
+    "programs_module_copy": True,
+    "programs_programme_copy": True,
     "networks_networkplan_calendar": True,
     "groups_groupprocess_rollout": False,
     "coaching_invoicebasis_csv": False,
@@ -61,6 +63,7 @@ KINDS: dict[str, bool] = {
     "cockpit_message_compose": False,
     "cockpit_dashboard": False,
     "cockpit_dashboard_pdf": False,
+    "cockpit_room_clashes": False,  # only the viewer's municipality: tests/test_room_clashes.py
     "accounts_leader_hr_import": False,
     "accounts_unit_hr_import": False,
 }
@@ -152,6 +155,9 @@ def world(world: World) -> World:
     CertificateSettings.objects.get_or_create(
         organisation_id=world.users["oaf_a"].organisation_id,
         defaults={"signer_name": "Sigrid Ørnes", "signer_title": "Leiar for O&F"})
+    from cockpit.models import CockpitSettings
+
+    CockpitSettings.objects.get_or_create(organisation_id=world.users["oaf_a"].organisation_id)
     from accounts.models import IdentityProvider
     from accounts.services.sso import identity_provider_save
 

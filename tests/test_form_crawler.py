@@ -177,7 +177,9 @@ def test_every_form_survives_bad_input(world: World):
         if feed.status_code != 200 or list(Calendar.from_ical(feed.content).walk("VALARM")):
             problems.append(f"calendar feed of {user.email}: {feed.status_code}")
     assert forms_seen > 30
-    assert any("/bestill/" in a for a in slot_posts) and any("/flytt/" in a for a in slot_posts)
+    # Moving a session picks its time with a GET (the confirmation page asks first), so only
+    # booking posts a slot here; coaching/tests/test_far_future_dates.py posts a move to 9999.
+    assert any("/bestill/" in a for a in slot_posts)
     assert problems == [], "\n".join(problems)
 
 

@@ -49,6 +49,7 @@ SIDEWAYS_ALLOWED: frozenset[tuple[str, str]] = frozenset({
     ("leaderplatform", "networks"),
     ("leaderplatform", "surveys"),
     ("leaderplatform", "coaching"),
+    ("leaderplatform", "programs"),  # modules name the characteristics they build
     ("demo", "privacy"),        # … and the statements and retention schedules
 })
 

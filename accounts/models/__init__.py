@@ -109,11 +109,6 @@ class Unit(MP_Node):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def service_area_path(self) -> str:
-        """The path prefix of the tjenesteområde (the root) this unit lies under."""
-        return self.path[: self.steplen]
-
 
 class UserManager(BaseUserManager.from_queryset(OrganisationQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
@@ -459,3 +454,17 @@ class IdentityProvider(models.Model):
 
     def __str__(self) -> str:
         return self.button_name
+
+
+# Split by domain; imported last because it names the models above by string.
+from .approvals import (  # noqa: E402, F401
+    ApprovalDecision,
+    ApprovalEscalation,
+    ApprovalHandover,
+    ApprovalPolicy,
+    ApprovalStep,
+    DecisionOutcome,
+    Deputy,
+    StepCondition,
+    StepKind,
+)

@@ -38,6 +38,31 @@ class PortalAccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return reverse("accounts:min_side")
 
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """The two-factor pages want a fresh sign-in (allauth's window) or, past it, the
+        password or a code again — except from someone who has neither: their proof
+        is the municipality's own sign-in, which the portal cannot ask for again."""
+        from allauth.core import context
+
+        from ..mfa import has_authenticator, signed_in_recently
+
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request, user = context.request, context.request.user
+        if not user.is_authenticated or app != "allauth.mfa":
+            return True
+        if signed_in_recently(request, user):
+            return False
+        return user.has_usable_password() or has_authenticator(user)
+
+    def reauthenticate(self, user: Any, password: str) -> bool:
+        """The password again, through the portal's backends (the lockout counts it)."""
+        from allauth.core import context
+        from django.contrib.auth import authenticate
+
+        again = authenticate(context.request, username=user.email, password=password)
+        return again is not None and again.pk == user.pk
+
 
 class PortalSocialAccountAdapter(DefaultSocialAccountAdapter):
     def _provider(self, sociallogin: Any) -> IdentityProvider | None:

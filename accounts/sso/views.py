@@ -39,6 +39,16 @@ class LoginView(auth_views.LoginView):
     a form's POST, so the identity providers' origins are allowed on this page.
     """
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        """Signed in through allauth's login flow, so that whoever has an authenticator
+        is asked for the code (allauth's MFA stage) before the session is theirs."""
+        from allauth.account.internal.flows.login import perform_password_login
+        from allauth.account.models import Login
+
+        user = form.get_user()
+        login = Login(user=user, redirect_url=self.get_success_url(), email=user.email)
+        return perform_password_login(self.request, {"email": user.email}, login)
+
     def render_to_response(self, context: dict, **kwargs: Any) -> HttpResponse:
         response = super().render_to_response(context, **kwargs)
         origins = _provider_origins()

@@ -1,7 +1,7 @@
 """Redis unreachable: login and every logged-in page still serve; /healthz names the cache.
 
-Sessions are ``cached_db`` (read from Redis, written through to PostgreSQL) and the
-fragment cache is on, as in production. The session is made while Redis is up; then
+Sessions are ``cached_db`` (read from Redis, written through to PostgreSQL), as in
+production. The session is made while Redis is up; then
 the cache is pointed at a closed port (127.0.0.1:1) and the same cookie must still
 open Min side, read from the database.
 """
@@ -33,10 +33,9 @@ def _cache_at(url: str) -> dict:
 
 @pytest.fixture
 def production_like(settings, monkeypatch):
-    """Cached sessions and fragments on real Redis, as with REDIS_URL in production."""
+    """Cached sessions on real Redis, as with REDIS_URL in production."""
     settings.CACHES = _cache_at(os.environ["REDIS_URL"])
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    settings.FRAGMENT_CACHE_SECONDS = 60
     # The "failed lately" clock is per process: give it back untouched to other tests.
     monkeypatch.setattr(lib.cache, "_last_failure", 0.0)
     return settings
@@ -70,7 +69,7 @@ def test_min_side_login_and_healthz_with_redis_unreachable(client, personas, pro
     response = other.get(response.url)
     assert response.status_code == 200
     assert "Bob Leder" in response.content.decode()
-    # …and a state-changing request (it bumps the fragment generation in the cache).
+    # …and a state-changing request.
     response = other.post(reverse("accounts:language_set"),
                           {"language": "nn", "next": reverse("accounts:min_side")})
     assert response.status_code == 302

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_approvals import ApprovalStepInline
 from lib.admin import OrganisationScopedAdmin, OrganisationScopedTabularInline
 from lib.exports import export_resource
 
@@ -57,6 +58,7 @@ class FrameworkAgreementAdmin(OrganisationScopedAdmin):
     search_fields = ["name", "supplier__name"]
     autocomplete_fields = ["supplier"]
     date_hierarchy = "starts_on"
+    inlines = [ApprovalStepInline]
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).annotate(_courses=Count("courses"))

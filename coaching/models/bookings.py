@@ -102,10 +102,6 @@ class Booking(models.Model):
         return f"{timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
 
     @property
-    def is_occupying(self) -> bool:
-        return self.status in OCCUPYING
-
-    @property
     def is_cancelled(self) -> bool:
         return self.status in (BookingStatus.CANCELLED, BookingStatus.LATE_CANCELLED)
 

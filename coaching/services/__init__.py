@@ -8,6 +8,7 @@ from .bookings import (
     booking_create,
     booking_mark,
     booking_reschedule,
+    booking_reschedule_check,
     cancellation_deadline,
 )
 from .courses import (
@@ -28,7 +29,8 @@ from .courses import (
 __all__ = [
     "agreement_for", "block_create", "block_delete", "booking_cancel", "booking_check",
     "booking_create",
-    "booking_mark", "booking_reschedule", "cancellation_deadline", "coach_problem",
+    "booking_mark", "booking_reschedule", "booking_reschedule_check", "cancellation_deadline",
+    "coach_problem",
     "course_adjust", "course_apply", "course_assign_coach", "course_choose_coach",
     "course_complete", "course_decide", "course_open_coach_choice", "course_withdraw",
     "project_update", "reflection_add",

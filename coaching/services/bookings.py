@@ -188,6 +188,27 @@ def booking_reschedule(*, booking: Booking, actor: User, starts_at: dt.datetime,
     booking does (its own old time does not count against it).
     """
     now = now or timezone.now()
+    course, booking = _refuse_move(booking=booking, actor=actor, starts_at=starts_at, now=now)
+    old = booking.starts_at
+    booking.starts_at = starts_at
+    booking.ends_at = starts_at + dt.timedelta(minutes=booking.minutes)
+    booking.times_moved += 1
+    booking._history_user = actor  # type: ignore[attr-defined]
+    _save(booking, ["starts_at", "ends_at", "times_moved"])
+    booking.course = course
+    audit_log(organisation=course.organisation, actor=actor,
+              action="coaching.booking.rescheduled", obj=booking,
+              summary=f"{course.leader.name}: {_local(old)} → {_local(starts_at)}",
+              data={"from": old.isoformat(), "to": starts_at.isoformat()})
+    notifications.booking_to_both(booking=booking, moved=True)
+    return booking
+
+
+def _refuse_move(*, booking: Booking, actor: User, starts_at: dt.datetime,
+                 now: dt.datetime) -> tuple[CoachingCourse, Booking]:
+    """Every check of a move, under the course → coach → booking locks; raises the refusal.
+
+    Returns the locked course and booking."""
     course = _lock_course(booking.course)
     coach = _lock_coach(booking.coach_id)  # a booking never changes coach
     booking = _lock_booking(booking)
@@ -203,19 +224,16 @@ def booking_reschedule(*, booking: Booking, actor: User, starts_at: dt.datetime,
                               code="same_time")
     _check_time(course, starts_at, now)
     _check_slot(coach, starts_at, booking.minutes, now, ignore_booking_id=booking.pk)
-    old = booking.starts_at
-    booking.starts_at = starts_at
-    booking.ends_at = starts_at + dt.timedelta(minutes=booking.minutes)
-    booking.times_moved += 1
-    booking._history_user = actor  # type: ignore[attr-defined]
-    _save(booking, ["starts_at", "ends_at", "times_moved"])
-    booking.course = course
-    audit_log(organisation=course.organisation, actor=actor,
-              action="coaching.booking.rescheduled", obj=booking,
-              summary=f"{course.leader.name}: {_local(old)} → {_local(starts_at)}",
-              data={"from": old.isoformat(), "to": starts_at.isoformat()})
-    notifications.booking_to_both(booking=booking, moved=True)
-    return booking
+    return course, booking
+
+
+@transaction.atomic
+def booking_reschedule_check(*, booking: Booking, actor: User, starts_at: dt.datetime,
+                             now: dt.datetime | None = None) -> None:
+    """Whether :func:`booking_reschedule` would move the session to this time now; writes
+    nothing. The confirmation page runs it so a refusal shows before the leader confirms;
+    the move itself checks everything again under its locks."""
+    _refuse_move(booking=booking, actor=actor, starts_at=starts_at, now=now or timezone.now())
 
 
 @transaction.atomic

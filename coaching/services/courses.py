@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Leader, Unit, User
+from accounts.services.approvals import refuse_own_request, step_decide
 from lib.audit import audit_log
 from programs.models import Programme
 
 from .. import notifications
 from ..access import is_approver_for, is_oaf_for
+from ..approvals import subject_of
 from ..models import (
     OPEN_STATUSES,
     BookingStatus,
@@ -38,8 +40,9 @@ from ..semesters import Semester
 def _lock_course(course: CoachingCourse) -> CoachingCourse:
     """Lock the course row for the rest of the transaction and return it fresh."""
     return (CoachingCourse.objects.select_for_update(of=("self",))
-            .select_related("organisation", "leader__user", "leader__leader_above__user",
-                            "agreement__supplier", "coach__user")
+            .select_related("organisation", "leader__user",
+                            "leader__leader_above__leader_above__user",
+                            "leader__leader_above__user", "agreement__supplier", "coach__user")
             .get(pk=course.pk))
 
 
@@ -118,17 +121,36 @@ def course_apply(*, leader: Leader, actor: User, semester: Semester, ordering_un
 
 @transaction.atomic
 def course_decide(*, course: CoachingCourse, actor: User, approve: bool,
-                  note: str = "") -> CoachingCourse:
-    """Approve or decline a submitted application, once.
+                  note: str = "", step: int | None = None) -> CoachingCourse:
+    """Decide the application's current step; it is approved when its last step is.
 
-    Guarantees: only the leader above decides (O&F when the leader has none);
-    a decided application cannot be decided again.
+    Guarantees: the course row is locked first; each step is decided once
+    (``step_decided`` for whoever comes second); only someone with a role on
+    the step decides — the leader above (O&F when the leader has none), their
+    deputy today, a colleague it was handed to, whoever it was escalated to, a
+    named person or O&F for steps O&F added (``accounts.approvals``); the
+    requester never (``own_request``). ``step`` is the step the approver saw;
+    without it only the leader above (or O&F) may decide. A decided
+    application cannot be decided again.
     """
     course = _lock_course(course)
-    if not is_approver_for(actor, course):
-        raise PermissionDenied(_("Only the leader's leader above can decide on this application."))
     if course.status != CourseStatus.SUBMITTED:
         raise ValidationError(_("This application has already been decided."), code="decided")
+    subject = subject_of(course)
+    refuse_own_request(subject, actor)
+    if step is None and not is_approver_for(actor, course):
+        raise PermissionDenied(_("Only the leader's leader above can decide on this application."))
+    result = step_decide(subject=subject, actor=actor, approve=approve, reason=note,
+                         step_number=step)
+    if not result.final:
+        audit_log(organisation=course.organisation, actor=actor,
+                  action="coaching.course.step_approved", obj=course,
+                  summary=f"{course.leader.name}: {course.semester.label}",
+                  data={"step": result.decision.step_number,
+                        "on_behalf_of": result.decision.on_behalf_of_id})
+        if result.next is not None:
+            notifications.step_to_approvers(course=course, step=result.next)
+        return course
     course.status = CourseStatus.APPROVED if approve else CourseStatus.REJECTED
     course.decided_at = timezone.now()
     course.decided_by = actor

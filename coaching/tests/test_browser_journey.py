@@ -72,6 +72,10 @@ def test_apply_approve_book_move_hold_invoice(live_server, page, personas):
     first_time = booking.starts_at
     page.get_by_role("link", name="Flytt").click()
     page.locator(".slot-button").nth(3).click()
+    # Moving asks first too: both times, and nothing changes until confirmed.
+    expect(page.locator("#move-from")).to_be_visible()
+    assert Booking.objects.get().starts_at == first_time
+    page.locator("#confirm-move").click()
     expect(page.locator("body")).to_contain_text("Samtalen din er flyttet til")
     booking.refresh_from_db()
     assert booking.starts_at != first_time and booking.times_moved == 1

@@ -126,9 +126,11 @@ def test_one_open_application_per_semester(personas, agreement):
 def test_only_the_leader_above_decides_and_only_once(personas, agreement,
                                                      django_capture_on_commit_callbacks):
     course = _apply(personas, agreement)
-    for outsider in (personas.bob, personas.alice, personas.charlie):
+    for outsider in (personas.alice, personas.charlie):
         with assert_refused("permission_denied"):
             services.course_decide(course=course, actor=outsider, approve=True)
+    with assert_refused("own_request"):  # the applicant never decides (issue 26)
+        services.course_decide(course=course, actor=personas.bob, approve=True)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         decided = services.course_decide(course=course, actor=personas.boss_leader.user,

@@ -79,8 +79,8 @@ def test_course_page(client, personas, setup, other_slots):
             BookingFactory(course=setup.course, starts_at=setup.slot(next(hours)),
                            status="avbestilt")
 
-    # session, user, course (access), counts, bookings, project, notes
-    assert_queries_stable(lambda: client.get(url), grow=grow, expected=7)
+    # session, user, course (access), counts, bookings, project, notes, approval decisions
+    assert_queries_stable(lambda: client.get(url), grow=grow, expected=8)
 
 
 def test_overview(client, personas, setup):

@@ -8,10 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.approvals import next_step
+from accounts.services.approvals import decisions_for
 from lib.http import add_error_to_form
 
 from .. import services
 from ..access import get_course_for_edit
+from ..approvals import KIND, cost, subject_of
 from ..forms import DecisionForm
 from ..models import CourseStatus
 
@@ -25,7 +28,8 @@ def course_decide(request: HttpRequest, course_uuid) -> HttpResponse:
         approve = form.cleaned_data["decision"] == "approve"
         try:
             services.course_decide(course=course, actor=request.user, approve=approve,
-                                   note=form.cleaned_data["note"])
+                                   note=form.cleaned_data["note"],
+                                   step=access.step.number if access.step else None)
         except ValidationError as error:
             add_error_to_form(form, error)
         else:
@@ -36,5 +40,9 @@ def course_decide(request: HttpRequest, course_uuid) -> HttpResponse:
                 messages.success(request, _("You declined %(name)s's application.")
                                  % {"name": course.leader.name})
             return redirect("accounts:min_side")
+    decisions = decisions_for(kind=KIND, ids=[course.pk]).get(course.pk, [])
     return render(request, "coaching/decide.html", {
-        "course": course, "form": form, "decided": course.status != CourseStatus.SUBMITTED})
+        "course": course, "form": form, "decided": course.status != CourseStatus.SUBMITTED,
+        "decisions": decisions, "access": access, "cost": cost(course),
+        "waiting_step": (next_step(subject_of(course), decisions)
+                         if course.status == CourseStatus.SUBMITTED else None)})

@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.services.approvals import decisions_for
 from lib.http import add_error_to_form, messages_from_error
 from lib.ical import calendar_bytes, ics_response
 from programs.models import Programme
@@ -26,6 +27,7 @@ from ..access import (
     leader_for,
     own_coach_profile,
 )
+from ..approvals import KIND
 from ..forms import (
     ApplicationForm,
     BookingForm,
@@ -129,6 +131,7 @@ def course_detail(request: HttpRequest, course_uuid) -> HttpResponse:
         booking.cancel_is_late = now > deadline
     return render(request, "coaching/course_detail.html", {
         "access": access, "course": course, "page": page,
+        "decisions": decisions_for(kind=KIND, ids=[course.pk]).get(course.pk, []),
         "reflection_form": ReflectionForm() if access.can_edit else None,
         "can_book": access.can_edit and course.status == CourseStatus.ACTIVE and page.left > 0,
     })
@@ -248,20 +251,39 @@ def _when(value: dt.datetime) -> str:
 
 
 def booking_reschedule(request: HttpRequest, booking_uuid) -> HttpResponse:
+    """Move a booked session in three steps: choose a free time (the slot page), see
+    "Move the session from … to …?" (a GET with the chosen time: nothing changes), then
+    confirm (a POST: the one service call). Cancelling goes back and changes nothing."""
     access = get_booking_for_edit(request.user, booking_uuid, permission="can_move")
     booking = access.booking
     course = booking.course
-    form = RescheduleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            booking = services.booking_reschedule(booking=booking, actor=request.user,
-                                                  starts_at=form.cleaned_data["starts_at"])
-        except ValidationError as error:
-            add_error_to_form(form, error)
-        else:
-            messages.success(request, _("Your session is moved to %(time)s.")
-                             % {"time": _when(booking.starts_at)})
-            return redirect("coaching:course_detail", course_uuid=course.uuid)
+    if request.method == "POST":
+        form = RescheduleForm(request.POST)
+        if form.is_valid():
+            try:
+                booking = services.booking_reschedule(booking=booking, actor=request.user,
+                                                      starts_at=form.cleaned_data["starts_at"])
+            except ValidationError as error:
+                add_error_to_form(form, error)
+            else:
+                messages.success(request, _("Your session is moved to %(time)s.")
+                                 % {"time": _when(booking.starts_at)})
+                return redirect("coaching:course_detail", course_uuid=course.uuid)
+    else:
+        form = RescheduleForm(request.GET if "starts_at" in request.GET else None)
+        if form.is_bound and form.is_valid():
+            starts_at = form.cleaned_data["starts_at"]
+            try:
+                services.booking_reschedule_check(booking=booking, actor=request.user,
+                                                  starts_at=starts_at)
+            except ValidationError as error:
+                add_error_to_form(form, error)
+            else:
+                return render(request, "coaching/booking_move_confirm.html", {
+                    "booking": booking, "course": course, "starts_at": starts_at,
+                    "ends_at": starts_at + dt.timedelta(minutes=booking.minutes),
+                    "slot_key": timezone.localtime(starts_at).isoformat(),
+                    "place": meeting_place(booking.coach, booking.mode)})
     page = slot_page(course=course, start=_start_param(request), ignore_booking_id=booking.pk)
     return render(request, "coaching/slots.html", {
         "course": course, "form": form, "page": page, "booking": booking})

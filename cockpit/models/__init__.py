@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.scoping import OrganisationQuerySet
 
+from .thresholds import THRESHOLDS, CockpitSettings  # noqa: F401  (one home per model)
+
 
 class TargetKind(models.TextChoices):
     MODULE = "module", _("module")

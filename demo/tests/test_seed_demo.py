@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded():
-    call_command("seed_demo", verbosity=0)
+def seeded(demo_world):
+    """The demo world, seeded once for this module (root conftest)."""
     return Organisation.objects.get(slug="fjordvik"), Organisation.objects.get(slug="lia")
 
 
@@ -72,7 +72,7 @@ def test_seed_is_deterministic_and_refuses_to_run_twice(seeded):
 
 
 def test_scale_multiplies_the_large_municipality():
-    call_command("seed_demo", "--scale", "2", verbosity=0)
+    call_command("seed_demo", "--reset", "--scale", "2", verbosity=0)
     large = Organisation.objects.get(slug="fjordvik")
     assert Unit.objects.filter(organisation=large, kind="virksomhet").count() == 120
     assert 1200 <= Leader.objects.filter(organisation=large).count() <= 1400

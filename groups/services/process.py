@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Leader, User
 from lib.audit import audit_log
 
+from ..calendar import session_event
 from ..models import (
     GroupProcess,
     LeaderGroup,
@@ -25,6 +26,7 @@ from ..models import (
     TaskCompletion,
     TrainingTask,
 )
+from .calendar import session_moved
 
 DEVELOPMENT_SESSIONS = (5, 6)
 
@@ -209,6 +211,7 @@ def session_record(*, session: ProcessSession, actor: User | None, planned_at: d
             raise ValidationError({"held_on": ValidationError(
                 _("A session cannot be held before the process started."), code="before_start")})
     was_held = session.held_on is not None
+    before = session_event(session)
     session.planned_at = planned_at
     session.held_on = held_on
     session.topic = topic.strip()
@@ -218,6 +221,8 @@ def session_record(*, session: ProcessSession, actor: User | None, planned_at: d
     session.save()
     _advance_phase(process)
     group = process.group
+    if held_on is None:
+        session_moved(session=session, before=before, actor=actor)
     if held_on is not None and not was_held:
         audit_log(organisation=group.organisation, actor=actor, action="groups.session.held",
                   obj=session, summary=_("%(session)s held with %(group)s")

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded():
-    call_command("seed_demo", verbosity=0)
+def seeded(demo_world):
+    """The demo world, seeded once for this module (root conftest)."""
+    return demo_world
 
 
 def test_processes_in_several_waves_and_every_phase(seeded):

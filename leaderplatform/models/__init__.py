@@ -23,6 +23,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -56,14 +57,22 @@ class VersionStatus(models.TextChoices):
 
 
 class Platform(models.Model):
-    """A municipality's leader platform; what changes over the years is its versions."""
+    """A municipality's leader platform; what changes over the years is its versions.
+
+    The one platform without a municipality is the *standard* one (data migration
+    ``0003``): the three orientations of the KS guide (task, relation, change), which a
+    leader's self-assessment uses while their municipality has no published platform.
+    """
 
     organisation_path = "organisation"
+    organisation_shared = True  # the standard platform (no municipality) serves all
 
     uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE,
-                                        related_name="leader_platform",
-                                        verbose_name=_("municipality"))
+                                        related_name="leader_platform", null=True, blank=True,
+                                        verbose_name=_("municipality"),
+                                        help_text=_("Empty only for the portal's standard "
+                                                    "platform (the three orientations)."))
     name_nb = models.CharField(_("name (bokmål)"), max_length=200,
                                help_text=_("For example «Lederplattform for Fjordvik kommune»."))
     name_nn = models.CharField(_("name (nynorsk)"), max_length=200, blank=True)
@@ -83,11 +92,16 @@ class Platform(models.Model):
     def name(self) -> str:
         return pick(self, "name")
 
+    @property
+    def is_standard(self) -> bool:
+        return self.organisation_id is None
+
 
 class PlatformVersion(models.Model):
     """One version of the platform, developed through the six steps, then published."""
 
     organisation_path = "platform__organisation"
+    organisation_shared = True  # the standard platform's version serves all
 
     uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="versions",
@@ -145,6 +159,20 @@ class PlatformVersion(models.Model):
         """Whether the draft is at ``step`` now (a published version is in no step)."""
         return self.is_draft and self.step == step
 
+    @property
+    def is_standard(self) -> bool:
+        return self.platform.is_standard
+
+    @property
+    def owner(self) -> Organisation:
+        """The version's municipality. Only the standard platform has none, and no service
+        changes it (code ``standard``): a data migration ships it."""
+        organisation = self.platform.organisation
+        if organisation is None:
+            raise ValidationError(_("The standard platform is changed only by the portal's "
+                                    "updates."), code="standard")
+        return organisation
+
 
 class StepPlan(models.Model):
     """When a step of a version's process runs (O&F's plan, shown to leaders)."""
@@ -182,6 +210,7 @@ class Theme(models.Model):
     """A group of characteristics, for example one of the three orientations."""
 
     organisation_path = "version__platform__organisation"
+    organisation_shared = True  # the standard platform's content serves all
 
     version = models.ForeignKey(PlatformVersion, on_delete=models.CASCADE,
                                 related_name="themes", verbose_name=_("platform version"))
@@ -224,6 +253,7 @@ class Characteristic(models.Model):
     """A characteristic of good leadership (kjennetegn): first a candidate, then decided."""
 
     organisation_path = "version__platform__organisation"
+    organisation_shared = True  # the standard platform's content serves all
 
     version = models.ForeignKey(PlatformVersion, on_delete=models.CASCADE,
                                 related_name="characteristics",
@@ -237,6 +267,13 @@ class Characteristic(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=CharacteristicStatus.choices,
                               default=CharacteristicStatus.CANDIDATE)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Which deepening modules build this characteristic. Kept here, not in programs:
+    # programs knows nothing of the platform (its module page shows it through
+    # ``programs.module_page``'s registry).
+    modules = models.ManyToManyField(
+        "programs.Module", blank=True, related_name="platform_characteristics",
+        verbose_name=_("modules that build it"),
+        help_text=_("Shown on each module's page («Builds: …») and on the platform page."))
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -257,6 +294,7 @@ class Behaviour(models.Model):
     """An observable behaviour of a characteristic («Er god til å …»)."""
 
     organisation_path = "characteristic__version__platform__organisation"
+    organisation_shared = True  # the standard platform's content serves all
 
     characteristic = models.ForeignKey(Characteristic, on_delete=models.CASCADE,
                                        related_name="behaviours",
@@ -431,3 +469,33 @@ class SelfAnswer(models.Model):
 
     def __str__(self) -> str:
         return str(self.score)
+
+
+
+class PlatformInstrument(models.Model):
+    """A session-evaluation instrument built from a published version (one per instrument).
+
+    Its question groups are the version's adopted characteristics (key
+    ``kjennetegn-<pk>``, the theme in the description) and its scale items their
+    behaviours (key ``atferd-<pk>``), after the questions of the evaluation it
+    was built on; see ``services.instruments``.
+    """
+
+    organisation_path = "version__platform__organisation"
+
+    version = models.ForeignKey(PlatformVersion, on_delete=models.CASCADE,
+                                related_name="instruments", verbose_name=_("platform version"))
+    instrument = models.OneToOneField("surveys.Instrument", on_delete=models.CASCADE,
+                                      related_name="platform_link",
+                                      verbose_name=_("instrument"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evaluation instrument from the platform")
+        verbose_name_plural = _("evaluation instruments from the platform")
+        ordering = ["version", "-created_at"]
+
+    def __str__(self) -> str:
+        return str(self.instrument)

@@ -7,6 +7,7 @@ from .assessment import (
     self_assessment_share,
     self_assessment_submit,
 )
+from .instruments import evaluation_instrument_build
 from .process import (
     candidate_decide,
     platform_version_create,
@@ -25,7 +26,8 @@ from .rating import ballot_cast, check_scores
 
 __all__ = [
     "ballot_cast", "candidate_create", "candidate_decide", "candidates_merge", "check_scores",
-    "clean_text", "focus_to_project", "open_course", "platform_version_create",
+    "clean_text", "evaluation_instrument_build", "focus_to_project", "open_course",
+    "platform_version_create",
     "proposal_cluster", "proposal_submit",
     "require_step", "self_assessment_focus", "self_assessment_share", "self_assessment_submit",
     "version_advance", "version_publish",

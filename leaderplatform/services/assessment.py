@@ -28,13 +28,22 @@ def self_assessment_submit(*, leader: Leader, version: PlatformVersion,
                            scores: dict[int, int]) -> SelfAssessment:
     """A new self-assessment of every behaviour of a published version (1–5 each).
 
-    Each call adds one: the leader repeats it later and compares.
+    The version is the municipality's published one or, while it has none, the
+    standard three orientations. Each call adds one: the leader repeats it later
+    and compares.
     """
-    if version.platform.organisation_id != leader.organisation_id:
+    org_id = version.platform.organisation_id
+    if org_id is not None and org_id != leader.organisation_id:
         raise PermissionDenied(_("This is another municipality's platform."))
     if version.status != VersionStatus.PUBLISHED:
         raise ValidationError(_("Only the published platform can be used for a "
                                 "self-assessment."), code="not_published")
+    if org_id is None and PlatformVersion.objects.filter(
+            platform__organisation_id=leader.organisation_id,
+            status=VersionStatus.PUBLISHED).exists():
+        # The standard three orientations stand in only until the municipality publishes.
+        raise ValidationError(_("Your municipality has published its own platform: assess "
+                                "yourself on that one."), code="own_platform")
     behaviours = set(Behaviour.objects.filter(characteristic__version=version,
                                               characteristic__status=CharacteristicStatus.ADOPTED)
                      .values_list("pk", flat=True))

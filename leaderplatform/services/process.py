@@ -70,7 +70,7 @@ def platform_version_create(*, organisation: Organisation, actor: User, name_nb:
 
 
 def _locked(version: PlatformVersion) -> PlatformVersion:
-    return (PlatformVersion.objects.select_for_update()
+    return (PlatformVersion.objects.select_for_update(of=("self",))
             .select_related("platform__organisation").get(pk=version.pk))
 
 
@@ -84,7 +84,7 @@ def version_advance(*, version: PlatformVersion, actor: User) -> PlatformVersion
     or while candidates are undecided (``undecided``).
     """
     version = _locked(version)
-    _require_oaf(actor, version.platform.organisation_id)
+    _require_oaf(actor, version.owner.pk)
     if not version.is_draft:
         raise ValidationError(_("This version is already published."), code="not_draft")
     if version.step >= Step.LAUNCH:
@@ -103,7 +103,7 @@ def version_advance(*, version: PlatformVersion, actor: User) -> PlatformVersion
                                   code="nothing_adopted")
     version.step += 1
     version.save(update_fields=["step"])
-    audit_log(organisation=version.platform.organisation, actor=actor,
+    audit_log(organisation=version.owner, actor=actor,
               action="leaderplatform.step_advanced", obj=version,
               summary=f"v{version.number}", data={"step": version.step})
     return version
@@ -114,12 +114,12 @@ def candidate_decide(*, characteristic: Characteristic, adopted: bool,
                      actor: User) -> Characteristic:
     """Record the leadership's decision on one candidate (step 5, O&F)."""
     version = _locked(characteristic.version)
-    _require_oaf(actor, version.platform.organisation_id)
+    _require_oaf(actor, version.owner.pk)
     require_step(version, Step.DECIDE)
     characteristic.status = (CharacteristicStatus.ADOPTED if adopted
                              else CharacteristicStatus.REJECTED)
     characteristic.save(update_fields=["status"])
-    audit_log(organisation=version.platform.organisation, actor=actor,
+    audit_log(organisation=version.owner, actor=actor,
               action="leaderplatform.candidate_decided", obj=characteristic,
               summary=characteristic.text_nb[:200], data={"adopted": adopted})
     return characteristic
@@ -138,7 +138,7 @@ def version_publish(*, version: PlatformVersion, actor: User,
     from .. import notifications
 
     version = _locked(version)
-    _require_oaf(actor, version.platform.organisation_id)
+    _require_oaf(actor, version.owner.pk)
     require_step(version, Step.LAUNCH)
     adopted = Characteristic.objects.filter(version=version,
                                             status=CharacteristicStatus.ADOPTED)
@@ -155,7 +155,7 @@ def version_publish(*, version: PlatformVersion, actor: User,
     version.published_at = timezone.now()
     version.published_by = actor
     version.save(update_fields=["status", "published_at", "published_by"])
-    audit_log(organisation=version.platform.organisation, actor=actor,
+    audit_log(organisation=version.owner, actor=actor,
               action="leaderplatform.version_published", obj=version,
               summary=f"{version.platform.name_nb} v{version.number}")
     if announce:

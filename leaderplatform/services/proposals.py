@@ -42,7 +42,7 @@ def clean_text(text: str, *, limit: int, field: str = "text") -> str:
 
 
 def _locked(version: PlatformVersion) -> PlatformVersion:
-    return (PlatformVersion.objects.select_for_update()
+    return (PlatformVersion.objects.select_for_update(of=("self",))
             .select_related("platform__organisation").get(pk=version.pk))
 
 
@@ -74,14 +74,14 @@ def proposal_submit(*, version: PlatformVersion, actor: User, text: str,
     proposal = Proposal.objects.create(version=version, leader_group=leader_group,
                                        network_group=network_group, text=text, entered_by=actor)
     group = leader_group or network_group
-    audit_log(organisation=version.platform.organisation, actor=actor,
+    audit_log(organisation=version.owner, actor=actor,
               action="leaderplatform.proposal_submitted", obj=proposal,
               summary=group.name if group else "")
     return proposal
 
 
 def _require_cluster(version: PlatformVersion, actor: User) -> None:
-    if not may_cluster(actor, version.platform.organisation_id):
+    if not may_cluster(actor, version.owner.pk):
         raise PermissionDenied(_("Only O&F and facilitators sort the proposals."))
     require_step(version, Step.ANALYSE)
 
@@ -102,7 +102,7 @@ def candidate_create(*, version: PlatformVersion, actor: User, text: str,
                                               position=position)
     for proposal in proposals or []:
         _assign(version, proposal, candidate)
-    audit_log(organisation=version.platform.organisation, actor=actor,
+    audit_log(organisation=version.owner, actor=actor,
               action="leaderplatform.candidate_created", obj=candidate, summary=text[:200])
     return candidate
 
@@ -142,7 +142,7 @@ def candidates_merge(*, source: Characteristic, target: Characteristic,
     if CharacteristicStatus.CANDIDATE not in (source.status, target.status):
         raise ValidationError(_("Only candidates are merged."), code="not_candidate")
     moved = Proposal.objects.filter(characteristic=source).update(characteristic=target)
-    audit_log(organisation=version.platform.organisation, actor=actor,
+    audit_log(organisation=version.owner, actor=actor,
               action="leaderplatform.candidates_merged", obj=target,
               summary=f"{source.text_nb[:90]} → {target.text_nb[:90]}", data={"moved": moved})
     source.delete()

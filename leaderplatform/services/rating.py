@@ -42,7 +42,7 @@ def ballot_cast(*, version: PlatformVersion, leader: Leader,
     scores are rows with a random id and no link to the ballot, so nobody —
     O&F included — can tell who gave which score.
     """
-    version = (PlatformVersion.objects.select_for_update()
+    version = (PlatformVersion.objects.select_for_update(of=("self",))
                .select_related("platform").get(pk=version.pk))
     if leader.organisation_id != version.platform.organisation_id:
         raise PermissionDenied(_("Only the municipality's leaders rate its platform."))

@@ -59,7 +59,20 @@ def at_step(version: PlatformVersion, step: int) -> PlatformVersion:
 
 
 @pytest.fixture
-def lp(personas) -> LP:
+def standard_platform(db) -> None:
+    """The standard platform migration 0003 makes, made again if a transactional test
+    (``transaction=True`` empties every table) ran before in this worker."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "leaderplatform.migrations.0003_standard_three_orientations")
+    migration.create_standard(apps, None)  # does nothing if it is there
+
+
+@pytest.fixture
+def lp(personas, standard_platform) -> LP:
     org = personas.org_a
     area = UnitFactory(organisation=org, name="Bygg og eiendom", kind="tjenesteomrade")
     UnitFactory(organisation=org, name="Bygg og eiendom", parent=area)

@@ -8,6 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from programs.tests.factories import ModuleFactory
+
 from .. import demo
 from ..models import (
     Characteristic,
@@ -24,7 +26,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_one_platform_mid_process_and_one_published_in_nynorsk(lp):
-    Platform.objects.all().delete()  # the fixture's own; the demo makes the municipality's
+    # The fixture's own; the demo makes the municipality's (the standard platform stays).
+    Platform.objects.filter(organisation__isnull=False).delete()
+    module = ModuleFactory(programme__organisation=lp.org)
     counts = demo.seed_demo(large=lp.org, small=lp.personas.org_b, rng=random.Random(1),
                             today=timezone.localdate(), scale=1)
     assert counts["leader platforms"] == 2
@@ -43,9 +47,12 @@ def test_the_demo_has_one_platform_mid_process_and_one_published_in_nynorsk(lp):
         assert lia.platform.name == "Leiarplattform for Lia"
         assert lia.themes.first().name == "Oppgåveorientert leiing"
     assert SelfAssessment.objects.filter(version__platform__organisation=lp.org).count() >= 5
+    # Each published module builds a characteristic of the published version.
+    assert module.platform_characteristics.get().version.is_published
     demo.delete_demo(organisations=type(lp.org).objects.filter(pk__in=[lp.org.pk,
                                                                       lp.personas.org_b.pk]))
-    assert not Platform.objects.exists()
+    assert not Platform.objects.filter(organisation__isnull=False).exists()
+    assert Platform.objects.get().is_standard  # the demo never touches the standard
 
 
 def test_oaf_runs_the_steps_with_admin_actions(client, lp):
@@ -65,7 +72,7 @@ def test_oaf_runs_the_steps_with_admin_actions(client, lp):
                            {"action": "start_version",
                             "_selected_action": [lp.version.platform_id]}, follow=True)
     assert "already under way" in response.content.decode()
-    assert PlatformVersion.objects.count() == 1
+    assert PlatformVersion.objects.filter(platform=lp.version.platform).count() == 1
 
 
 def test_a_characteristic_takes_only_a_theme_of_its_own_version(client, lp):

@@ -7,11 +7,9 @@ import os
 import time
 
 import pytest
-from django.test import RequestFactory
 
 import lib.cache
 from lib.cache import CacheUnavailable, RedisCache, cache_failed_within
-from lib.fragments import fragment
 
 DEAD = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
@@ -79,25 +77,6 @@ def test_an_error_other_than_unreachable_is_not_swallowed(monkeypatch):
     monkeypatch.setattr(cache._cache, "get", wrong_type)
     with pytest.raises(ResponseError):
         cache.get("svar")
-
-
-@pytest.mark.django_db
-def test_fragment_renders_and_skips_the_cache_after_a_failure(settings, personas):
-    settings.FRAGMENT_CACHE_SECONDS = 60
-    settings.CACHES = {"default": {"BACKEND": "lib.cache.RedisCache", "LOCATION": DEAD,
-                                   "OPTIONS": OPTIONS}}
-    request = RequestFactory().get("/min-side/")
-    request.user = personas.bob
-    calls = []
-
-    def render() -> str:
-        calls.append(1)
-        return "<p>Hei, Bob</p>"
-
-    assert fragment(request, "min_side", render) == "<p>Hei, Bob</p>"
-    assert fragment(request, "min_side", render) == "<p>Hei, Bob</p>"
-    assert len(calls) == 2  # nothing came from (or went to) the dead cache
-    assert cache_failed_within(60)
 
 
 @pytest.mark.redis

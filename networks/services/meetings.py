@@ -280,6 +280,7 @@ def meeting_update(*, meeting: NetworkMeeting, actor: User | None, date: dt.date
                                     "choose a later date."), code="past")
         changed = (m.date, m.starts_at, m.ends_at, m.place, m.video_url) != (
             date, starts_at, ends_at, place, video_url)
+        before = notifications.meeting_calendar_before(m) if m.is_confirmed else None
         moved = (m.date, m.slot) != (date, slot)
         if m.is_not_proposed:
             m.status = MeetingStatus.PROPOSED
@@ -293,7 +294,7 @@ def meeting_update(*, meeting: NetworkMeeting, actor: User | None, date: dt.date
                 replace_options(m, date, slot, starts_at, ends_at)
                 notifications.poll_changed(meeting=m)
         elif changed:
-            notifications.meeting_confirmed(meeting=m, changed=True)
+            notifications.meeting_calendar_change(meeting=m, cancelled=False, before=before)
         audit_log(organisation=plan.programme.organisation, actor=actor,
                   action="networks.meeting_changed", obj=m,
                   summary=f"{m.group.name}: {date:%d.%m.%Y} {slot}")
@@ -427,7 +428,7 @@ def meeting_cancel(*, meeting: NetworkMeeting, actor: User | None) -> NetworkMee
         m.status = MeetingStatus.CANCELLED
         m.save(update_fields=["status"])
         if was_confirmed:
-            notifications.meeting_cancelled(meeting=m)
+            notifications.meeting_calendar_change(meeting=m, cancelled=True)
         audit_log(organisation=plan.programme.organisation, actor=actor,
                   action="networks.meeting_cancelled", obj=m,
                   summary=f"{m.group.name}: {m.date:%d.%m.%Y} {m.slot}")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from lib.audit import audit_log
+from lib.calendar_notices import is_moved
 
 from .. import notifications
 from ..models import (
@@ -164,6 +165,8 @@ def meeting_record(*, group: NetworkGroup, actor: User | None, data: MeetingInpu
             was = ""
         else:
             meeting, was = existing, existing.status
+        before = (notifications.meeting_calendar_before(meeting)
+                  if was == MeetingStatus.CONFIRMED and meeting.date else None)
         _apply(meeting, data, starts_at, ends_at)
         _store(meeting)
         if data.status == MeetingStatus.PROPOSED and data.slot:
@@ -171,6 +174,13 @@ def meeting_record(*, group: NetworkGroup, actor: User | None, data: MeetingInpu
         if (notify and data.status == MeetingStatus.CONFIRMED
                 and was != MeetingStatus.CONFIRMED):
             notifications.meeting_confirmed(meeting=meeting)
+        elif notify and before is not None and data.status in (
+                MeetingStatus.CONFIRMED, MeetingStatus.CANCELLED):
+            # A confirmed meeting re-recorded with a new time or place, or as cancelled.
+            cancelled = data.status == MeetingStatus.CANCELLED
+            if cancelled or is_moved(before, notifications.meeting_calendar_before(meeting)):
+                notifications.meeting_calendar_change(meeting=meeting, cancelled=cancelled,
+                                                      before=None if cancelled else before)
         audit_log(organisation=plan.programme.organisation, actor=actor,
                   action="networks.meeting_recorded", obj=meeting,
                   summary=f"{group.name} {meeting.number}: {meeting.get_status_display()}")

@@ -19,10 +19,17 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Leader, User
+from accounts.services.approvals import (
+    StepResult,
+    refuse_own_request,
+    step_decide,
+    steps_decide_all,
+)
 from lib.audit import audit_log
 
 from .. import notifications
 from ..access import is_approver_for, is_oaf_for
+from ..approvals import subject_of
 from ..models import (
     ACTIVE_STATUSES,
     Attendance,
@@ -54,7 +61,8 @@ def _waiting_count(module: Module) -> int:
 
 def _lock_enrollment(enrollment: Enrollment) -> Enrollment:
     return (Enrollment.objects.select_for_update(of=("self",))
-            .select_related("leader__user", "leader__leader_above__user", "module__programme")
+            .select_related("leader__user", "leader__leader_above__user",
+                            "leader__leader_above__leader_above__user", "module__programme")
             .get(pk=enrollment.pk))
 
 
@@ -124,24 +132,56 @@ def enrollment_request(*, module: Module, leader: Leader, note: str, actor: User
     return enrollment
 
 
-@transaction.atomic
-def enrollment_approve(*, enrollment: Enrollment, actor: User,
-                       today: dt.date | None = None) -> Enrollment:
-    """Approve a request: a seat if one fits the leader, else the end of the waiting list.
+def _decide_step(enrollment: Enrollment, actor: User, *, approve: bool, reason: str,
+                 step: int | None, today: dt.date, all_steps: bool = False) -> StepResult:
+    """Record the step decision (caller holds the module and enrolment locks)."""
+    if enrollment.status != EnrollmentStatus.REQUESTED:
+        raise ValidationError(_("This request has already been dealt with."), code="decided")
+    subject = subject_of(enrollment)
+    if all_steps:
+        made = steps_decide_all(subject=subject, actor=actor, reason=reason, today=today)
+        if made:
+            return StepResult(decision=made[-1], final=True, approved=True, next=None)
+    refuse_own_request(subject, actor)
+    if step is None and not is_approver_for(actor, enrollment):
+        # Without the step the approver saw, only the leader above or O&F decide (as
+        # before steps existed); deputies and colleagues decide from the lists.
+        raise PermissionDenied(_("Only the leader's own leader above or O&F can approve or "
+                                 "decline this request."))
+    return step_decide(subject=subject, actor=actor, approve=approve, reason=reason,
+                       step_number=step, today=today)
 
-    Guarantees: the module row is locked before the seats are counted, so the
-    module is never overbooked however many approvals run at once; a request
-    is approved once only; only the leader's own leader above or O&F of the
-    municipality may approve.
+
+@transaction.atomic
+def enrollment_approve(*, enrollment: Enrollment, actor: User, today: dt.date | None = None,
+                       step: int | None = None, reason: str = "",
+                       all_steps: bool = False) -> Enrollment:
+    """Approve the request's current step; at the last step, a seat or the waiting list.
+
+    Guarantees: the module row, then the enrolment row, are locked before the
+    step is decided and the seats are counted, so the module is never
+    overbooked however many approvals run at once; each step is decided once
+    (``step_decided`` for the approver who comes second); only someone with a
+    role on the step decides — the leader above, their deputy today, a colleague
+    it was handed to, whoever it was escalated to, or O&F (``accounts.approvals``);
+    the seat is taken only at the final step. ``step`` is the step the approver
+    saw; without it only the leader above or O&F may approve. ``all_steps``: O&F
+    approves every waiting step at once (a direct enrolment).
     """
     today = today or timezone.localdate()
     module = _lock_module(enrollment.module)
     enrollment = _lock_enrollment(enrollment)
-    if not is_approver_for(actor, enrollment):
-        raise PermissionDenied(_("Only the leader's own leader above or O&F can approve or "
-                                 "decline this request."))
-    if enrollment.status != EnrollmentStatus.REQUESTED:
-        raise ValidationError(_("This request has already been dealt with."), code="decided")
+    result = _decide_step(enrollment, actor, approve=True, reason=reason, step=step, today=today,
+                          all_steps=all_steps)
+    if not result.final:
+        audit_log(organisation=module.programme.organisation, actor=actor,
+                  action="programs.enrollment.step_approved", obj=enrollment,
+                  summary=f"{enrollment.leader.name}: {module}",
+                  data={"step": result.decision.step_number,
+                        "on_behalf_of": result.decision.on_behalf_of_id})
+        if result.next is not None:
+            notifications.step_to_approvers(enrollment=enrollment, step=result.next)
+        return enrollment
     now = timezone.now()
     # Leaders already waiting come first if seats were freed without a cancellation
     # (more seats, talent seats released): a new approval must not jump the queue.
@@ -159,15 +199,13 @@ def enrollment_approve(*, enrollment: Enrollment, actor: User,
 
 
 @transaction.atomic
-def enrollment_decline(*, enrollment: Enrollment, actor: User, reason: str = "") -> Enrollment:
-    """Decline a request (only while it waits for a decision); the leader is told why."""
+def enrollment_decline(*, enrollment: Enrollment, actor: User, reason: str = "",
+                       step: int | None = None) -> Enrollment:
+    """Decline the request at its current step (the roles of approving); the leader is told why."""
     module = _lock_module(enrollment.module)
     enrollment = _lock_enrollment(enrollment)
-    if not is_approver_for(actor, enrollment):
-        raise PermissionDenied(_("Only the leader's own leader above or O&F can approve or "
-                                 "decline this request."))
-    if enrollment.status != EnrollmentStatus.REQUESTED:
-        raise ValidationError(_("This request has already been dealt with."), code="decided")
+    _decide_step(enrollment, actor, approve=False, reason=reason, step=step,
+                 today=timezone.localdate())
     enrollment.status = EnrollmentStatus.DECLINED
     enrollment.decided_at, enrollment.decided_by = timezone.now(), actor
     enrollment.decision_note = reason.strip()
@@ -273,7 +311,8 @@ def enrollment_enrol(*, module: Module, leader: Leader, actor: User, note: str =
 
     O&F may enrol outside the window and the audience; the seat rules and the
     waiting-list limit still hold. A pending request of the leader is
-    approved instead of creating a second enrolment.
+    approved at every waiting step (``all_steps``) instead of creating a second
+    enrolment.
     """
     today = today or timezone.localdate()
     module = _lock_module(module)
@@ -290,7 +329,7 @@ def enrollment_enrol(*, module: Module, leader: Leader, actor: User, note: str =
         raise ValidationError(_("%(name)s is already enrolled in this module.")
                               % {"name": leader.name}, code="duplicate")
     if existing is not None:
-        return enrollment_approve(enrollment=existing, actor=actor, today=today)
+        return enrollment_approve(enrollment=existing, actor=actor, today=today, all_steps=True)
     _fill_from_waiting_list(module, today, actor)
     _refuse_if_full(module, leader, today)
     now = timezone.now()

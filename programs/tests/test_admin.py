@@ -75,6 +75,8 @@ def test_add_module_with_levels_and_sessions(client, personas, module):
         "enrolment_opens_on": "2027-03-01", "enrolment_closes_on": "2027-08-15",
         "cancellation_cutoff_on": "2027-08-25", "min_sessions_attended": 2,
         "sessions-TOTAL_FORMS": 2, "sessions-INITIAL_FORMS": 0,
+        "accounts-approvalstep-content_type-object_id-TOTAL_FORMS": 0,  # approval steps
+        "accounts-approvalstep-content_type-object_id-INITIAL_FORMS": 0,
         "sessions-0-date": "2027-09-07", "sessions-0-starts_at": "09:00",
         "sessions-0-ends_at": "12:00", "sessions-0-place": "Rådhuset",
         "sessions-1-date": "2027-10-12", "sessions-1-starts_at": "09:00",
@@ -95,7 +97,9 @@ def test_more_seats_move_the_waiting_list_up(client, personas, full_module):
     data = {k: v for k, v in form.initial.items() if v is not None and k != "audience_units"}
     data.update({"capacity": 3, "audience_levels": [], "waiting_list_limit": "",
                  "talent_seats_release_on": "", "sessions-TOTAL_FORMS": 0,
-                 "sessions-INITIAL_FORMS": 0})
+                 "sessions-INITIAL_FORMS": 0,
+                 "accounts-approvalstep-content_type-object_id-TOTAL_FORMS": 0,
+                 "accounts-approvalstep-content_type-object_id-INITIAL_FORMS": 0})
     response = client.post(reverse("admin:programs_module_change", args=[module.pk]), data)
     assert response.status_code == 302
     assert Enrollment.objects.get(pk=rows[2].pk).status == EnrollmentStatus.SEATED

@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from lib.models import AuditEntry
+from lib.testing import assert_refused
 from programs import services
 from programs.models import Audience, Enrollment, EnrollmentStatus, ModuleStatus
 from tests.factories import LeaderFactory, UnitFactory
@@ -207,8 +208,8 @@ def test_approving_twice_is_refused_and_changes_nothing(personas, request_of_bob
 def test_approving_someone_who_is_not_yours_is_refused(personas, request_of_bob, other_leader):
     with pytest.raises(PermissionDenied):
         _approve(request_of_bob, other_leader.user)
-    with pytest.raises(PermissionDenied):
-        _approve(request_of_bob, personas.bob)  # nobody approves their own request
+    # Nobody approves their own request (issue 26: refused with its own code).
+    assert_refused("own_request", lambda: _approve(request_of_bob, personas.bob))
     with pytest.raises(PermissionDenied):
         _approve(request_of_bob, personas.charlie)  # O&F of another municipality
     assert Enrollment.objects.get(pk=request_of_bob.pk).status == EnrollmentStatus.REQUESTED

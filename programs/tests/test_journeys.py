@@ -153,6 +153,11 @@ def test_approver_sees_seats_waiting_list_and_other_modules(client, personas, re
     assert "Kommunikasjon å lære" in page
 
 
+def _value(enrollment, step=1):
+    """The approver's list names the kind, the request and the step seen."""
+    return f"programs.enrollment:{enrollment.pk}:{step}"
+
+
 def _pending_requests(personas, n, module=None):
     module = module or make_module(personas.org_a, topic="Relasjonsledelse")
     area = personas.boss_leader.unit
@@ -166,7 +171,7 @@ def test_approver_approves_several_at_once_through_the_seat_rules(client, person
     rows = _pending_requests(personas, 3, module)
     client.force_login(personas.boss_leader.user)
     response = client.post(reverse("programs:approvals"),
-                           {"requests": [r.pk for r in rows], "decision": "approve"})
+                           {"requests": [_value(r) for r in rows], "decision": "approve"})
     assert response.status_code == 302
     statuses = sorted(Enrollment.objects.filter(pk__in=[r.pk for r in rows])
                       .values_list("status", flat=True))
@@ -178,7 +183,8 @@ def test_bulk_decline_needs_confirmation_and_gives_each_the_reason(client, perso
     rows = _pending_requests(personas, 2)
     client.force_login(personas.boss_leader.user)
     url = reverse("programs:approvals")
-    data = {"requests": [r.pk for r in rows], "decision": "decline", "reason": "Budsjettet"}
+    data = {"requests": [_value(r) for r in rows], "decision": "decline",
+            "reason": "Budsjettet"}
     assert client.post(url, data).status_code == 200
     assert set(Enrollment.objects.filter(pk__in=[r.pk for r in rows])
                .values_list("status", flat=True)) == {EnrollmentStatus.REQUESTED}
@@ -192,7 +198,7 @@ def test_bulk_form_refuses_a_request_that_is_not_the_users(client, personas, oth
     stranger = EnrollmentFactory(module=make_module(personas.org_a), leader=other_leader)
     client.force_login(personas.boss_leader.user)
     response = client.post(reverse("programs:approvals"),
-                           {"requests": [stranger.pk], "decision": "approve"})
+                           {"requests": [_value(stranger)], "decision": "approve"})
     assert response.status_code == 400
     assert Enrollment.objects.get(pk=stranger.pk).status == EnrollmentStatus.REQUESTED
 
@@ -329,6 +335,8 @@ def test_admin_form_judges_the_sessions_being_entered(client, personas):
         "min_sessions_attended": 3,
         "sessions-TOTAL_FORMS": 3, "sessions-INITIAL_FORMS": 3,
         "sessions-MIN_NUM_FORMS": 0, "sessions-MAX_NUM_FORMS": 1000,
+        "accounts-approvalstep-content_type-object_id-TOTAL_FORMS": 0,  # approval steps
+        "accounts-approvalstep-content_type-object_id-INITIAL_FORMS": 0,
     }
     for n, session in enumerate(sessions):
         data.update({f"sessions-{n}-id": session.pk, f"sessions-{n}-module": module.pk,

@@ -18,7 +18,7 @@ from typing import Any
 
 from accounts.models import User
 
-from ..models import Answer, InstrumentKind, Item, ItemKind, Round
+from ..models import Answer, Dimension, InstrumentKind, Item, ItemKind, Round
 from .anonymity import enough_answered
 from .choices import ChoiceResult, choice_items, load_choices, round_results, tallies
 from .common import RoundStatus, Stat, comments, round_statuses, scale_stats
@@ -31,10 +31,22 @@ class ItemResult:
 
 
 @dataclass
+class DimensionResult:
+    """A question group's items and its own mean over them (respondents ≥ the threshold)."""
+
+    dimension: Dimension | None
+    stat: Stat | None
+    items: list[ItemResult] = field(default_factory=list)
+
+
+@dataclass
 class EvaluationReport:
     round: Round
     status: RoundStatus
     items: list[ItemResult] = field(default_factory=list)
+    # The scale items by question group, when the instrument has groups (e.g. the leader
+    # platform's characteristics, each with its theme as the description).
+    groups: list[DimensionResult] = field(default_factory=list)
     comments: list[tuple[Item, list[str]]] = field(default_factory=list)
     choices: list[ChoiceResult] = field(default_factory=list)
     leaders: list[User] = field(default_factory=list)  # facilitators or advisers
@@ -49,7 +61,8 @@ def evaluation_report(round: Round, today: dt.date | None = None) -> EvaluationR
         report.leaders = list(round.gathering.advisers.order_by("full_name"))
     if not status.shown:
         return report
-    items = list(Item.objects.filter(instrument_id=round.instrument_id).order_by("order", "pk"))
+    items = list(Item.objects.filter(instrument_id=round.instrument_id)
+                 .select_related("dimension").order_by("order", "pk"))
     stats = {row["item_id"]: Stat.from_row(row) for row in
              scale_stats(Answer.objects.filter(response__round=round), "item_id")}
     for item in items:
@@ -58,6 +71,7 @@ def evaluation_report(round: Round, today: dt.date | None = None) -> EvaluationR
             report.items.append(ItemResult(
                 item=item,
                 stat=stat if stat and enough_answered(stat.n, round.min_respondents) else None))
+    report.groups = _by_dimension(round, report.items)
     chosen = choice_items(items)
     if chosen:
         per_choice, per_item = tallies(Answer.objects.filter(response__round=round))
@@ -66,6 +80,26 @@ def evaluation_report(round: Round, today: dt.date | None = None) -> EvaluationR
     by_pk = {i.pk: i for i in items}
     report.comments = [(by_pk[pk], texts) for pk, texts in comments(round, status)]
     return report
+
+
+def _by_dimension(round: Round, results: list[ItemResult]) -> list[DimensionResult]:
+    """Group the scale items by question group, each group with a mean over its answers
+    (shown only when enough answered it); nothing when no item has a group."""
+    if not any(r.item.dimension_id for r in results):
+        return []
+    stats = {row["item__dimension_id"]: Stat.from_row(row) for row in scale_stats(
+        Answer.objects.filter(response__round=round, item__dimension__isnull=False),
+        "item__dimension_id")}
+    groups: dict[int | None, DimensionResult] = {}
+    for result in results:
+        key = result.item.dimension_id
+        if key not in groups:
+            stat = stats.get(key) if key is not None else None
+            groups[key] = DimensionResult(
+                dimension=result.item.dimension,
+                stat=stat if stat and enough_answered(stat.n, round.min_respondents) else None)
+        groups[key].items.append(result)
+    return list(groups.values())
 
 
 @dataclass

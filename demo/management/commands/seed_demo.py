@@ -9,7 +9,6 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 
 from demo.world import demo_delete, demo_exists, seed_all
-from lib.fragments import fragments_invalidate
 
 
 class Command(BaseCommand):
@@ -41,8 +40,6 @@ class Command(BaseCommand):
             if reset:
                 demo_delete()
             counts = seed_all(scale=scale, seed=seed)
-        # New rows may reuse ids of deleted ones: no cached page may outlive them.
-        fragments_invalidate()
         if connection.vendor == "postgresql":
             # Bulk inserts leave the planner's statistics empty until autovacuum runs.
             with connection.cursor() as cursor:

@@ -1,0 +1,50 @@
+"""Network meetings as room bookings (``lib.rooms``), one query.
+
+Proposed meetings count too: the planner proposes every group of an adviser
+at the plan's usual place, which is how four groups came to share one room.
+A meeting without a slot ("time to be agreed") has no time, so no clash yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lib.rooms import Organisations, RoomBooking, RoomSource, register_room_source
+
+from .models import ACTIVE_MEETING, MeetingStatus, NetworkMeeting
+
+# The statuses ACTIVE_MEETING selects: a proposed date is pencilled into the room too.
+OCCUPYING = (MeetingStatus.PROPOSED, MeetingStatus.CONFIRMED, MeetingStatus.HELD)
+
+
+def meeting_booking(meeting: NetworkMeeting) -> RoomBooking | None:
+    """Needs ``group__plan__programme``."""
+    if (not meeting.place or meeting.date is None or meeting.starts_at is None
+            or meeting.status not in OCCUPYING):
+        return None
+    return RoomBooking(
+        uid=f"networks-meeting-{meeting.uuid}",
+        organisation_id=meeting.group.plan.programme.organisation_id, place=meeting.place,
+        start=meeting.start, end=meeting.end,
+        title=_("Network group %(group)s") % {"group": meeting.group.name},
+        url=reverse("networks:meeting_edit", args=[meeting.uuid]))
+
+
+def meetings_in(organisations: Organisations, start: dt.datetime,
+                end: dt.datetime) -> list[RoomBooking]:
+    rows = (NetworkMeeting.objects.filter(ACTIVE_MEETING)
+            .filter(date__gte=timezone.localdate(start), date__lte=timezone.localdate(end),
+                    starts_at__isnull=False)
+            .exclude(place="").select_related("group__plan__programme"))
+    if organisations is not None:
+        rows = rows.filter(group__plan__programme__organisation_id__in=list(organisations))
+    return [b for m in rows if (b := meeting_booking(m)) is not None]
+
+
+def register() -> None:
+    register_room_source(RoomSource("networks.meeting", meetings_in, model=NetworkMeeting,
+                                    of=meeting_booking))
