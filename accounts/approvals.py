@@ -12,7 +12,7 @@ service answer "may this user decide?" the same way.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -180,6 +180,100 @@ class ApprovalSource(Protocol):
 
     def decide(self, *, pk: int, step: int, actor: User, approve: bool, reason: str) -> None:
         """Decide one step through the track app's service (its own transaction and locks)."""
+
+
+class RequestSource:
+    """What the two kinds of request share: a track app's source sets the model, what
+    "waiting" means, where the municipality and the request time are, the relations
+    to load, and the targets whose extra steps apply (in order); it writes its own
+    ``subject_for``, ``items`` and ``decide``."""
+
+    kind: str
+    model: Any  # the request model (programs.Enrollment, coaching.CoachingCourse)
+    waiting: dict[str, Any]  # the filter of a request still waiting for a decision
+    organisation_field: str  # "module__programme__organisation_id", "organisation_id"
+    requested_field: str  # "requested_at", "applied_at"
+    related: tuple[str, ...]  # select_related for subject_for and items
+    # (target model, the request's target id): the steps O&F added, in this order.
+    targets: Sequence[tuple[Any, Callable[[Any], int | None]]] = ()
+
+    def subject_for(self, row: Any, definitions: list[ApprovalStep]) -> Subject:
+        raise NotImplementedError
+
+    def definitions(self, rows: Sequence[Any]) -> dict[int, list[ApprovalStep]]:
+        """Each request's extra steps, target by target (one query)."""
+        if not rows:
+            return {}
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models import Q
+
+        targets = [(ContentType.objects.get_for_model(model).pk, get)
+                   for model, get in self.targets]
+        wanted = Q(pk__in=[])
+        for content_type_id, get in targets:
+            wanted |= Q(content_type_id=content_type_id,
+                        object_id__in={get(r) for r in rows} - {None})
+        by_target: dict[tuple[int, int | None], list[ApprovalStep]] = {}
+        for step in ApprovalStep.objects.filter(wanted).order_by("position", "pk"):
+            by_target.setdefault((step.content_type_id, step.object_id), []).append(step)
+        return {r.pk: [step for content_type_id, get in targets
+                       for step in by_target.get((content_type_id, get(r)), [])]
+                for r in rows}
+
+    def subject_of(self, row: Any) -> Subject:
+        """One request's subject (one query for its steps; ``related`` must be loaded)."""
+        return self.subject_for(row, self.definitions([row]).get(row.pk, []))
+
+    def lock_subject(self, pk: int) -> Subject:
+        from django.http import Http404
+
+        row = (self.model.objects.select_for_update(of=("self",)).select_related(*self.related)
+               .filter(pk=pk, **self.waiting).first())
+        if row is None:
+            raise Http404
+        return self.subject_of(row)
+
+    def subjects(self, *, organisation_ids: Sequence[int] | None = None,
+                 candidates: Any = None) -> list[Subject]:
+        qs = self.model.objects.filter(**self.waiting)
+        if organisation_ids is not None:
+            qs = qs.filter(**{f"{self.organisation_field}__in": list(organisation_ids)})
+        if candidates is not None:
+            qs = qs.filter(candidates)
+        rows = list(qs.select_related(*self.related).order_by(self.requested_field, "pk"))
+        definitions = self.definitions(rows)
+        return [self.subject_for(r, definitions.get(r.pk, [])) for r in rows]
+
+    def candidates_for(self, *, user: User, principal_ids: set[int], request_ids: set[int],
+                       later_steps: bool) -> Any:
+        from django.db.models import Exists, OuterRef, Q
+
+        q = Q(leader__leader_above__user_id__in=principal_ids) | Q(pk__in=request_ids)
+        if later_steps:
+            q |= Q(Exists(ApprovalDecision.objects.filter(
+                request_kind=self.kind, request_id=OuterRef("pk"),
+                outcome=DecisionOutcome.APPROVED)))
+            if user.is_oaf_admin:
+                q |= Q(leader__leader_above__isnull=True) | Q(
+                    leader__leader_above__user__is_active=False)
+        return q & Q(**{self.organisation_field: user.organisation_id})
+
+
+def chain_of(leader: Any) -> tuple[int | None, int | None]:
+    """The requester's active leader above (user id) and that leader's own (for escalation)."""
+    above = leader.leader_above
+    active = above if above is not None and above.user.is_active else None
+    next_up = active.leader_above if active is not None else None
+    return (active.user_id if active is not None else None,
+            next_up.user_id if next_up is not None and next_up.user.is_active else None)
+
+
+def numbered(definitions: Sequence[ApprovalStep]) -> list[ApprovalStep]:
+    """The extra steps numbered by their order (a module's before its programme's)."""
+    return [ApprovalStep(pk=d.pk, position=i, label=d.label, kind=d.kind,
+                         person_id=d.person_id, condition=d.condition,
+                         condition_value=d.condition_value)
+            for i, d in enumerate(definitions, start=1)]
 
 
 _sources: dict[str, ApprovalSource] = {}

@@ -25,12 +25,11 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from accounts.access import is_oaf_for  # noqa: F401 (re-exported)
-from accounts.approvals import Role, StepSpec, next_step, role_for
+from accounts.approvals import Role, StepSpec
 from accounts.models import Leader, User
-from accounts.services.approvals import routing_load
+from accounts.services.approvals import waiting_step_for
 from lib.http import uuid_or_404
 
 from .approvals import subject_of
@@ -134,14 +133,7 @@ def approval_step_for(user: User, course: CoachingCourse) -> tuple[StepSpec, Rol
     """
     if course.status != CourseStatus.SUBMITTED:
         return None
-    subject = subject_of(course)
-    routing = routing_load(subjects=[subject], today=timezone.localdate())
-    step = next_step(subject, routing.decisions.get(subject.key, []))
-    if step is None:
-        return None
-    role = role_for(user=user, is_oaf=is_oaf_for(user, subject.organisation_id),
-                    subject=subject, step=step, routing=routing)
-    return (step, role) if role is not None else None
+    return waiting_step_for(user=user, subject=subject_of(course))
 
 
 def get_course_for_edit(user: User, public_id: UUID | str, *, permission: str = "can_edit"

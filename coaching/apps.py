@@ -32,8 +32,8 @@ class CoachingConfig(AppConfig):
         reminders.register()
         from accounts.approvals import register_approval_source
 
-        from .approvals import CourseSource
-        register_approval_source(CourseSource())
+        from .approvals import SOURCE
+        register_approval_source(SOURCE)
         from . import rooms
         rooms.register()
         from accounts.privacy import register_anonymiser, register_personal_data

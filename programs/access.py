@@ -13,13 +13,12 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import is_oaf_for  # noqa: F401 (re-exported)
-from accounts.approvals import Role, StepSpec, next_step, role_for
+from accounts.approvals import Role, StepSpec
 from accounts.models import Leader, User
-from accounts.services.approvals import decisions_for, routing_load
+from accounts.services.approvals import decisions_for, waiting_step_for
 from lib.http import uuid_or_404
 
 from .approvals import KIND, subject_of
@@ -100,14 +99,7 @@ def approval_step_for(user: User, enrollment: Enrollment) -> tuple[StepSpec, Rol
     """
     if not enrollment.is_requested:
         return None
-    subject = subject_of(enrollment)
-    routing = routing_load(subjects=[subject], today=timezone.localdate())
-    step = next_step(subject, routing.decisions.get(subject.key, []))
-    if step is None:
-        return None
-    role = role_for(user=user, is_oaf=is_oaf_for(user, subject.organisation_id),
-                    subject=subject, step=step, routing=routing)
-    return (step, role) if role is not None else None
+    return waiting_step_for(user=user, subject=subject_of(enrollment))
 
 
 def get_enrollment_for_user(user: User, enrollment_uuid: UUID | str) -> EnrollmentAccess:

@@ -19,8 +19,8 @@ class ProgramsConfig(AppConfig):
         reminders.register()
         from accounts.approvals import register_approval_source
 
-        from .approvals import EnrollmentSource
-        register_approval_source(EnrollmentSource())
+        from .approvals import SOURCE
+        register_approval_source(SOURCE)
         from . import rooms
         rooms.register()
         from accounts.privacy import register_anonymiser, register_personal_data

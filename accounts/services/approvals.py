@@ -302,6 +302,22 @@ def decisions_for(*, kind: str, ids: Iterable[int]) -> dict[int, list[ApprovalDe
     return dict(found)
 
 
+def waiting_step_for(*, user: User, subject: Subject) -> tuple[StepSpec, Role] | None:
+    """The step of ``subject`` waiting now, and why ``user`` may decide it; or None.
+
+    The rules of the approver's list (:func:`role_for`) for one request: the leader
+    above, a deputy today, a colleague it was handed to, whoever it was escalated
+    to, O&F. Each track's access helper asks this for its own request.
+    """
+    routing = routing_load(subjects=[subject], today=timezone.localdate())
+    step = next_step(subject, routing.decisions.get(subject.key, []))
+    if step is None:
+        return None
+    role = role_for(user=user, is_oaf=is_oaf_for(user, subject.organisation_id),
+                    subject=subject, step=step, routing=routing)
+    return (step, role) if role is not None else None
+
+
 # --- Handing one request over ------------------------------------------------------
 
 
