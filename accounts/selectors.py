@@ -24,19 +24,38 @@ def min_side_get(*, user: User) -> MinSide:
     prefix query, the direct reports in one query.
     """
     leader = (
-        Leader.objects.select_related("unit", "leader_above__user", "organisation", "user")
+        Leader.objects.select_related("unit", "leader_above__user", "organisation")
         .filter(user=user)
+        .order_by()  # one row at most: no join for Leader's default ordering by name
         .first()
     )
     if leader is None:
         return MinSide(user=user, leader=None, organisation=user.organisation)
+    leader.user = user  # the signed-in user's row is read already: no join for it
     ancestors = [leader.unit.path[:i] for i in range(Unit.steplen, len(leader.unit.path),
                                                       Unit.steplen)]
     unit_path = list(Unit.objects.filter(path__in=ancestors).order_by("depth")) + [leader.unit]
     reports = list(
         Leader.objects.filter(leader_above=leader)
         .select_related("user", "unit")
+        .only("title", "user__full_name", "unit__name")  # what the page shows of them
         .order_by("user__full_name")
     )
+    leader.__dict__[_HAS_REPORTS] = bool(reports)  # the approval panels' gate, read for free here
     return MinSide(user=user, leader=leader, organisation=leader.organisation,
                    unit_path=unit_path, reports=reports)
+
+
+_HAS_REPORTS = "_has_reports"
+
+
+def may_have_reports(leader: Leader) -> bool:
+    """False only when it is known that nobody reports to ``leader``: no query.
+
+    ``min_side_get`` has read the reports, and marks the leader it returns, so
+    Min side's approval panels skip their queries for the many leaders without
+    reports. Any other leader instance answers True (the panel asks as before).
+    Deputy duties and handed-over requests do not depend on it: they are on
+    the approver's list (``programs:approvals``), not in these panels.
+    """
+    return bool(leader.__dict__.get(_HAS_REPORTS, True))

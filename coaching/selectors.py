@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ApprovalDecision, Leader, User
+from accounts.selectors import may_have_reports
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
 
@@ -230,8 +231,9 @@ def min_side_leader_panel(user: User, leader: Leader | None) -> dict[str, Any] |
 
 
 def min_side_approvals_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
-    """Applications from the leader's reports that wait for their decision (1 query)."""
-    if leader is None:
+    """Applications from the leader's reports that wait for their decision (1 query;
+    none for a leader nobody reports to)."""
+    if leader is None or not may_have_reports(leader):
         return None
     # After the leader above's step, a later step (issue 26) is someone else's.
     decided = ApprovalDecision.objects.filter(request_kind=APPROVAL_KIND,

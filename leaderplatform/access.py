@@ -10,6 +10,8 @@
 * a self-assessment is its leader's alone. Their coach reads it only while the
   leader shares it; O&F, the leader above and other leaders get 404 (even its
   existence is the leader's). O&F sees only aggregates over the threshold;
+* a 360 round is its leader's: raters reach only their own invitation (404 for
+  anyone else, the leader included); the leader sees group means over the threshold;
 * users of another municipality get 404 everywhere (``visible_to`` first).
 """
 
@@ -32,7 +34,7 @@ from groups.models import LeaderGroup, LeaderGroupMembership
 from lib.http import uuid_or_404
 from networks.models import NetworkGroup, NetworkMembership
 
-from .models import PlatformVersion, SelfAssessment
+from .models import FeedbackInvitation, PlatformVersion, SelfAssessment
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -182,3 +184,16 @@ def get_own_assessment(user: User, assessment_uuid: UUID | str) -> SelfAssessmen
     if not access.is_own:
         raise PermissionDenied(_("Only the leader changes their self-assessment."))
     return access.assessment
+
+
+# -- the light 360 ------------------------------------------------------------------------
+def get_invitation_for_rater(user: User, invitation_uuid: UUID | str) -> FeedbackInvitation:
+    """A 360 invitation, fetched through its rater: anyone else — the leader asking for
+    feedback included — gets 404 (that someone was asked is not theirs to learn)."""
+    invitation = (FeedbackInvitation.objects.visible_to(user)
+                  .select_related("round__assessment__leader__user",
+                                  "round__assessment__version__platform")
+                  .filter(uuid=uuid_or_404(invitation_uuid), rater_id=user.pk).first())
+    if invitation is None:
+        raise Http404
+    return invitation

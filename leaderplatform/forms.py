@@ -12,7 +12,7 @@ from groups.models import LeaderGroup
 from networks.models import NetworkGroup
 
 from .documents import PAGE_SIZES
-from .models import SCORE_MAX, SCORE_MIN, Characteristic, Proposal, Theme
+from .models import SCORE_MAX, SCORE_MIN, Characteristic, Proposal, RaterGroup, Theme
 
 SCORES = [(str(n), str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)]
 
@@ -131,3 +131,25 @@ class FocusForm(forms.Form):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_choices(self, "areas", [(str(c.pk), c.text) for c in characteristics])
+
+
+class FeedbackInviteForm(forms.Form):
+    """The raters of a 360, one email address per line in each group's box."""
+
+    employees = forms.CharField(
+        label=_("Employees"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One email address per line."))
+    peers = forms.CharField(
+        label=_("Peers"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One email address per line."))
+    above = forms.CharField(
+        label=_("Leader above"), required=False, widget=forms.Textarea(attrs={"rows": 1}),
+        help_text=_("One email address per line."))
+
+    GROUPS = {"employees": RaterGroup.EMPLOYEE, "peers": RaterGroup.PEER,
+              "above": RaterGroup.ABOVE}
+
+    def raters(self) -> list[tuple[str, str]]:
+        """(email, group) pairs in the order written; the service checks them."""
+        return [(line.strip(), group) for name, group in self.GROUPS.items()
+                for line in self.cleaned_data.get(name, "").splitlines() if line.strip()]

@@ -6,10 +6,10 @@ commit, so a refused or rolled-back change sends nothing.
 
 from __future__ import annotations
 
-from accounts.models import User
+from accounts.models import Leader, User
 from lib.emails import queue_email
 
-from .models import PlatformVersion
+from .models import FeedbackInvitation, PlatformVersion
 
 
 def platform_published(*, version: PlatformVersion) -> int:
@@ -24,3 +24,16 @@ def platform_published(*, version: PlatformVersion) -> int:
                     context={"user": user, "version": version, "platform": version.platform})
         sent += 1
     return sent
+
+
+def feedback_invited(*, invitation: FeedbackInvitation, leader: Leader) -> None:
+    """Ask a rater for 360 feedback, in the rater's language, with a link to the form."""
+    from django.urls import reverse
+
+    rater = invitation.rater
+    queue_email(to=rater.email, template_base="leaderplatform/emails/feedback_invite",
+                language=rater.language,
+                context={"user": rater, "leader_name": leader.user.full_name,
+                         "group": invitation.get_group_display,
+                         "path": reverse("leaderplatform:feedback_rate",
+                                         args=[invitation.uuid])})

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Leader, LeaderLevel, Unit, User
 from programs.models import Module, ModuleStatus
+from surveys.models import InstrumentKind
 from surveys.reports.anonymity import enough_answered
 from surveys.selectors import thresholds_for
 
@@ -24,8 +25,12 @@ from .models import (
     Behaviour,
     Characteristic,
     CharacteristicStatus,
+    FeedbackAnswer,
+    FeedbackInvitation,
+    FeedbackRound,
     PlatformVersion,
     Proposal,
+    RaterGroup,
     Rating,
     SelfAnswer,
     SelfAssessment,
@@ -346,3 +351,94 @@ def module_section(module: Module, user: User) -> dict[str, Any] | None:
     """The module page's «Builds: …» line, or nothing when the module names none."""
     characteristics = module_characteristics(module)
     return {"characteristics": characteristics} if characteristics else None
+
+
+# -- the light 360 ----------------------------------------------------------------------------
+# A rater group is small, like a leader group: it takes the municipality's group threshold,
+# and never fewer than three answers.
+FEEDBACK_FLOOR = 3
+
+
+def feedback_threshold(organisation_id: int) -> int:
+    return max(FEEDBACK_FLOOR, thresholds_for(organisation_id, InstrumentKind.EFFECT)[0])
+
+
+@dataclass
+class FeedbackGroup:
+    value: str
+    label: str
+    invited: int
+    answered: int
+    threshold: int
+    closed: bool = False  # the round is closed: no answer can change a mean any more
+
+    @property
+    def enough(self) -> bool:
+        return enough_answered(self.answered, self.threshold)
+
+    @property
+    def shown(self) -> bool:
+        """Only after the round is closed: a mean seen at 3 answers and again at 4 would
+        give away the fourth rater's scores."""
+        return self.closed and self.enough
+
+
+@dataclass
+class FeedbackRow:
+    theme: Theme
+    own: float
+    means: list[float | None]  # per group in ``FeedbackResults.groups``; None when hidden
+
+
+@dataclass
+class FeedbackResults:
+    round: FeedbackRound
+    threshold: int
+    groups: list[FeedbackGroup]
+    rows: list[FeedbackRow]
+
+    @property
+    def invited(self) -> int:
+        return sum(g.invited for g in self.groups)
+
+    @property
+    def answered(self) -> int:
+        return sum(g.answered for g in self.groups)
+
+
+def feedback_results(assessment: SelfAssessment,
+                     own: list[ProfileTheme]) -> FeedbackResults | None:
+    """The 360 beside the leader's own profile: per theme, the mean of each rater group
+    with enough answers (a theme is the mean of its characteristics, a characteristic of
+    its behaviours, as in the profile). Never an invitation's scores, never who answered.
+    Four queries whatever the number of raters (round, threshold, counts, means)."""
+    round_ = FeedbackRound.objects.filter(assessment=assessment).first()
+    if round_ is None:
+        return None
+    threshold = feedback_threshold(assessment.leader.organisation_id)
+    counts = {row["group"]: row for row in (
+        FeedbackInvitation.objects.filter(round=round_).values("group")
+        .annotate(invited=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
+        .order_by())}
+    groups = [FeedbackGroup(value, str(label), counts[value]["invited"],
+                            counts[value]["answered"], threshold, round_.is_closed)
+              for value, label in RaterGroup.choices if value in counts]
+    shown = [g.value for g in groups if g.shown]
+    means: dict[tuple[str, int], float] = {
+        (row["invitation__group"], row["behaviour_id"]): row["avg"] for row in (
+            FeedbackAnswer.objects.filter(invitation__round=round_,
+                                          invitation__answered_at__isnull=False,
+                                          invitation__group__in=shown)
+            .values("invitation__group", "behaviour_id").annotate(avg=Avg("score"))
+            .order_by())} if shown else {}
+
+    def theme_mean(theme: ProfileTheme, group: str) -> float | None:
+        per_line = [[means[(group, b.pk)] for b, _s, _p in line.behaviours
+                     if (group, b.pk) in means] for line in theme.lines]
+        line_means = [mean(scores) for scores in per_line if scores]
+        return mean(line_means) if line_means else None
+
+    rows = [FeedbackRow(t.theme, t.score,
+                        [theme_mean(t, g.value) if g.shown else None for g in groups])
+            for t in own]
+    return FeedbackResults(round_, threshold, groups, rows)

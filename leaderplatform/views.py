@@ -20,6 +20,7 @@ from lib.http import add_error_to_form, error_text, messages_from_error
 from . import selectors, services
 from .access import (
     get_assessment_for_user,
+    get_invitation_for_rater,
     get_own_assessment,
     get_version_for_aggregates,
     get_version_for_clustering,
@@ -33,6 +34,7 @@ from .forms import (
     AssignForm,
     CandidateForm,
     DecideForm,
+    FeedbackInviteForm,
     FocusForm,
     MergeForm,
     PdfForm,
@@ -42,6 +44,7 @@ from .forms import (
 from .models import (
     Characteristic,
     CharacteristicStatus,
+    FeedbackRound,
     PlatformVersion,
     Proposal,
     SelfAssessment,
@@ -348,10 +351,12 @@ def assessment_detail(request: HttpRequest, assessment_uuid: UUID) -> HttpRespon
     elif earlier:
         compare = next((a for a in earlier if a.created_at < assessment.created_at), None)
     result = selectors.profile(assessment, compare)
+    feedback = selectors.feedback_results(assessment, result) if access.is_own else None
     characteristics = [line.characteristic for t in result for line in t.lines]
     return render(request, "leaderplatform/assessment.html", {
         "assessment": assessment, "is_own": access.is_own, "profile": result,
         "compare": compare, "earlier": earlier, "chart_height": 44 * len(result) + 4,
+        "feedback": feedback,
         "focus": list(assessment.focus.all()),
         "course": services.open_course(assessment.leader) if access.is_own else None,
         "focus_form": FocusForm(characteristics=characteristics,
@@ -396,3 +401,62 @@ def assessment_focus(request: HttpRequest, assessment_uuid: UUID) -> HttpRespons
     return redirect("leaderplatform:assessment", assessment.uuid)
 
 
+
+
+# -- the light 360 ------------------------------------------------------------------------
+def assessment_feedback(request: HttpRequest, assessment_uuid: UUID) -> HttpResponse:
+    """The leader invites raters for a 360 on this self-assessment (once), or sees its state."""
+    user = _user(request)
+    assessment = get_own_assessment(user, assessment_uuid)
+    round_ = FeedbackRound.objects.filter(assessment=assessment).first()
+    if request.method == "POST" and round_ is not None and "close" in request.POST:
+        try:
+            services.feedback_round_close(round_=round_, leader=assessment.leader)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The round is closed: each group's average with "
+                                        "enough answers is shown."))
+        return redirect("leaderplatform:assessment", assessment.uuid)
+    form = FeedbackInviteForm(request.POST or None)
+    if request.method == "POST" and round_ is None and form.is_valid():
+        try:
+            services.feedback_round_start(assessment=assessment, leader=assessment.leader,
+                                          raters=form.raters())
+        except (ValidationError, PermissionDenied) as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(request, _("Your raters are asked by email. Close the round "
+                                        "when enough have answered to see each group's "
+                                        "average."))
+            return redirect("leaderplatform:assessment", assessment.uuid)
+    return render(request, "leaderplatform/feedback_invite.html", {
+        "assessment": assessment, "round": round_, "form": form,
+        "min_raters": services.MIN_RATERS, "max_raters": services.MAX_RATERS,
+    }, status=400 if form.errors else 200)
+
+
+def feedback_rate(request: HttpRequest, invitation_uuid: UUID) -> HttpResponse:
+    """A rater rates the leader's behaviours, once; afterwards only a thank-you."""
+    user = _user(request)
+    invitation = get_invitation_for_rater(user, invitation_uuid)
+    assessment = invitation.round.assessment
+    themes = selectors.themes_with_content(assessment.version)
+    lines = [(b.pk, b.text) for t in themes for c in t.characteristics.all()
+             for b in c.behaviours.all()]
+    form = ScoresForm(request.POST or None, lines=lines)
+    done = invitation.answered_at is not None or invitation.round.is_closed
+    if request.method == "POST" and not done and form.is_valid():
+        try:
+            services.feedback_answer(invitation=invitation, rater=user, scores=form.scores())
+        except ValidationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+            return redirect("leaderplatform:feedback_rate", invitation.uuid)
+    sections = [(t, [(c, [form[f"s{b.pk}"] for b in c.behaviours.all()])
+                     for c in t.characteristics.all()]) for t in themes]
+    return render(request, "leaderplatform/feedback_rate.html", {
+        "invitation": invitation, "leader_name": assessment.leader.user.full_name,
+        "done": done, "sections": sections, "form": form,
+    }, status=400 if form.errors else 200)

@@ -59,6 +59,8 @@ RECIPIENTS = {
     "operators": _("Only the portal's operators (data processor)"),
     "members": _("O&F, the group's members and facilitator"),
     "aggregated": _("O&F and the group, only as totals above the anonymity threshold"),
+    "feedback": _("Only the leader who asked, as each rater group's mean above the "
+                  "anonymity threshold"),
 }
 RETENTION = {
     "participation": _("While the person takes part; anonymised when a leader has left"),
@@ -148,6 +150,13 @@ RECORD: dict[str, Processing] = {
     "leaderplatform.proposal": Processing("leaders", "platform", "members", "participation"),
     "leaderplatform.ballot": Processing("leaders", "platform", "aggregated", "participation"),
     "leaderplatform.selfassessment": Processing("leaders", "platform", "own", "participation"),
+    # The light 360: the round is the leader's; a rater's invitation and scores are shown
+    # to nobody (the leader sees group means over the threshold).
+    "leaderplatform.feedbackround": Processing("leaders", "platform", "own", "participation"),
+    "leaderplatform.feedbackinvitation": Processing("users", "platform", "feedback",
+                                                    "participation"),
+    "leaderplatform.feedbackanswer": Processing("users", "platform", "feedback",
+                                                "participation"),
     "cockpit.message": Processing("oaf", "reminders", "oaf", "history"),
     "cockpit.messagedelivery": Processing("leaders", "reminders", "operators", "reminders"),
 }

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApprovalDecision, Leader, User
+from accounts.selectors import may_have_reports
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
 
@@ -220,9 +221,12 @@ def leader_enrollments(*, leader: Leader, today: dt.date | None = None) -> list[
 
 
 def pending_approvals(*, user: User) -> list[Enrollment]:
-    """Requests from leaders who report to this user, waiting for their decision."""
+    """Requests from leaders who report to this user, waiting for their decision
+    (what Min side's panel shows of them)."""
     return list(pending_approvals_queryset(user=user)
-                .select_related("leader__user", "leader__unit", "module__programme")
+                .select_related("leader__user", "module")
+                .only("uuid", "note", "leader__user__full_name", "module__topic",
+                      "module__term", "module__year")
                 .order_by("requested_at"))
 
 
@@ -357,8 +361,9 @@ def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
     """The Min side panel: own modules with status and next session, requests to decide.
 
     Queries: own enrolments, their sessions, waiting positions (only when the
-    leader waits somewhere), requests to decide, programmes and their
-    gatherings; for facilitators their next sessions.
+    leader waits somewhere), requests to decide (not when Min side knows that
+    nobody reports to the leader), programmes and their gatherings; for
+    facilitators their next sessions.
     """
     today = timezone.localdate()
     now = timezone.now()
@@ -369,7 +374,7 @@ def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
         return {"facilitating": facilitating, "facilitated": facilitated,
                 "today": today} if facilitating or facilitated else None
     return {"enrollments": leader_enrollments(leader=leader, today=today),
-            "approvals": pending_approvals(user=user),
+            "approvals": pending_approvals(user=user) if may_have_reports(leader) else [],
             "programmes": programmes_for_leader(leader=leader, today=today),
             "facilitating": facilitating, "facilitated": facilitated, "leader": leader,
             "today": today}

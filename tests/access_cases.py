@@ -29,7 +29,14 @@ from accounts.models import Leader
 from coaching.models import AvailabilityException, Booking, CoachingCourse, CoachProfile
 from groups.documents import POSTER_PDF_KIND
 from groups.models import LeaderGroup, PosterVersion
-from leaderplatform.models import PlatformVersion, SelfAssessment, VersionStatus
+from leaderplatform.models import (
+    FeedbackInvitation,
+    FeedbackRound,
+    PlatformVersion,
+    RaterGroup,
+    SelfAssessment,
+    VersionStatus,
+)
 from lib.documents import document_request
 from networks.models import NetworkGroup, NetworkMeeting, NetworkPlan
 from programs.models import Enrollment, Gathering, Module, ModuleSession, ModuleStatus, Programme
@@ -455,7 +462,21 @@ def _self_assessment(world: World) -> Case:
     return Case({"assessment_uuid": assessment.uuid}, frozenset({"leader"}))
 
 
+def _feedback_invitation(world: World) -> Case:
+    # A 360 invitation is its rater's alone: the leader who asked, O&F, the leader above
+    # and everyone else get 404.
+    assessment = (SelfAssessment.objects.filter(leader=world.leader("leader"))
+                  .order_by("-created_at").first())
+    round_, _created = FeedbackRound.objects.get_or_create(assessment=assessment)
+    invitation, _created = FeedbackInvitation.objects.get_or_create(
+        round=round_, rater=world.users["group_member"],
+        defaults={"group": RaterGroup.PEER})
+    return Case({"invitation_uuid": invitation.uuid}, frozenset({"group_member"}))
+
+
 BUILDERS: dict[str, Callable[[World], Case]] = {
+    "leaderplatform:assessment_feedback": _self_assessment,
+    "leaderplatform:feedback_rate": _feedback_invitation,
     "leaderplatform:version": _platform_draft,
     "leaderplatform:proposals": _platform_draft,
     "leaderplatform:platform_pdf": _platform_published,

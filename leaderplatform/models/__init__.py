@@ -499,3 +499,10 @@ class PlatformInstrument(models.Model):
 
     def __str__(self) -> str:
         return str(self.instrument)
+
+
+# The 360 builds on the classes above.
+from .feedback import FeedbackAnswer as FeedbackAnswer  # noqa: E402
+from .feedback import FeedbackInvitation as FeedbackInvitation  # noqa: E402
+from .feedback import FeedbackRound as FeedbackRound  # noqa: E402
+from .feedback import RaterGroup as RaterGroup  # noqa: E402

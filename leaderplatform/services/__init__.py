@@ -7,6 +7,13 @@ from .assessment import (
     self_assessment_share,
     self_assessment_submit,
 )
+from .feedback import (
+    MAX_RATERS,
+    MIN_RATERS,
+    feedback_answer,
+    feedback_round_close,
+    feedback_round_start,
+)
 from .instruments import evaluation_instrument_build
 from .process import (
     candidate_decide,
@@ -26,7 +33,8 @@ from .rating import ballot_cast, check_scores
 
 __all__ = [
     "ballot_cast", "candidate_create", "candidate_decide", "candidates_merge", "check_scores",
-    "clean_text", "evaluation_instrument_build", "focus_to_project", "open_course",
+    "clean_text", "evaluation_instrument_build", "MAX_RATERS", "MIN_RATERS", "feedback_answer",
+    "feedback_round_close", "feedback_round_start", "focus_to_project", "open_course",
     "platform_version_create",
     "proposal_cluster", "proposal_submit",
     "require_step", "self_assessment_focus", "self_assessment_share", "self_assessment_submit",
