@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from .models import User
+    from .models import Leader, User
+
+_LEADER = "_leader_profile"  # where leader_for keeps its answer on the user object
 
 
 def is_oaf_for(user: User | AnonymousUser, organisation_id: int | None) -> bool:
@@ -15,3 +17,32 @@ def is_oaf_for(user: User | AnonymousUser, organisation_id: int | None) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or (user.is_oaf_admin and user.organisation_id == organisation_id)
+
+
+def leader_for(user: User | AnonymousUser) -> Leader | None:
+    """The user's leader profile with unit, municipality and leader above, or None.
+
+    One query the first time it is asked for a user object, none after: the answer
+    is kept on that object, and each request loads its user anew, so a page whose
+    view, access helper and panels all ask reads the profile once. Its ``user`` is
+    the object asked about (no join for it).
+    """
+    if not user.is_authenticated:
+        return None
+    known = getattr(user, _LEADER, _LEADER)
+    if known is not _LEADER:
+        return known
+    from .models import Leader
+
+    leader = (Leader.objects.select_related("unit", "organisation", "leader_above__user")
+              .filter(user=user).order_by().first())
+    if leader is not None:
+        leader.user = user
+    setattr(user, _LEADER, leader)
+    return leader
+
+
+def forget_leader(user: User | AnonymousUser) -> None:
+    """Drop what :func:`leader_for` kept on ``user`` (after the profile itself changed)."""
+    if user.is_authenticated and _LEADER in vars(getattr(user, "_wrapped", user)):
+        delattr(user, _LEADER)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .access import leader_for
 from .models import Leader, Organisation, Unit, User
 
 
@@ -23,15 +24,9 @@ def min_side_get(*, user: User) -> MinSide:
     leader with unit and leader-above in one join, the unit's ancestors in one
     prefix query, the direct reports in one query.
     """
-    leader = (
-        Leader.objects.select_related("unit", "leader_above__user", "organisation")
-        .filter(user=user)
-        .order_by()  # one row at most: no join for Leader's default ordering by name
-        .first()
-    )
+    leader = leader_for(user)
     if leader is None:
         return MinSide(user=user, leader=None, organisation=user.organisation)
-    leader.user = user  # the signed-in user's row is read already: no join for it
     ancestors = [leader.unit.path[:i] for i in range(Unit.steplen, len(leader.unit.path),
                                                       Unit.steplen)]
     unit_path = list(Unit.objects.filter(path__in=ancestors).order_by("depth")) + [leader.unit]

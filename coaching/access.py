@@ -26,9 +26,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.access import is_oaf_for  # noqa: F401 (re-exported)
+from accounts.access import is_oaf_for, leader_for  # noqa: F401 (re-exported)
 from accounts.approvals import Role, StepSpec
-from accounts.models import Leader, User
+from accounts.models import User
 from accounts.services.approvals import waiting_step_for
 from lib.http import uuid_or_404
 
@@ -237,13 +237,6 @@ def get_block_for_edit(user: User, public_id: UUID | str) -> AvailabilityExcepti
         raise PermissionDenied
     return block
 
-
-def leader_for(user: User | AnonymousUser) -> Leader | None:
-    """The user's leader profile with unit, municipality and leader above, or None (one query)."""
-    if not user.is_authenticated:
-        return None
-    return (Leader.objects.select_related("unit", "organisation", "leader_above__user", "user")
-            .filter(user=user).first())
 
 
 def own_coach_profile(user: User | AnonymousUser) -> CoachProfile | None:

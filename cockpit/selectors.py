@@ -36,6 +36,7 @@ from programs.models import (
     ModuleStatus,
     Programme,
 )
+from programs.selectors import enrollments_of
 from reports.costs import CostOverview, cost_overview
 from reports.documents import track_labels
 from reports.status import TRACKS, track_participants
@@ -290,11 +291,9 @@ def programme_dashboard(*, programme: Programme, first: dt.date | None = None,
 # --- Min side --------------------------------------------------------------------------
 
 def completed_enrollments(leader: Leader) -> list[Enrollment]:
-    """The leader's completed modules (the one rule, ``Enrollment.is_completed``)."""
-    rows = (Enrollment.objects.filter(leader=leader, status=EnrollmentStatus.SEATED)
-            .with_attendance().select_related("module__programme")
-            .order_by("-module__year", "module__topic"))
-    return [row for row in rows if row.is_completed]
+    """The leader's completed modules (the one rule, ``Enrollment.is_completed``), newest
+    first; read with Min side's own modules (``programs.selectors.enrollments_of``)."""
+    return [row for row in enrollments_of(leader) if row.is_completed]
 
 
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:

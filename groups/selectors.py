@@ -13,6 +13,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.access import leader_for
 from accounts.models import Leader, User
 
 from .access import GroupAccess
@@ -106,7 +107,7 @@ def published_posters(*, user: User) -> list[PublishedPoster]:
 def index_get(*, user: User) -> IndexPage:
     """The user's own groups, the groups they facilitate, and every published poster of
     their municipality (three queries)."""
-    leader = Leader.objects.filter(user=user).first()
+    leader = leader_for(user)
     groups = groups_for_leader(leader=leader) if leader is not None else []
     facilitated = groups_facilitated_by(user=user) if user.is_facilitator else []
     return IndexPage(groups=groups, facilitated=facilitated,

@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.access import is_oaf_for
+from accounts.access import is_oaf_for, leader_for  # noqa: F401 (re-exported)
 from accounts.models import Leader, User
 from coaching.models import CoachingCourse
 from coaching.models.courses import OPEN_STATUSES
@@ -39,11 +39,6 @@ from .models import FeedbackInvitation, PlatformVersion, SelfAssessment
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-
-def leader_for(user: User | AnonymousUser) -> Leader | None:
-    if not user.is_authenticated:
-        return None
-    return Leader.objects.filter(user=user).select_related("unit").first()
 
 
 def may_cluster(user: User | AnonymousUser, organisation_id: int) -> bool:

@@ -25,7 +25,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.access import is_oaf_for  # noqa: F401 (re-exported)
+from accounts.access import is_oaf_for, leader_for  # noqa: F401 (re-exported)
 from accounts.models import Leader, User
 from lib.http import uuid_or_404
 from programs.models import Programme
@@ -33,13 +33,8 @@ from programs.models import Programme
 from .models import NetworkGroup, NetworkMeeting, NetworkMembership, NetworkPlan
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
+    pass
 
-
-def leader_for(user: User | AnonymousUser) -> Leader | None:
-    if not user.is_authenticated:
-        return None
-    return Leader.objects.filter(user=user).first()
 
 
 # -- programmes and plans ----------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import leader_for
 from accounts.models import Leader, Unit, User
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
@@ -353,7 +354,7 @@ class IndexPage:
 
 
 def index_page(*, user: User) -> IndexPage:
-    leader = Leader.objects.filter(user=user).first()
+    leader = leader_for(user)
     groups = _my_groups(groups_of_leader(leader)) if leader is not None else []
     facilitated = groups_facilitated_by(user) if user.is_facilitator else []
     oaf = user.organisation_id is not None and is_oaf_for(user, user.organisation_id)

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.access import is_oaf_for  # noqa: F401 (re-exported)
+from accounts.access import is_oaf_for, leader_for  # noqa: F401 (re-exported)
 from accounts.approvals import Role, StepSpec
 from accounts.models import Leader, User
 from accounts.services.approvals import decisions_for, waiting_step_for
@@ -25,15 +25,8 @@ from .approvals import KIND, subject_of
 from .models import Enrollment, Gathering, Module, ModuleSession, ModuleStatus
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
+    pass
 
-
-def leader_for(user: User | AnonymousUser) -> Leader | None:
-    """The user's leader profile with unit and leader above, or None (one query)."""
-    if not user.is_authenticated:
-        return None
-    return (Leader.objects.select_related("unit", "leader_above__user")
-            .filter(user=user).first())
 
 
 def is_approver_for(user: User, enrollment: Enrollment) -> bool:

@@ -7,11 +7,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dashboard import shared_on_page
 from accounts.models import ApprovalDecision, Leader, User
 from accounts.selectors import may_have_reports
 from lib.emails import absolute_url
@@ -199,21 +208,26 @@ def module_page(*, access: ModuleAccess, user: User, today: dt.date | None = Non
                       leader=access.leader)
 
 
+def enrollments_of(leader: Leader) -> list[Enrollment]:
+    """Every enrolment of the leader with module, programme and ``attended_count``, newest
+    module first (one query; on Min side one for all its panels, ``shared_on_page``)."""
+    return shared_on_page(leader, "programs.enrollments", lambda: list(
+        Enrollment.objects.filter(leader=leader)
+        .select_related("module__programme").with_attendance()
+        .order_by("-module__year", "module__term", "module__topic", "-requested_at")))
+
+
 def leader_enrollments(*, leader: Leader, today: dt.date | None = None) -> list[EnrollmentView]:
     """The leader's enrolments of current and recent modules, newest module first.
 
-    Queries: enrolments with module and attendance count, the modules'
+    Queries: the leader's enrolments (:func:`enrollments_of`), the modules'
     sessions, the waiting positions.
     """
     today = today or timezone.localdate()
-    rows = list(
-        Enrollment.objects.filter(leader=leader, module__year__gte=today.year - 1)
-        .exclude(module__status=ModuleStatus.DRAFT)
-        .select_related("module__programme")
-        .prefetch_related(Prefetch("module__sessions",
-                                   queryset=ModuleSession.objects.order_by("date", "starts_at")))
-        .with_attendance()
-        .order_by("-module__year", "module__term", "module__topic", "-requested_at"))
+    rows = [e for e in enrollments_of(leader)
+            if e.module.year >= today.year - 1 and e.module.status != ModuleStatus.DRAFT]
+    prefetch_related_objects(rows, Prefetch(
+        "module__sessions", queryset=ModuleSession.objects.order_by("date", "starts_at")))
     positions = waiting_positions(module_ids={e.module_id for e in rows
                                               if e.status == EnrollmentStatus.WAITING})
     return [EnrollmentView(e, e.attended_count, positions.get(e.pk),

@@ -11,8 +11,8 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.access import is_oaf_for  # noqa: F401 (re-exported)
-from accounts.models import Leader, User
+from accounts.access import is_oaf_for, leader_for  # noqa: F401 (re-exported)
+from accounts.models import User
 from groups.models import LeaderGroup, LeaderGroupMembership
 
 from .models import InstrumentKind, Invitation, Round
@@ -20,11 +20,6 @@ from .models import InstrumentKind, Invitation, Round
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-
-def leader_for(user: User | AnonymousUser) -> Leader | None:
-    if not user.is_authenticated:
-        return None
-    return Leader.objects.select_related("unit").filter(user=user).first()
 
 
 # What the answer page shows of a round (its title); the reports need the rest.

@@ -34,6 +34,24 @@ def _url(enrollment):
     return reverse("cockpit:certificate", kwargs={"enrollment_uuid": enrollment.uuid})
 
 
+def test_min_side_reads_the_leaders_enrolments_once_for_both_panels(client, personas, signer,
+                                                                   completed, module):
+    """Own modules (programs) and certificates (cockpit) come from one read of the
+    enrolments (``accounts.dashboard.shared_on_page``); each panel still shows its rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(personas.bob)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("accounts:min_side")).content.decode()
+    enrolment_reads = [q["sql"] for q in queries.captured_queries
+                       if q["sql"].startswith('SELECT "programs_enrollment"."id"')]
+    assert len(enrolment_reads) == 1, enrolment_reads
+    assert _url(completed) in html  # the certificate panel
+    assert reverse("programs:enrollment_detail", kwargs={
+        "enrollment_uuid": completed.uuid}) in html  # the own-modules panel
+
+
 @pytest.mark.usefixtures("bokmaal")
 def test_the_leader_downloads_their_certificate_from_min_side(client, personas, signer,
                                                               completed, module):
