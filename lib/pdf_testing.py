@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -105,6 +105,7 @@ class PdfStructure:
     header_scopes: list[str]  # each TH's /Scope ("Column", "Row"; "" when missing)
     cells_with_headers: int  # TD elements that point at their TH through /Headers
     reading_order: list[str]  # headings' text in the order of the structure tree
+    heading_levels: list[str] = field(default_factory=list)  # "H1", "H2", … in that order
 
     def has_tag(self, name: str) -> bool:
         return self.tags[name] > 0
@@ -127,6 +128,7 @@ def structure(data: bytes) -> PdfStructure:
     headers: list[str] = []
     scopes: list[str] = []
     headings: list[str] = []
+    levels: list[str] = []
     linked = 0
 
     def text_of(element: DictionaryObject, page: int | None) -> str:
@@ -163,6 +165,7 @@ def structure(data: bytes) -> PdfStructure:
                 linked += 1
         elif re.fullmatch(r"H[1-6]", kind):
             headings.append(text_of(node, None))
+            levels.append(kind)
         kids = node.get("/K")
         kids = kids if isinstance(kids, ArrayObject) else [kids] if kids is not None else []
         for kid in kids:
@@ -183,7 +186,34 @@ def structure(data: bytes) -> PdfStructure:
         struct_tree=tree is not None, marked=marked, lang=str(root.get("/Lang", "")),
         title=str(info.title or "") if info else "", display_doc_title=display, tags=tags,
         figure_alts=alts, header_cells=headers, header_scopes=scopes, cells_with_headers=linked,
-        reading_order=headings)
+        reading_order=headings, heading_levels=levels)
+
+
+def assert_tagged(data: bytes, *, title: str, lang: str = "nb", tables: bool = True,
+                  h1: int = 1) -> PdfStructure:
+    """Assert what every PDF the portal makes carries for assistive technology (PDF/UA-1):
+    the tag tree, language, title, ``h1`` H1s, headings that are not empty and skip no
+    level, alternative text on every figure, and with ``tables`` header cells that are
+    non-empty, scoped and referenced by the data cells. Returns the structure."""
+    pdf = structure(data)
+    assert pdf.struct_tree, "no structure tree"
+    assert pdf.marked, "/MarkInfo is not marked"
+    assert pdf.lang == lang
+    assert pdf.title == title and pdf.display_doc_title
+    assert pdf.tags["H1"] == h1 and pdf.reading_order, pdf.tags
+    assert all(pdf.reading_order), pdf.reading_order  # no empty heading
+    # Heading levels go down one at a time (Matterhorn 14-003): no H3 straight after H1.
+    levels = [int(tag[1]) for tag in pdf.heading_levels]
+    assert levels[0] == 1 and all(
+        b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert all(pdf.figure_alts), pdf.figure_alts  # every figure has alternative text
+    if tables:
+        assert pdf.has_tag("Table") and pdf.has_tag("TH") and pdf.has_tag("TD")
+        assert all(pdf.header_cells), pdf.header_cells  # no empty header cell
+        # Every header says what it heads (Matterhorn 15-003), columns first.
+        assert set(pdf.header_scopes) <= {"Column", "Row"} and "Column" in pdf.header_scopes
+        assert pdf.cells_with_headers > 0
+    return pdf
 
 
 def _page_index(reader: Any, reference: Any) -> int:
@@ -192,8 +222,6 @@ def _page_index(reader: Any, reference: Any) -> int:
         if page.get_object() is target or page.indirect_reference == reference:
             return index
     return -1
-
-
 
 
 def _marked_texts(reader: Any) -> dict[tuple[int, int], str]:

@@ -17,13 +17,16 @@ Texts = dict[str, str]  # language → text
 ACCESSIBILITY_SCOPE: Texts = {
     "nb": "Erklæringen gjelder portalen for lederutvikling: sidene for ledere, ledergrupper, "
           "fasilitatorer og coacher, administrasjonssidene for O&F, og PDF-filene portalen "
-          "lager (formålsplakater, rapporter og fakturagrunnlag).",
+          "lager (formålsplakater, rapporter, fakturagrunnlag, dashbord, kursbevis, "
+          "lederplattformen og behandlingsprotokollen).",
     "nn": "Erklæringa gjeld portalen for leiarutvikling: sidene for leiarar, leiargrupper, "
           "fasilitatorar og coachar, administrasjonssidene for O&F, og PDF-filene portalen "
-          "lagar (formålsplakatar, rapportar og fakturagrunnlag).",
+          "lagar (formålsplakatar, rapportar, fakturagrunnlag, dashbord, kursbevis, "
+          "leiarplattforma og behandlingsprotokollen).",
     "en": "This statement covers the leadership-development portal: the pages for leaders, "
           "leader groups, facilitators and coaches, the administration pages for O&F, and the "
-          "PDF files the portal makes (purpose posters, reports and invoice bases).",
+          "PDF files the portal makes (purpose posters, reports, invoice bases, dashboards, "
+          "course certificates, the leader platform and the record of processing).",
 }
 
 ACCESSIBILITY_FEEDBACK: Texts = {

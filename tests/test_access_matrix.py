@@ -162,3 +162,44 @@ def test_anonymous_visitors_are_sent_to_log_in_everywhere(client, method):
         if not (response.status_code == 302 and response["Location"].startswith(LOGIN)):
             wrong.append(f"{method.upper()} {route.name}: {response.status_code}")
     assert wrong == []
+
+
+def test_privacy_pages_show_each_role_only_its_own_municipality(world: World):
+    """The statements are public, but a signed-in reader always gets their own municipality's
+    (``?kommune=`` of the other is ignored); the record of processing (as a file) is for O&F
+    of its municipality only, 404 to everyone else; the retention preview and the record page
+    show O&F their own municipality and send anyone without the admin to log in. The
+    statements' admin pages are walked by ``tests/test_admin_matrix.py``."""
+    from lib.documents import document_request
+    from privacy.documents import RECORD_CSV, RECORD_PDF
+
+    oaf_a, oaf_b = world.users["oaf_a"], world.users["oaf_b"]
+    own = {role: user.organisation for role, user in world.users.items()
+           if user is not None and user.organisation_id}
+    for role, organisation in own.items():
+        other = oaf_b.organisation if organisation == oaf_a.organisation else oaf_a.organisation
+        client = world.client(role)
+        for name in ("privacy:accessibility", "privacy:privacy"):
+            response = client.get(reverse(name), {"kommune": other.slug})
+            assert response.status_code == 200, (role, name)
+            page = response.content.decode()
+            assert organisation.name in page and other.name not in page, (role, name)
+    for kind in (RECORD_PDF, RECORD_CSV):
+        document = document_request(kind=kind, organisation=oaf_a.organisation,
+                                    requested_by=oaf_a, title="Behandlingsprotokoll")
+        for role in ROLES:
+            for name in ("lib:document_detail", "lib:document_status"):
+                status = world.client(role).get(reverse(name, args=[document.pk])).status_code
+                wanted = {200} if role == "oaf_a" else {302} if role == "anonymous" else {404}
+                assert status in wanted, (kind, role, name, status)
+    for name in ("admin:privacy_retention_preview", "admin:privacy_processing_record"):
+        for role in ROLES:
+            response = world.client(role).get(reverse(name))
+            if role in {"oaf_a", "oaf_b"}:
+                assert response.status_code == 200, (role, name)
+                if name == "admin:privacy_retention_preview":
+                    assert response.context["preview"].policy.organisation_id == \
+                        world.users[role].organisation_id
+            else:
+                assert response.status_code == 302, (role, name)
+                assert response["Location"].startswith(("/admin/login/", LOGIN)), (role, name)

@@ -4,33 +4,48 @@ Each PDF is built by the worker's own builder (``document_run``) and read back
 with pypdf (``lib.pdf_testing.structure``): a structure tree, ``/MarkInfo``
 marked, the reader's language in ``/Lang``, the document's title in the
 metadata and shown as the window title, the first heading the document's own
-title, table header cells tagged TH with every data cell pointing at its
-headers and each header cell saying whether it heads a column or a row, and
-alternative text on every figure (the survey charts).
+title, headings that skip no level, table header cells tagged TH with every
+data cell pointing at its headers and each header cell saying whether it heads
+a column or a row, and alternative text on every figure (the survey charts and
+the cockpit dashboard's SVG charts). The kinds: purpose poster, the three
+survey reports, status report, cost overview, invoice basis, cockpit dashboard,
+course certificates (the leader's own and O&F's bulk file), leader platform
+(A4 and A3) and the record of processing (``privacy/tests/test_record.py``);
+``test_every_pdf_kind_is_covered`` fails when a new kind has no test here.
 docs/ACCESSIBILITY-PDF.md says what else was checked and how.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from coaching.models import InvoiceSettings
+from cockpit.documents import CERTIFICATES_PDF, DASHBOARD_PDF
+from cockpit.models import CertificateSettings
+from cockpit.services.certificates import certificates_pdf, completed_for_certificates
+from cockpit.tests.conftest import complete, seat
 from groups import services as group_services
 from groups.models import PosterVersion
 from groups.tests.conftest import world  # noqa: F401  (fixture)
+from leaderplatform.documents import render_platform_pdf
+from leaderplatform.tests.conftest import lp, publish, standard_platform  # noqa: F401
 from lib.documents import document_request, document_run
-from lib.pdf_testing import PdfStructure, structure
+from lib.pdf_testing import assert_tagged, structure
+from programs.models import ProgrammeParticipant
+from programs.tests.factories import ModuleFactory, ModuleSessionFactory
 from reports.documents import COSTS_PDF, STATUS_PDF
 from reports.services import report_request
 from reports.tests.test_report_pdfs import busy  # noqa: F401  (fixture)
 from surveys.documents import REPORT_PDF, report_title
 from surveys.tests.conftest import held_session, instruments, team  # noqa: F401  (fixtures)
 from surveys.tests.factories import bulk_responses, close, make_round
-from tests.factories import UnitFactory
+from tests.factories import LeaderFactory, UnitFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bokmaal")]
 
@@ -41,22 +56,6 @@ def _built(document) -> tuple[bytes, str]:
     return document.file.read(), document.title
 
 
-def assert_tagged(data: bytes, *, title: str, lang: str = "nb",
-                  tables: bool = True) -> PdfStructure:
-    pdf = structure(data)
-    assert pdf.struct_tree, "no structure tree"
-    assert pdf.marked, "/MarkInfo is not marked"
-    assert pdf.lang == lang
-    assert pdf.title == title and pdf.display_doc_title
-    assert pdf.tags["H1"] == 1 and pdf.reading_order, pdf.tags
-    assert all(pdf.figure_alts), pdf.figure_alts  # every figure has alternative text
-    if tables:
-        assert pdf.has_tag("Table") and pdf.has_tag("TH") and pdf.has_tag("TD")
-        assert all(pdf.header_cells), pdf.header_cells  # no empty header cell
-        # Every header says what it heads (Matterhorn 15-003), columns first.
-        assert set(pdf.header_scopes) <= {"Column", "Row"} and "Column" in pdf.header_scopes
-        assert pdf.cells_with_headers > 0
-    return pdf
 
 
 def test_purpose_poster(world):  # noqa: F811
@@ -155,3 +154,95 @@ def test_an_untagged_pdf_fails_the_check():
     data = HTML(string="<html lang='nb'><title>T</title><h1>T</h1></html>").write_pdf()
     pdf = structure(data)
     assert not pdf.struct_tree and not pdf.marked and not pdf.has_tag("H1")
+
+
+@pytest.fixture
+def cockpit_module(personas):
+    """A module of A with three sessions, Bob completed it and Per Ås seated in it."""
+    module = ModuleFactory(programme__organisation=personas.org_a, topic="Endringsledelse",
+                           programme__name="Fjordviklederen 2026–2027")
+    today = dt.date.today()
+    sessions = [ModuleSessionFactory(module=module, date=today + dt.timedelta(days=30 + 14 * n))
+                for n in range(3)]
+    complete(seat(module, personas.bob_leader), sessions[:2])
+    per = LeaderFactory(organisation=personas.org_a, user__full_name="Per Ås")
+    complete(seat(module, per), sessions)
+    ProgrammeParticipant.objects.create(programme=module.programme, leader=personas.boss_leader)
+    CertificateSettings.objects.create(organisation=personas.org_a, signer_name="Sigrid Ørnes",
+                                       signer_title="Leiar for organisasjon og forhandling")
+    return module
+
+
+def test_cockpit_dashboard_with_its_charts(personas, cockpit_module):
+    document = document_request(kind=DASHBOARD_PDF, organisation=personas.org_a,
+                                requested_by=personas.alice, title="Dashbord for ledelsen",
+                                params={"programme": cockpit_module.programme.pk})
+    data, title = _built(document)
+    pdf = assert_tagged(data, title=title)
+    # Every SVG chart is a Figure whose alternative text is the chart's title.
+    with translation.override("nb"):
+        charts = [_("Leaders reached per track"), _("Module fill"), _("Module completion"),
+                  _("Coaching hours used against the agreement")]
+        headers = [_("Figure"), _("Share"), _("Seated"), _("Seats")]
+    assert pdf.tags["Figure"] == len(pdf.figure_alts) >= len(charts)
+    assert all(chart in pdf.figure_alts for chart in charts), pdf.figure_alts
+    assert all(header in pdf.header_cells for header in headers), pdf.header_cells
+    # Each chart's table names its rows with row headers.
+    assert "Row" in pdf.header_scopes and "Endringsledelse" in " ".join(pdf.header_cells)
+    assert all(chart in pdf.reading_order for chart in charts), pdf.reading_order
+
+
+def test_course_certificates_one_and_in_bulk(personas, cockpit_module):
+    rows = completed_for_certificates(module_ids=[cockpit_module.pk])
+    assert len(rows) == 2
+    with translation.override("nb"):
+        title = _("Course certificate")
+    # The leader's own, downloaded from Min side (rendered in the request).
+    own = certificates_pdf(enrollments=rows[:1], organisation_id=personas.org_a.pk,
+                           language="nb")
+    pdf = assert_tagged(own, title=title, tables=False)
+    assert pdf.reading_order == [title]
+    # O&F's file for the module: one page and one H1 per certificate.
+    document = document_request(kind=CERTIFICATES_PDF, organisation=personas.org_a,
+                                requested_by=personas.alice, title="Kursbevis",
+                                params={"modules": [cockpit_module.pk]})
+    data, _title = _built(document)
+    assert_tagged(data, title=title, tables=False, h1=2)
+
+
+@pytest.mark.parametrize(("page_size", "language"), [("A4", "nb"), ("A3", "nn")])
+def test_leader_platform(lp, page_size, language):  # noqa: F811
+    version = publish(lp)
+    pdf = assert_tagged(render_platform_pdf(version, page_size=page_size, language=language),
+                        title=version.platform.name, lang=language, tables=False)
+    assert pdf.reading_order[0] == version.platform.name
+    assert pdf.tags["H2"] >= 2 and pdf.tags["H3"] >= 2 and pdf.tags["LI"] >= 3, pdf.tags
+
+
+# Every template a PDF is rendered from, and the test above (or elsewhere) that reads it.
+PDF_TEMPLATES = {
+    "groups/pdf/poster.html": "test_purpose_poster",
+    "surveys/pdf/report_group.html": "test_group_report_with_its_chart",
+    "surveys/pdf/report_evaluation.html": "test_evaluation_report",
+    "surveys/pdf/report_needs.html": "test_needs_report_with_its_breakdowns",
+    "reports/pdf/status.html": "test_management_reports",
+    "reports/pdf/costs.html": "test_management_reports",
+    "coaching/pdf/invoice_basis.html": "test_invoice_basis",
+    "cockpit/pdf/dashboard.html": "test_cockpit_dashboard_with_its_charts",
+    "cockpit/pdf/certificates.html": "test_course_certificates_one_and_in_bulk",
+    "leaderplatform/pdf/platform.html": "test_leader_platform",
+    "privacy/pdf/record.html": "privacy/tests/test_record.py",
+}
+
+
+def test_every_pdf_kind_is_covered():
+    """A new ``render_pdf(template=…)`` fails here until it has a structure test."""
+    root = Path(__file__).resolve().parent.parent
+    found = set()
+    apps = [d for d in root.iterdir() if d.is_dir() and (d / "__init__.py").exists()]
+    for path in (p for app in apps for p in app.rglob("*.py")):
+        if "tests" in path.parts:
+            continue
+        found |= set(re.findall(r'"([\w/]+/pdf/[\w]+\.html)"', path.read_text()))
+    assert found - {"lib/pdf/base.html"} == set(PDF_TEMPLATES), found
+    assert all(name in globals() or (root / name).exists() for name in PDF_TEMPLATES.values())
