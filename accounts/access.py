@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -31,7 +31,7 @@ def leader_for(user: User | AnonymousUser) -> Leader | None:
         return None
     known = getattr(user, _LEADER, _LEADER)
     if known is not _LEADER:
-        return known
+        return cast("Leader | None", known)
     from .models import Leader
 
     leader = (Leader.objects.select_related("unit", "organisation", "leader_above__user")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import include, path
 
 
@@ -21,7 +22,14 @@ def ceiling(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+def frame(request: HttpRequest) -> HttpResponse:
+    """A signed-in page with nothing on it: the portal's frame (menu, footer) and the
+    middleware a leader's request passes, what every leader page costs at least."""
+    return render(request, "base.html")
+
+
 urlpatterns = [
     path("bench/ceiling/", ceiling),
+    path("bench/frame/", frame),
     path("", include("lederutvikling.urls")),
 ]

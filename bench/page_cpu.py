@@ -111,6 +111,7 @@ def _pages(journeys: Any, leaders: int) -> dict[str, list[tuple[Any, str]]]:
     return {
         "bare view": leader_pages(None, "/bench/ceiling/")[:1],
         "login page": [(anonymous, "/konto/logg-inn/")],
+        "signed-in frame": leader_pages(None, "/bench/frame/"),
         "min side": leader_pages(None, "/min-side/"),
         "module list": leader_pages(None, "/fordypning/"),
         "module detail": leader_pages(None, f"/fordypning/moduler/{module}/"),

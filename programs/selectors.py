@@ -230,7 +230,7 @@ def leader_enrollments(*, leader: Leader, today: dt.date | None = None) -> list[
         "module__sessions", queryset=ModuleSession.objects.order_by("date", "starts_at")))
     positions = waiting_positions(module_ids={e.module_id for e in rows
                                               if e.status == EnrollmentStatus.WAITING})
-    return [EnrollmentView(e, e.attended_count, positions.get(e.pk),
+    return [EnrollmentView(e, e.attended, positions.get(e.pk),
                            _next_session(e.module.sessions.all(), today)) for e in rows]
 
 

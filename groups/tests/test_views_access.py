@@ -245,3 +245,26 @@ def test_pages_require_login(client, world):
                 reverse("groups:poster", args=[world.group.public_id])):
         response = client.get(url)
         assert response.status_code == 302 and "/konto/" in response.url or "login" in response.url
+
+
+@pytest.mark.usefixtures("bokmaal")
+def test_the_published_posters_list_escapes_names_and_shows_the_day_in_the_readers_language(
+        client, personas, published):
+    """The list is joined in Python (groups/templatetags/groups_lists.py): a name with
+    markup, an ampersand and a line break is escaped as the template would, the line
+    links to the poster, and the day is formatted in the reader's language."""
+    group = published.group
+    group.name = 'Team <b>"Sør"</b> & Nord\nvest'
+    group.save(update_fields=["name"])
+    client.force_login(published.outsider_leader)
+    client.cookies["django_language"] = "nb"
+    text = client.get(reverse("groups:index")).content.decode()
+    poster_url = reverse("groups:poster", args=[group.public_id])
+    day = timezone.localtime(group.poster.published_at).date()
+    from django.utils import formats, translation
+    with translation.override("nb"):
+        shown_day = formats.date_format(day, "DATE_FORMAT")
+    assert (f'<li><a href="{poster_url}">Team &lt;b&gt;&quot;Sør&quot;&lt;/b&gt; &amp; Nord\nvest'
+            f'</a> – {group.unit.name}') in text
+    assert f"(publisert {shown_day})" in text
+    assert '<b>"Sør"</b>' not in text
