@@ -33,7 +33,7 @@ from .timeline import Milestone, milestones_for, session_labels
 
 
 def _with_overview(qs: Any) -> Any:
-    """Head, unit, process with facilitator and wave, member count, next session — one query."""
+    """Head, unit, process with facilitator, member count, next session — one query."""
     upcoming = (ProcessSession.objects.filter(process__group=OuterRef("pk"), held_on__isnull=True,
                                               planned_at__gte=timezone.now())
                 .order_by("planned_at").values("planned_at")[:1])
@@ -41,8 +41,11 @@ def _with_overview(qs: Any) -> Any:
     # selected column, so PostgreSQL can start from the few wanted groups' primary keys.
     members = (LeaderGroupMembership.objects.filter(group=OuterRef("pk")).order_by()
                .values("group").annotate(n=Count("pk")).values("n"))
-    return (qs.select_related("head__user", "unit", "process__facilitator", "process__wave",
-                              "poster")
+    # Only what the lists show (groups/includes/group_status.html, the index and Min side):
+    # five joined tables' every column were most of this query's cost.
+    return (qs.select_related("head__user", "unit", "process__facilitator")
+            .only("public_id", "name", "organisation_id", "head__user__full_name",
+                  "unit__name", "process__phase", "process__facilitator__full_name")
             .annotate(member_count=Coalesce(Subquery(members), 0),
                       next_session_at=Subquery(upcoming))
             .order_by("name"))
