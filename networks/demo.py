@@ -6,7 +6,8 @@ groups. Fjordvik gets a network programme of 34 leaders in six groups, with
 the demo account ``leder@fjordvik.example`` in one of them. The groups and
 meetings are made by the same services O&F uses (composer, planner); past
 meetings are then marked held with notes, the next one confirmed and the rest
-left as proposals with some answers in their date polls.
+left as proposals with some answers in their date polls; each group ends with a
+round not yet proposed.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from .models import (
     NetworkMembership,
     NetworkPlan,
 )
+from .services.rounds import follow_leading
 
 LIA_THEMES = ["Felles leiarplattform", "Relasjonsleiing", "Meistringsorientert leiing",
               "Gjennomføring: styring og struktur"]
@@ -160,7 +162,9 @@ def _bring_to_life(plan: NetworkPlan, *, today: dt.date, rng: random.Random,
         if m.date < today or m.group_id not in next_seen:
             if m.date >= today:
                 next_seen.add(m.group_id)
-            m.status, m.confirmed_at = MeetingStatus.CONFIRMED, now
+            # What has taken place is recorded as held; the next one is confirmed.
+            m.status = MeetingStatus.HELD if m.date < today else MeetingStatus.CONFIRMED
+            m.confirmed_at = now
             confirmed.append(m)
             if m.date < today and rng.random() < 0.7:
                 case, agreed = NOTES[language][m.number % len(NOTES[language])]
@@ -176,6 +180,9 @@ def _bring_to_life(plan: NetworkPlan, *, today: dt.date, rng: random.Random,
                 votes.append(MeetingVote(option=option, leader_id=leader_id,
                                          answer=rng.choice(["ja", "ja", "kanskje", "nei"])))
     MeetingVote.objects.bulk_create(votes, batch_size=1000)
+    # As when members answer on the page: each proposal moves to its poll's leading date.
+    for m in proposed.values():
+        follow_leading(m)
     return len(meetings)
 
 
@@ -193,7 +200,14 @@ def _network(programme: Programme, *, names: list[str], sizes: tuple[int, int],
         services.network_group_update(group=group, name=name, facilitator=None, actor=actor)
     services.network_groups_confirm(plan=plan, actor=actor)
     services.meetings_plan(plan=plan, actor=actor)
-    return len(proposal.groups), _bring_to_life(plan, today=today, rng=rng, language=language)
+    count = _bring_to_life(plan, today=today, rng=rng, language=language)
+    # Every group has one more round whose date nobody has proposed yet, entered by O&F:
+    # members see it as "not yet set", never as a guess.
+    for group in plan.groups.order_by("position"):
+        services.meeting_record(group=group, actor=actor, notify=False,
+                                data=services.MeetingInput(status=MeetingStatus.NOT_PROPOSED))
+        count += 1
+    return len(proposal.groups), count
 
 
 def _seed_lia(small: Organisation, *, today: dt.date, rng: random.Random) -> tuple[int, int]:

@@ -58,6 +58,11 @@ class PlanRow:
     state: str = ""
     problems: list[str] = field(default_factory=list)
 
+    @property
+    def state_label(self) -> str:
+        """The state in words, as the preview shows it (empty when the file's was unreadable)."""
+        return str(MeetingStatus(self.state).label) if self.state in MeetingStatus.values else ""
+
 
 class UnreadableFile(ValueError):
     """The file as a whole cannot be read (the message says why, in the user's language)."""

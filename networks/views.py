@@ -193,37 +193,31 @@ def groups_confirm(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
 
 
 # -- the meeting plan --------------------------------------------------------------------
+def _meeting_plan(request: HttpRequest, plan: NetworkPlan, *, can_manage: bool,
+                  range_form: Any = None, range_result: Any = None,
+                  status: int = 200) -> HttpResponse:
+    programme = plan.programme
+    return render(request, "networks/meeting_plan.html", {
+        "page": selectors.meeting_plan_page(plan=plan), "plan": plan,
+        "can_manage": can_manage, "range_result": range_result,
+        "range_summary": _range_summary(range_result) if range_result else "",
+        "range_form": range_form or RangePlanForm(initial={"first": programme.starts_on,
+                                                           "last": programme.ends_on})},
+        status=status)
+
+
 @require_GET
 def meeting_plan(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
     access = get_plan_for_user(request.user, plan_uuid)
-    programme = access.plan.programme
-    return render(request, "networks/meeting_plan.html", {
-        "page": selectors.meeting_plan_page(plan=access.plan), "plan": access.plan,
-        "can_manage": access.can_manage,
-        "range_form": RangePlanForm(initial={"first": programme.starts_on,
-                                             "last": programme.ends_on})})
+    return _meeting_plan(request, access.plan, can_manage=access.can_manage)
 
 
-@require_POST
-def meetings_plan_range(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
-    """The cost-aware planner: "Preview" answers the question, "Plan" saves the meetings."""
-    plan = get_plan_for_edit(request.user, plan_uuid)
-    form = RangePlanForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("networks:meeting_plan", plan_uuid=plan.uuid)
-    save = request.POST.get("save") == "1"
-    try:
-        result = services.meetings_plan_range(plan=plan, actor=request.user,
-                                              dry_run=not save, **form.cleaned_data)
-    except ValidationError as exc:
-        messages_from_error(request, exc)
-        return redirect("networks:meeting_plan", plan_uuid=plan.uuid)
+def _range_summary(result: Any) -> str:
     summary = ngettext("%(count)d meeting", "%(count)d meetings", result.created) % {
         "count": result.created}
     days = ngettext("%(count)d adviser-day", "%(count)d adviser-days", result.adviser_days) % {
         "count": result.adviser_days}
-    text = (_("Proposed: %(meetings)s on %(days)s.") if save
+    text = (_("Proposed: %(meetings)s on %(days)s.") if result.saved
             else _("Preview: %(meetings)s on %(days)s; nothing is saved yet.")) % {
         "meetings": summary, "days": days}
     if result.price is not None:
@@ -231,7 +225,28 @@ def meetings_plan_range(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
             "price": display(result.price), "days": result.contract_days}
     else:
         text += " " + _("The contract has no price per day of network meetings.")
-    (messages.success if save else messages.info)(request, text)
+    return text
+
+
+@require_POST
+def meetings_plan_range(request: HttpRequest, plan_uuid: UUID) -> HttpResponse:
+    """The cost-aware planner: "Preview" shows the plan it would make (days, adviser-days,
+    contract price) on the meeting plan page; "Plan" saves the meetings."""
+    plan = get_plan_for_edit(request.user, plan_uuid)
+    form = RangePlanForm(request.POST)
+    if not form.is_valid():
+        return _meeting_plan(request, plan, can_manage=True, range_form=form, status=400)
+    save = request.POST.get("save") == "1"
+    try:
+        result = services.meetings_plan_range(plan=plan, actor=request.user,
+                                              dry_run=not save, **form.cleaned_data)
+    except ValidationError as exc:
+        add_error_to_form(form, exc)
+        return _meeting_plan(request, plan, can_manage=True, range_form=form, status=400)
+    if not save:
+        return _meeting_plan(request, plan, can_manage=True, range_form=form,
+                             range_result=result)
+    messages.success(request, _range_summary(result))
     for message in result.unplaced:
         messages.warning(request, message)
     return redirect("networks:meeting_plan", plan_uuid=plan.uuid)
@@ -416,10 +431,37 @@ def meeting_confirm(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
     return redirect("networks:meeting_detail", meeting_uuid=meeting.uuid)
 
 
+def _held_edit(request: HttpRequest, meeting: Any) -> HttpResponse:
+    """A meeting recorded as held is corrected as it was entered (state, date, slot,
+    adviser, place): O&F's record-keeping, under the same rules."""
+    plan = meeting.group.plan
+    if request.method == "POST":
+        form = RecordForm(request.POST, plan=plan)
+        if form.is_valid():
+            try:
+                services.meeting_record(group=meeting.group, meeting=meeting,
+                                        actor=request.user,
+                                        data=services.MeetingInput(**form.cleaned_data))
+            except ValidationError as exc:
+                add_error_to_form(form, exc)
+            else:
+                messages.success(request, _("The meeting is saved."))
+                return redirect("networks:meeting_detail", meeting_uuid=meeting.uuid)
+    else:
+        form = RecordForm(plan=plan, initial={
+            "status": meeting.status, "date": meeting.date, "slot": meeting.slot,
+            "facilitator": meeting.facilitator_id, "place": meeting.place,
+            "video_url": meeting.video_url})
+    return render(request, "networks/meeting_edit.html", {"form": form, "meeting": meeting},
+                  status=400 if form.errors else 200)
+
+
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
     access = get_meeting_for_record(request.user, meeting_uuid)
     meeting = access.meeting
+    if meeting.is_held:
+        return _held_edit(request, meeting)
     plan = meeting.group.plan
     if request.method == "POST":
         form = MeetingForm(request.POST, plan=plan)

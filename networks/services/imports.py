@@ -34,6 +34,11 @@ class RowResult:
     problems: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
 
+    @property
+    def replaces(self) -> bool:
+        """The row changes a round the group already has (same number)."""
+        return self.action == "changed"
+
 
 @dataclass
 class ImportReport:

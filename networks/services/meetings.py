@@ -278,6 +278,9 @@ def meeting_update(*, meeting: NetworkMeeting, actor: User | None, date: dt.date
         if not m.is_confirmed and date < timezone.localdate():
             raise ValidationError(_("The date has passed; record the meeting as held, or "
                                     "choose a later date."), code="past")
+        if poll_closes_on is not None and not m.is_confirmed and poll_closes_on >= date:
+            raise ValidationError(_("The poll must close before the day of the meeting."),
+                                  code="poll_after_meeting")
         changed = (m.date, m.starts_at, m.ends_at, m.place, m.video_url) != (
             date, starts_at, ends_at, place, video_url)
         before = notifications.meeting_calendar_before(m) if m.is_confirmed else None
@@ -440,7 +443,8 @@ def meeting_note_save(*, meeting: NetworkMeeting, case: str, agreed: str,
     """Keep the group's note of a meeting that has taken place (one note per meeting)."""
     with transaction.atomic():
         m = NetworkMeeting.objects.select_for_update().get(pk=meeting.pk)
-        if not m.is_confirmed or m.start > timezone.now():
+        # Held (recorded by O&F or the adviser) or confirmed and begun: it took place.
+        if not (m.is_held or (m.is_confirmed and m.start <= timezone.now())):
             raise ValidationError(_("The note is written after the meeting has taken place."),
                                   code="not_held")
         case, agreed = case.strip(), agreed.strip()

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -24,12 +25,37 @@ from accounts.models import User
 from lib.audit import audit_log
 from lib.contract_prices import network_day_price
 
-from ..models import ACTIVE_MEETING, MeetingOption, NetworkMeeting, NetworkPlan
-from ..packing import Need, pack
+from ..models import ACTIVE_MEETING, MeetingOption, NetworkMeeting, NetworkPlan, Slot
+from ..packing import Need, PackOutcome, pack
 from ..rules import PlanningContext
 from .meetings import _last_numbers, _taken_message, option_for, plan_groups_locked
 
 MAX_PER_GROUP = 12
+
+
+@dataclass(frozen=True)
+class PlannedMeeting:
+    """One meeting the planner would add, as the preview lists it."""
+
+    group: str
+    number: int
+    slot: str
+    starts_at: dt.time | None
+    ends_at: dt.time | None
+
+    @property
+    def slot_label(self) -> str:
+        return str(Slot(self.slot).label) if self.slot else ""
+
+
+@dataclass(frozen=True)
+class PlannedDay:
+    """A day of new meetings: one adviser's (two groups where the contract allows), or the
+    groups that meet on their own that day (``adviser`` empty)."""
+
+    date: dt.date
+    adviser: str
+    meetings: tuple[PlannedMeeting, ...]
 
 
 @dataclass
@@ -40,6 +66,29 @@ class RangePlan:
     contract_days: int | None = None  # what the contract bills for them
     price: Decimal | None = None  # NOK ex. VAT, as the cost overview's calendar figure
     unplaced: list[str] = field(default_factory=list)
+    days: list[PlannedDay] = field(default_factory=list)  # the new meetings, day by day
+    per_group: int = 0
+    first: dt.date | None = None
+    last: dt.date | None = None
+    saved: bool = False
+
+
+def _planned_days(outcome: PackOutcome) -> list[PlannedDay]:
+    """The new meetings grouped by adviser and day (one query for the advisers' names)."""
+    ids = {p.candidate.facilitator_id for p in outcome.meetings if p.candidate.facilitator_id}
+    names = dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name")) if ids else {}
+    by_day: dict[tuple[dt.date, str], list[PlannedMeeting]] = {}
+    for p in outcome.meetings:
+        c = p.candidate
+        key = (c.date, names.get(c.facilitator_id, "") if c.facilitator_id else "")
+        by_day.setdefault(key, []).append(PlannedMeeting(
+            group=p.group.name, number=p.number, slot=c.slot, starts_at=c.starts_at,
+            ends_at=c.ends_at))
+    return [PlannedDay(date=day, adviser=adviser,
+                       meetings=tuple(sorted(rows, key=lambda m: (m.starts_at or dt.time(0),
+                                                                  m.group))))
+            for (day, adviser), rows in sorted(by_day.items(),
+                                               key=lambda kv: (kv[0][0], kv[0][1]))]
 
 
 def meetings_plan_range(*, plan: NetworkPlan, per_group: int, first: dt.date, last: dt.date,
@@ -50,7 +99,8 @@ def meetings_plan_range(*, plan: NetworkPlan, per_group: int, first: dt.date, la
     holidays, gathering days, the advisers' slots and daily maximum, members'
     other engagements), under the plan's and the advisers' row locks; two
     groups of one adviser share a day wherever the rules allow and the plan
-    says an adviser leads two a day; existing meetings are untouched.
+    says an adviser leads two a day; existing meetings are untouched and count
+    towards ``per_group``; new ones fall from tomorrow on.
     ``dry_run`` answers the same question and saves nothing.
     """
     if not 1 <= per_group <= MAX_PER_GROUP:
@@ -65,22 +115,34 @@ def meetings_plan_range(*, plan: NetworkPlan, per_group: int, first: dt.date, la
                 "start": date_format(programme.starts_on, "SHORT_DATE_FORMAT"),
                 "end": date_format(programme.ends_on, "SHORT_DATE_FORMAT")},
             code="outside_period")
+    # Meetings already held or planned in the whole period count towards the M; new ones
+    # are proposed from tomorrow on (a proposal in the past is no proposal).
+    start = max(first, timezone.localdate() + dt.timedelta(days=1))
+    if start > last:
+        raise ValidationError(_("The period is over; choose days from tomorrow on."),
+                              code="period_past")
     with transaction.atomic():
         plan, groups, facilitator_ids, members = plan_groups_locked(plan)
         ctx = PlanningContext.load(plan=plan, leader_ids=[i for m in members.values() for i in m],
                                    facilitator_ids=facilitator_ids, first=first, last=last)
-        have: dict[int, int] = {}
-        for group_id in (NetworkMeeting.objects.filter(ACTIVE_MEETING, group__plan=plan,
-                                                       date__gte=first, date__lte=last)
-                         .values_list("group_id", flat=True)):
-            have[group_id] = have.get(group_id, 0) + 1
+        # What each group already has in the period: before the days the planner may use
+        # (held, most often) and within them. The rounds still missing are spread evenly
+        # over the days left, after the ones already there.
+        before: dict[int, int] = dict.fromkeys((g.pk for g in groups), 0)
+        after: dict[int, int] = dict.fromkeys((g.pk for g in groups), 0)
+        for group_id, day in (NetworkMeeting.objects.filter(ACTIVE_MEETING, group__plan=plan,
+                                                            date__gte=first, date__lte=last)
+                              .values_list("group_id", "date")):
+            counts = before if day < start else after
+            counts[group_id] = counts.get(group_id, 0) + 1
+        left = max(1, per_group - min(before.values(), default=0))
         numbers = _last_numbers(plan)
         needs = [Need(group=g, members=members[g.pk], facilitator_id=g.facilitator_id,
-                      rounds=list(range(have.get(g.pk, 0), per_group)),
+                      rounds=list(range(after[g.pk], per_group - before[g.pk])),
                       first_number=numbers.get(g.pk, 0) + 1,
                       facilitated_until=plan.facilitated_meetings)
                  for g in groups]
-        outcome = pack(plan=plan, ctx=ctx, needs=needs, per_group=per_group, first=first,
+        outcome = pack(plan=plan, ctx=ctx, needs=needs, per_group=left, first=start,
                        last=last)
         rows = [NetworkMeeting(group_id=p.group.pk, number=p.number, date=p.candidate.date,
                                slot=p.candidate.slot, starts_at=p.candidate.starts_at,
@@ -94,8 +156,9 @@ def meetings_plan_range(*, plan: NetworkPlan, per_group: int, first: dt.date, la
         days = set(old) | {(r.facilitator_id, r.date) for r in rows if r.facilitator_id}
         facilitated = len(old) + sum(1 for r in rows if r.facilitator_id)
         result = RangePlan(created=len(rows), adviser_days=len(days), facilitated=facilitated,
-                           unplaced=[_("No date for «%(group)s» in round %(round)d.")
-                                     % {"group": g.name, "round": k + 1}
+                           days=_planned_days(outcome), per_group=per_group, first=first,
+                           last=last, unplaced=[_("No date for «%(group)s» in round %(round)d.")
+                                     % {"group": g.name, "round": before[g.pk] + k + 1}
                                      for g, k in outcome.unplaced])
         price = network_day_price(programme.pk)
         if price is not None:
@@ -116,4 +179,5 @@ def meetings_plan_range(*, plan: NetworkPlan, per_group: int, first: dt.date, la
                   action="networks.meetings_planned", obj=plan,
                   summary=f"{programme}: {len(created)}",
                   data={"adviser_days": result.adviser_days, "unplaced": len(result.unplaced)})
+        result.saved = True
         return result

@@ -140,19 +140,30 @@ def _apply(meeting: NetworkMeeting, data: MeetingInput, starts_at: dt.time | Non
 
 
 def meeting_record(*, group: NetworkGroup, actor: User | None, data: MeetingInput,
-                   number: int | None = None, notify: bool = True) -> NetworkMeeting:
+                   number: int | None = None, meeting: NetworkMeeting | None = None,
+                   notify: bool = True) -> NetworkMeeting:
     """Add a round to a group by hand (O&F or the group's adviser), or replace what a
-    round says when ``number`` names one the group already has.
+    round says when ``number`` names one the group already has (or ``meeting`` is
+    that round: how a meeting recorded as held is corrected).
 
     Guarantees the planner's rules for a dated meeting under the plan's and the
     facilitator's row locks (same messages, same codes); a past date only as
     *held*; a future one never as held. A proposed meeting's date becomes its
-    poll's only option; a confirmed one is announced to the group.
+    poll's only option (a round not yet proposed, or a date without a slot, has
+    none) and, when a proposal moves, its members are told; a confirmed one is
+    announced to the group.
     """
     with transaction.atomic():
         plan = lock_plan(NetworkPlan(pk=group.plan_id))
         existing = None
-        if number is not None:
+        if meeting is not None:
+            existing = (NetworkMeeting.objects.select_for_update()
+                        .filter(pk=meeting.pk, group=group).exclude(
+                            status=MeetingStatus.CANCELLED).first())
+            if existing is None:
+                raise ValidationError(_("The meeting is cancelled."), code="cancelled")
+            number = existing.number
+        elif number is not None:
             existing = (NetworkMeeting.objects.select_for_update()
                         .filter(group=group, number=number).exclude(
                             status=MeetingStatus.CANCELLED).order_by("pk").first())
@@ -167,10 +178,15 @@ def meeting_record(*, group: NetworkGroup, actor: User | None, data: MeetingInpu
             meeting, was = existing, existing.status
         before = (notifications.meeting_calendar_before(meeting)
                   if was == MeetingStatus.CONFIRMED and meeting.date else None)
+        moved = existing is not None and (existing.date, existing.slot) != (data.date, data.slot)
         _apply(meeting, data, starts_at, ends_at)
         _store(meeting)
-        if data.status == MeetingStatus.PROPOSED and data.slot:
+        if data.status in (MeetingStatus.PROPOSED, MeetingStatus.NOT_PROPOSED):
+            # The poll follows the round: its date is the one option (none without a
+            # slot, none while not yet proposed), so members never answer a stale guess.
             _replace_options(meeting, data.date, data.slot, starts_at, ends_at)
+            if notify and moved and was == data.status == MeetingStatus.PROPOSED:
+                notifications.poll_changed(meeting=meeting)
         if (notify and data.status == MeetingStatus.CONFIRMED
                 and was != MeetingStatus.CONFIRMED):
             notifications.meeting_confirmed(meeting=meeting)

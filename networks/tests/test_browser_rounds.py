@@ -168,7 +168,18 @@ def test_import_preview_planner_and_the_advisers_week(live_server, page, persona
     _shot(page, "05-oaf-import-preview-with-clash")
     assert not NetworkMeeting.objects.filter(group=group, number__in=[5, 6]).exists()
     page.goto(f"{live_server.url}/nettverk/{group.plan.uuid}/moteplan/")
+    # The cost-aware planner's preview is a page of its own: every new meeting by day,
+    # the adviser-days and the contract price, and nothing saved until "Plan these".
+    page.locator("#id_per_group").fill("4")
+    count = NetworkMeeting.objects.count()
+    page.locator("form[action$='/pakk/'] button:not([name=save])").click()
+    expect(page.locator("#planner-result li.list-group-item").first).to_be_visible()
+    assert NetworkMeeting.objects.count() == count
+    assert axe_violations(page) == []
     _shot(page, "06-oaf-meeting-plan-with-planner")
+    page.locator("#planner-result button[name=save]").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    assert NetworkMeeting.objects.filter(group=group).count() == 4
     page.get_by_role("button", name="Logg ut").click()
 
     # --- The adviser's week at 360 px: the proposed meeting is there, no sideways scroll.

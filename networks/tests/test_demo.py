@@ -28,8 +28,12 @@ def test_demo_networks(client):
     assert {"Stjernelaget", "Blåveis"} <= set(plans["lia"].groups.values_list("name", flat=True))
     today = timezone.localdate()
     for plan in plans.values():
-        meetings = list(NetworkMeeting.objects.filter(group__plan=plan))
-        assert {m.status for m in meetings} == {"bekreftet", "foreslatt"}
+        not_set = NetworkMeeting.objects.filter(group__plan=plan, status="ikke_satt")
+        assert not_set.count() == plan.groups.count()
+        assert not not_set.filter(date__isnull=False).exists()
+        meetings = list(NetworkMeeting.objects.filter(group__plan=plan, date__isnull=False))
+        assert {m.status for m in meetings} == {"holdt", "bekreftet", "foreslatt"}
+        assert not [m for m in meetings if m.is_held and m.date >= today]
         assert (max(m.date for m in meetings) - min(m.date for m in meetings)).days > 180
         members = defaultdict(list)
         for group_id, leader_id in plan.memberships.values_list("group_id", "leader_id"):

@@ -154,3 +154,31 @@ def test_refusals(personas):
                               dry_run=True)
     assert dry.created == 8 and dry.adviser_days == 4
     assert not NetworkMeeting.objects.filter(group__plan=plan).exists()
+
+
+def test_a_running_year_counts_what_was_held_and_plans_only_ahead(personas):
+    """"Four meetings this year" in a programme that began months ago: the meetings held
+    count, the missing ones fall after today (never a proposal in the past)."""
+    today = timezone.localdate()
+    plan, groups, _gathering, _holiday, people = make_plan(
+        personas.org_a, advisers=1, groups=2, today=today - dt.timedelta(days=100))
+    for group in groups:
+        for offset in (-95, -70):  # clear of the gathering (-60) and the break
+            meeting_record(group=group, actor=personas.alice, data=MeetingInput(
+                status=MeetingStatus.HELD, date=weekday_after(today, offset),
+                slot=Slot.MORNING if group == groups[0] else Slot.AFTERNOON,
+                facilitator=people[0]))
+    first, last = plan.programme.starts_on, today + dt.timedelta(days=150)
+    result = meetings_plan_range(plan=plan, per_group=4, first=first, last=last,
+                                 actor=personas.alice)
+    assert (result.created, result.unplaced) == (4, [])
+    new = NetworkMeeting.objects.filter(group__plan=plan, status=MeetingStatus.PROPOSED)
+    assert new.count() == 4 and all(m.date > today for m in new)
+    # Spread over the days left: one pair in each half of them, not both at the end.
+    middle = today + (last - today) / 2
+    assert sorted(m.date < middle for m in new) == [False, False, True, True]
+    # Two new adviser-days (a pair per round) beside the two of the past.
+    assert result.adviser_days == 4
+    with assert_refused("period_past"):
+        meetings_plan_range(plan=plan, per_group=4, first=first,
+                            last=today - dt.timedelta(days=1), actor=personas.alice)

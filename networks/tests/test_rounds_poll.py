@@ -185,3 +185,57 @@ def test_dates_and_slots_are_written_in_full(net, english):
                            starts_at=dt.time(12, 30), ends_at=dt.time(15, 0))
     label = option_label(option)
     assert label == "Wednesday 13 January 2027, afternoon 12:30–15:00"
+
+
+def test_re_recording_a_round_keeps_its_poll_in_step(net, personas, english, mailoutbox,
+                                                     django_capture_on_commit_callbacks):
+    """A round re-entered by number (by hand or from a file) moves its poll with it: a new
+    date replaces the options and the members are told; back to "not yet proposed" or a
+    date without a slot leaves no poll to answer."""
+    _vote(net, net.members[1], [Answer.YES, Answer.NO])
+    day = _free(net, 44)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_record(group=net.group, actor=personas.alice, number=2,
+                                data=MeetingInput(status=MeetingStatus.PROPOSED, date=day,
+                                                  slot=Slot.MORNING,
+                                                  facilitator=net.facilitator))
+    net.proposed.refresh_from_db()
+    assert [(o.date, o.slot) for o in net.proposed.options.all()] == [(day, Slot.MORNING)]
+    assert not MeetingVote.objects.filter(option__meeting=net.proposed).exists()
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(m.user.email for m in net.members)
+    mailoutbox.clear()
+    # The same date again: nothing moved, nobody is told.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_record(group=net.group, actor=personas.alice, number=2,
+                                data=MeetingInput(status=MeetingStatus.PROPOSED, date=day,
+                                                  slot=Slot.MORNING,
+                                                  facilitator=net.facilitator))
+    assert mailoutbox == []
+    services.meeting_record(group=net.group, actor=personas.alice, number=2,
+                            data=MeetingInput(status=MeetingStatus.PROPOSED, date=day,
+                                              facilitator=net.facilitator))
+    assert not net.proposed.options.exists()
+    services.meeting_record(group=net.group, actor=personas.alice, number=2,
+                            data=MeetingInput(status=MeetingStatus.NOT_PROPOSED))
+    net.proposed.refresh_from_db()
+    assert net.proposed.date is None and not net.proposed.options.exists()
+
+
+def test_the_deadline_comes_before_the_meeting(net, personas, english):
+    day = _free(net, 40)
+    common = {"actor": personas.alice, "date": day, "slot": Slot.MORNING, "starts_at": None,
+              "ends_at": None, "place": "Rådhuset", "video_url": "",
+              "facilitator": net.facilitator, "focus": ""}
+    with assert_refused("poll_after_meeting"):
+        services.meeting_update(meeting=net.proposed, poll_closes_on=day, **common)
+    m = services.meeting_update(meeting=net.proposed, poll_closes_on=day - dt.timedelta(days=7),
+                                **common)
+    assert m.poll_closes_on == day - dt.timedelta(days=7)
+
+
+def test_the_group_writes_its_note_after_the_meeting_is_recorded_held(net, personas, english):
+    services.meeting_mark_held(meeting=net.past, actor=personas.alice)
+    net.past.refresh_from_db()
+    note = services.meeting_note_save(meeting=net.past, case="Ny leiar", agreed="Prøve ut",
+                                      actor=personas.bob)
+    assert note.meeting_id == net.past.pk and net.past.is_held

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,7 +53,21 @@ CASES = [
     Case("meeting_option_add", "post", "proposed", "alice", "bob"),
     Case("meeting_note", "post", "past", "bob", "fia", (("case", "Ny leder"),)),
     Case("meeting_ics", "get", "proposed", "bob", "outsider"),
+    # Issue 17: rounds by hand (O&F and the group's adviser), history, import, planner.
+    Case("meeting_create", "post", "group", "alice", "bob", (("status", "ikke_satt"),)),
+    Case("meeting_create", "post", "group", "fia", "bob", (("status", "ikke_satt"),)),
+    Case("meeting_held", "post", "past", "alice", "bob"),
+    Case("meeting_held", "post", "past", "fia", "bob"),
+    Case("meeting_edit", "get", "proposed", "fia", "bob"),
+    Case("plan_import", "get", "plan", "alice", "fia"),
+    Case("plan_import", "post", "plan", "alice", "fia"),
+    Case("meetings_plan_range", "post", "plan", "alice", "fia", (
+        ("per_group", 1), ("first", weekday_after(timezone.localdate(), 5).isoformat()),
+        ("last", weekday_after(timezone.localdate(), 60).isoformat()))),
 ]
+
+# A plan file of one round not yet set, for the import's preview.
+PLAN_FILE = "Gruppe;Runde;Dato;Tid;Rådgiver;Status\r\nBlåveis;3;;;;ikke satt\r\n".encode("cp1252")
 
 
 @pytest.fixture
@@ -74,6 +89,8 @@ def _call(client, case: Case, url: str, net):
     data = dict(case.data)
     if case.view == "meeting_vote":
         data = {f"option_{o.pk}": "ja" for o in net.options}
+    if case.view == "plan_import" and case.method == "post":
+        data = {"file": SimpleUploadedFile("plan.csv", PLAN_FILE)}
     return getattr(client, case.method)(url, data)
 
 

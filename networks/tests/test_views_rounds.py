@@ -92,16 +92,84 @@ def test_import_preview_then_save(client, net, personas, english_users):
     assert response.status_code == 400 and "must name the columns" in response.content.decode()
 
 
-def test_cost_aware_planner_preview_and_run(client, net, personas, english_users):
+def test_cost_aware_planner_preview_and_run(client, net, personas, english_users,
+                                            monkeypatch):
+    from lib.contract_prices import NetworkDayPrice
+
+    from ..services import planning
+
+    monkeypatch.setattr(planning, "network_day_price",
+                        lambda programme_id: NetworkDayPrice(Decimal("17500.00"), 2))
     client.force_login(personas.alice)
     url = reverse("networks:meetings_plan_range", args=[net.plan.uuid])
     today = timezone.localdate()
     form = {"per_group": "3", "first": f"{today + dt.timedelta(days=5):%Y-%m-%d}",
             "last": f"{today + dt.timedelta(days=120):%Y-%m-%d}"}
-    page = client.post(url, form, follow=True).content.decode()
+    before = set(NetworkMeeting.objects.values_list("pk", "date", "slot", "status"))
+    response = client.post(url, form)
+    page = response.content.decode()
+    # The preview is a page of its own: the days it needs, the contract's price, and
+    # every new meeting day by day, with a button that saves exactly this question.
+    assert response.status_code == 200
     assert "Preview:" in page and "nothing is saved yet" in page
-    before = NetworkMeeting.objects.count()
-    page = client.post(url, {**form, "save": "1"}, follow=True).content.decode()
-    assert "Proposed:" in page
-    assert NetworkMeeting.objects.count() > before
-    assert Decimal(0) == Decimal(0)
+    result = response.context["range_result"]
+    assert result.created > 0 and not result.saved
+    assert result.contract_days == -(-result.facilitated // 2)
+    assert result.price == Decimal("17500.00") * result.contract_days
+    assert sum(len(day.meetings) for day in result.days) == result.created
+    assert "Blåveis, meeting 3" in page and "Stjernelaget, meeting 1" in page
+    assert "The new meetings, day by day" in page and "Plan these meetings" in page
+    assert set(NetworkMeeting.objects.values_list("pk", "date", "slot", "status")) == before
+    response = client.post(url, {**form, "save": "1"}, follow=True)
+    page = response.content.decode()
+    assert "Proposed:" in page and "adviser-days" in page
+    assert NetworkMeeting.objects.count() == len(before) + result.created
+    # The meetings already there are untouched.
+    assert before <= set(NetworkMeeting.objects.values_list("pk", "date", "slot", "status"))
+
+
+def test_planner_refusal_and_bad_input_stay_on_the_page(client, net, personas, english_users):
+    client.force_login(personas.alice)
+    url = reverse("networks:meetings_plan_range", args=[net.plan.uuid])
+    today = timezone.localdate()
+    response = client.post(url, {"per_group": "2",
+                                 "first": f"{today - dt.timedelta(days=400):%Y-%m-%d}",
+                                 "last": f"{today:%Y-%m-%d}"})
+    assert response.status_code == 400
+    assert "Plan within the programme period" in response.content.decode()
+    response = client.post(url, {"per_group": "x", "first": "i går", "last": ""})
+    assert response.status_code == 400 and 'id="error-summary"' in response.content.decode()
+
+
+def test_a_held_meeting_is_corrected_on_its_edit_page(client, net, personas, english_users):
+    """Record-keeping: O&F fixes what a held meeting says (slot, adviser) under the same
+    rules; it stays held, a future date is refused and nothing changes."""
+    from ..services import meeting_mark_held
+    from .factories import FacilitatorFactory
+
+    meeting_mark_held(meeting=net.past, actor=personas.alice)
+    other = FacilitatorFactory(organisation=net.programme.organisation,
+                               full_name="Ola Rådgiver")
+    client.force_login(personas.alice)
+    detail = reverse("networks:meeting_detail", args=[net.past.uuid])
+    assert "Change the meeting" in client.get(detail).content.decode()
+    url = reverse("networks:meeting_edit", args=[net.past.uuid])
+    page = client.get(url).content.decode()
+    assert 'value="holdt" selected' in page
+    response = client.post(url, {"status": MeetingStatus.HELD,
+                                 "date": f"{net.past.date:%Y-%m-%d}", "slot": Slot.AFTERNOON,
+                                 "facilitator": other.pk, "place": "Biblioteket"})
+    assert response.status_code == 302
+    net.past.refresh_from_db()
+    assert (net.past.status, net.past.slot, net.past.starts_at, net.past.facilitator) == (
+        MeetingStatus.HELD, Slot.AFTERNOON, dt.time(12, 30), other)
+    assert NetworkMeeting.objects.filter(group=net.group).count() == 2
+    future = _free(net, 30)
+    response = client.post(url, {"status": MeetingStatus.HELD, "date": f"{future:%Y-%m-%d}",
+                                 "slot": Slot.MORNING, "facilitator": other.pk})
+    assert response.status_code == 400
+    assert "cannot be recorded as held" in response.content.decode()
+    net.past.refresh_from_db()
+    assert net.past.slot == Slot.AFTERNOON
+    client.force_login(personas.bob)
+    assert client.get(url).status_code == 403
