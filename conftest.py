@@ -51,6 +51,24 @@ def pytest_configure(config: pytest.Config) -> None:
         redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
 
 
+# Tests that must show what they did in CI's output even when they pass (the multi-node
+# test's nodes, jobs and downloads) add ("report", text) to their user_properties; the
+# texts are printed at the end of the run, also from pytest-xdist's workers.
+_reports: list[tuple[str, str]] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call":
+        _reports.extend((report.nodeid, str(text))
+                        for name, text in report.user_properties if name == "report")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for nodeid, text in _reports:
+        terminalreporter.write_sep("-", f"report: {nodeid}")
+        terminalreporter.write_line(text)
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     for marker in ("postgres", "redis", "browser", "node"):
         if item.get_closest_marker(marker):

@@ -125,7 +125,8 @@ def exit_if_unsafe() -> None:
     try:
         refuse_unsafe_start()
     except SystemCheckError as exc:
-        print(f"SystemCheckError: {exc}", file=sys.stderr, flush=True)
+        # Django's message starts with "SystemCheckError: System check identified …".
+        print(str(exc).strip(), file=sys.stderr, flush=True)
         raise SystemExit(1) from None
 
 

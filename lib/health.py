@@ -186,6 +186,14 @@ class HeartbeatScheduler(PersistentScheduler):
 
     _last_heartbeat = 0.0
 
+    def _open_schedule(self) -> Any:
+        # The schedule file lives in this machine's LEDERUTVIKLING_VAR_DIR/celery, which
+        # nothing else creates when the broker is Redis: without this a fresh
+        # installation's beat stopped with a FileNotFoundError (docs/DEPLOY.md was
+        # followed on a clean machine).
+        Path(self.schedule_filename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open_schedule()
+
     def tick(self, *args: Any, **kwargs: Any) -> float:
         delay = float(super().tick(*args, **kwargs))
         interval = float(settings.BEAT_HEARTBEAT_SECONDS)

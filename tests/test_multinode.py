@@ -14,8 +14,11 @@ Redis (broker and cache on different databases) and an S3 bucket
 * Web node A is stopped; the same logged-in browser goes on with web node B.
 * /healthz on node B: 200 with everything up, 503 "no reply" with the workers
   stopped.
+* Database connections of web node B stay open between requests and are checked
+  before reuse: after PostgreSQL drops them, the next requests still succeed.
 
-Prints what happened (nodes, jobs, downloads) to the test output.
+Prints what happened (nodes, jobs, downloads) as it happens (``pytest -s``) and as a
+report at the end of the run, also in CI without ``-s`` (``conftest.py``).
 """
 
 from __future__ import annotations
@@ -61,10 +64,15 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis,
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 T0 = time.monotonic()
+# What happened, line by line: printed as it happens (pytest -s) and, through the test's
+# user_properties, at the end of every run (conftest.py), so CI's output shows it.
+LINES: list[str] = []
 
 
 def say(text: str) -> None:
-    print(f"[multinode {time.monotonic() - T0:5.1f}s] {text}", flush=True)
+    line = f"[multinode {time.monotonic() - T0:5.1f}s] {text}"
+    LINES.append(line)
+    print(line, flush=True)
 
 
 # --- An SMTP sink: the "mail relay" every node sends to --------------------------------------
@@ -224,8 +232,21 @@ def published_poster(world):  # noqa: F811
 
 
 def test_two_web_nodes_two_workers_one_beat_share_no_disk(published_poster, personas, tmp_path,
-                                                          settings):
-    scene = published_poster
+                                                          settings, request):
+    LINES.clear()
+    try:
+        _two_nodes(published_poster, personas, tmp_path, settings)
+    finally:
+        request.node.user_properties.append(("report", "\n".join(LINES)))
+
+
+def _pg(sql: str, params: tuple = ()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _two_nodes(scene, personas, tmp_path, settings) -> None:
     # The nodes hash passwords as production does (the tests' fast hasher is not theirs).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     for user in (scene.member, personas.charlie):
@@ -344,6 +365,7 @@ def test_two_web_nodes_two_workers_one_beat_share_no_disk(published_poster, pers
             # --- Reminders: beat on node A, workers on both nodes, each sent once ------
             a.start("worker", [*celery, "worker", "--pool", "solo", "--loglevel", "INFO",
                                "-n", "worker-a@%h"])
+            wait_for("worker A", lambda: " ready." in a.log("worker"), 60)
             a.start("beat", [*celery, "beat", "--loglevel", "INFO",
                              "--schedule", str(a.home / "var" / "beat-schedule")])
             wait_for("every reminder sent", lambda: SentReminder.objects.filter(
@@ -391,6 +413,28 @@ def test_two_web_nodes_two_workers_one_beat_share_no_disk(published_poster, pers
             say(f"node B: /healthz with the workers stopped {code} {json.dumps(body)}")
             assert code == 503 and body["worker"] == "no reply"
             assert healthz(b, deep=False) == (200, {"status": "ok", "database": "ok"})
+
+            # --- Database connections: kept between requests, checked before reuse -----
+            # Only web node B (and beat, which uses no database) is left. A connection
+            # that served a request after `since` and is still open afterwards is
+            # persistent (DATABASE_CONN_MAX_AGE=60 in production; 0 would close it).
+            [(since,)] = _pg("SELECT now()")
+            for _ in range(4):
+                assert browser.get(b, reverse("accounts:min_side"))[0] == 200
+            others = ("FROM pg_stat_activity WHERE datname = current_database() "
+                      "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
+            kept = _pg(f"SELECT pid, backend_start < %s {others} "  # noqa: S608
+                       "AND state = 'idle' AND state_change > %s", (since, since))
+            say(f"node B: {len(kept)} database connection(s) still open after 4 requests, "
+                f"{sum(old for _, old in kept)} of them opened before those requests")
+            assert kept, "web node B closed its database connections after each request"
+            # PostgreSQL drops them (a restart, a failover): each is checked before reuse
+            # (DATABASE_CONN_HEALTH_CHECKS) and replaced, so nobody sees an error page.
+            dropped = _pg(f"SELECT pg_terminate_backend(pid) {others}")  # noqa: S608
+            codes = [browser.get(b, reverse("accounts:min_side"))[0] for _ in range(8)]
+            say(f"node B: PostgreSQL dropped {len(dropped)} connection(s); "
+                f"the next 8 requests answered {sorted(Counter(codes).items())}")
+            assert codes == [200] * 8, codes
             # JSON logs with request ids: node B's web log names the download's request.
             lines = [json.loads(line) for line in b.log("web").splitlines()
                      if line.startswith("{")]

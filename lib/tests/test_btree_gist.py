@@ -48,4 +48,6 @@ def test_migrate_names_btree_gist_and_what_to_do(database_without_the_right):
     assert result.returncode != 0
     assert "CommandError: PostgreSQL's btree_gist extension is missing" in result.stderr
     assert "CREATE EXTENSION btree_gist;" in result.stderr
+    assert "Nothing was changed" in result.stderr
+    assert "Applying" not in result.stdout  # stopped before the first migration
     assert "Traceback" not in result.stderr  # a message, not a stack trace

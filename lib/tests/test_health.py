@@ -101,3 +101,15 @@ def test_without_a_shared_cache_the_heartbeat_is_a_file(client, watched):
     assert (watched.VAR_DIR / "celery" / "beat-heartbeat").exists()
     assert client.get("/healthz").json()["beat"] == "ok"
 
+
+
+def test_beat_makes_the_folder_of_its_schedule_file(watched, tmp_path):
+    """A fresh machine has no LEDERUTVIKLING_VAR_DIR/celery yet (with Redis as the broker
+    nothing else makes it): beat starts all the same (docs/DEPLOY.md, followed by hand)."""
+    schedule = tmp_path / "var" / "celery" / "beat-schedule"
+    scheduler = HeartbeatScheduler(app=app, schedule_filename=str(schedule))
+    try:
+        scheduler.tick()
+        assert schedule.parent.is_dir()
+    finally:
+        scheduler.close()
