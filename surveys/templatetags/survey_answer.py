@@ -1,9 +1,10 @@
 """``{% scale_question item field %}``: one scale question, its fieldset and radio buttons.
 
-A survey page has up to ~150 radio buttons, and most of its questions are scales. Written out in Python rather than by a
-``{% for %}`` over the field's subwidgets: building a widget context per option and
-resolving its lookups in the template was most of the answer page's cost
-(issue 23, ``bench/page_cpu.py``). The HTML is the same as the template wrote.
+A survey page has up to ~150 radio buttons, and most of its questions are scales.
+Written out in Python rather than by an include per question and a ``{% for %}`` over
+the field's subwidgets: building a widget context per option and resolving its lookups
+in the template was most of the answer page's cost (issue 23, ``bench/page_cpu.py``).
+The HTML is the same as the template wrote.
 """
 
 from __future__ import annotations
