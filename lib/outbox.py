@@ -60,6 +60,52 @@ def enqueue(task: Task | str, *args: Any, **kwargs: Any) -> OutboxTask:
     return row
 
 
+def enqueue_many(task: Task | str, calls: list[tuple[Any, ...]]) -> list[OutboxTask]:
+    """:func:`enqueue` for many calls of one task: one insert, one send after the commit."""
+    if not calls:
+        return []
+    name = task if isinstance(task, str) else task.name
+    rows = OutboxTask.objects.bulk_create(
+        [OutboxTask(task=name, args=list(args), kwargs={}) for args in calls])
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: outbox_send_many(ids))
+    return rows
+
+
+def outbox_send_many(row_ids: list[int]) -> int:
+    """Hand many pending rows to the broker: claimed in one update, marked sent in one.
+
+    Stops at the first broker failure (the flush sends the rest); returns how many went.
+    """
+    now = timezone.now()
+    claimable = Q(tried_at__isnull=True) | Q(tried_at__lt=now - dt.timedelta(seconds=CLAIM_SECONDS))
+    OutboxTask.objects.filter(claimable, pk__in=row_ids, sent_at__isnull=True).update(
+        tried_at=now, attempts=F("attempts") + 1)
+    # The rows this call claimed carry its tried_at; others are another process's.
+    rows = list(OutboxTask.objects.filter(pk__in=row_ids, sent_at__isnull=True, tried_at=now)
+                .order_by("pk"))
+    sent: list[int] = []
+    try:
+        for row in rows:
+            task = _task(row.task)
+            if task is not None:
+                task.apply_async(args=row.args, kwargs=row.kwargs, retry=True,
+                                 retry_policy=RETRY_POLICY)
+            else:
+                current_app.send_task(row.task, args=row.args, kwargs=row.kwargs, retry=True,
+                                      retry_policy=RETRY_POLICY)
+            sent.append(row.pk)
+    except BROKER_DOWN as exc:
+        logger.warning("broker unreachable: %s of %s rows kept in the outbox: %s",
+                       len(rows) - len(sent), len(rows), exc)
+        done = set(sent)
+        OutboxTask.objects.filter(pk__in=[r.pk for r in rows if r.pk not in done]).update(
+            last_error=f"{type(exc).__name__}: {exc}"[:2000])
+    if sent:
+        OutboxTask.objects.filter(pk__in=sent).update(sent_at=timezone.now(), last_error="")
+    return len(sent)
+
+
 def _claim(row_id: int, now: dt.datetime) -> OutboxTask | None:
     """Take the row for sending unless it is sent or another process is sending it."""
     claimed = OutboxTask.objects.filter(

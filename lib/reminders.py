@@ -23,7 +23,7 @@ from django.utils import timezone
 from .emails import render_email
 from .ical import calendar_method, split_calendars
 from .models import ReminderStatus, SentReminder
-from .outbox import enqueue
+from .outbox import enqueue, enqueue_many
 
 if TYPE_CHECKING:
     from accounts.models import Organisation, User
@@ -58,25 +58,32 @@ def reminder_queue(due: Due) -> SentReminder | None:
     """
     from .tasks import reminder_send
 
+    reminder = _reminder_row(due)
+    try:
+        with transaction.atomic():
+            reminder.save(force_insert=True)
+            if reminder.status == ReminderStatus.PENDING:  # the row and its job, together
+                enqueue(reminder_send, reminder.pk)
+    except IntegrityError:
+        return None
+    if reminder.status == ReminderStatus.SKIPPED:
+        logger.warning("reminder %s skipped: user %s has no email", due.occasion,
+                       due.recipient.pk)
+    return reminder
+
+
+def _reminder_row(due: Due) -> SentReminder:
+    """The unsaved row of one reminder, its email rendered in the recipient's language;
+    pending, or skipped when the recipient has no email address."""
     user = due.recipient
     email = render_email(to=user.email or "", template_base=due.template_base,
                          context={**due.context, "recipient": user},
                          language=getattr(user, "language", None))
-    status = ReminderStatus.PENDING if user.email else ReminderStatus.SKIPPED
-    try:
-        with transaction.atomic():
-            reminder = SentReminder.objects.create(
-                organisation=due.organisation, occasion=due.occasion[:120], recipient=user,
-                kind=due.kind, status=status, subject=email.subject[:300], body=email.body,
-                html=email.html, ics=(due.ics or b"").decode("utf-8"),
-            )
-            if status == ReminderStatus.PENDING:  # the row and its job, together
-                enqueue(reminder_send, reminder.pk)
-    except IntegrityError:
-        return None
-    if status == ReminderStatus.SKIPPED:
-        logger.warning("reminder %s skipped: user %s has no email", due.occasion, user.pk)
-    return reminder
+    return SentReminder(
+        organisation=due.organisation, occasion=due.occasion[:120], recipient=user,
+        kind=due.kind, status=ReminderStatus.PENDING if user.email else ReminderStatus.SKIPPED,
+        subject=email.subject[:300], body=email.body, html=email.html,
+        ics=(due.ics or b"").decode("utf-8"))
 
 
 def already_sent(*, kind: str, since: dt.datetime) -> set[tuple[str, int]]:
@@ -89,15 +96,67 @@ def already_sent(*, kind: str, since: dt.datetime) -> set[tuple[str, int]]:
                .values_list("occasion", "recipient_id"))
 
 
+BATCH = 500  # reminders recorded per transaction by a sweep
+
+
 def reminders_sweep(*, now: dt.datetime | None = None) -> int:
-    """Queue every reminder that is due now; returns how many were new."""
+    """Queue every reminder that is due now; returns how many were new.
+
+    Recorded in batches (:func:`reminders_queue_many`): a survey opening for every
+    leader of a large municipality makes thousands at once.
+    """
     now = now or timezone.now()
     queued = 0
     for key in sorted(_sources):
+        batch: list[Due] = []
         for due in _sources[key](now):
-            if reminder_queue(due) is not None:
-                queued += 1
+            batch.append(due)
+            if len(batch) >= BATCH:
+                queued += reminders_queue_many(batch)
+                batch = []
+        queued += reminders_queue_many(batch)
     return queued
+
+
+def reminders_queue_many(dues: list[Due]) -> int:
+    """:func:`reminder_queue` for many: the rows in one insert and their jobs in another,
+    in one transaction; returns how many were new.
+
+    Pairs recorded already are left out first; if another sweep records one of the
+    rest in between, the unique constraint refuses the insert and the batch is
+    recorded one by one instead, each row deciding for itself.
+    """
+    if not dues:
+        return 0
+    from .tasks import reminder_send
+
+    keys = {(due.occasion[:120], due.recipient.pk) for due in dues}
+    recorded = set(SentReminder.objects.filter(
+        occasion__in={occasion for occasion, _ in keys},
+        recipient_id__in={recipient for _, recipient in keys})
+        .values_list("occasion", "recipient_id"))
+    rows: list[SentReminder] = []
+    seen: set[tuple[str, int]] = set()
+    for due in dues:
+        key = (due.occasion[:120], due.recipient.pk)
+        if key in recorded or key in seen:
+            continue
+        seen.add(key)
+        rows.append(_reminder_row(due))
+    if not rows:
+        return 0
+    try:
+        with transaction.atomic():
+            SentReminder.objects.bulk_create(rows)
+            enqueue_many(reminder_send, [(row.pk,) for row in rows
+                                         if row.status == ReminderStatus.PENDING])
+    except IntegrityError:  # a racing sweep recorded one of them: each row on its own
+        return sum(1 for due in dues if reminder_queue(due) is not None)
+    for row in rows:
+        if row.status == ReminderStatus.SKIPPED:
+            logger.warning("reminder %s skipped: user %s has no email", row.occasion,
+                           row.recipient_id)
+    return len(rows)
 
 
 def reminder_deliver(reminder_id: int) -> str:

@@ -153,3 +153,42 @@ def test_an_email_queued_while_the_broker_is_down_goes_out_when_it_is_back(
     _age(row)
     assert outbox_flush() == 1
     assert [m.to for m in mail.outbox] == [["ase.naess@sor-fron.example"]]
+
+
+def test_many_jobs_go_in_one_insert_and_are_sent_after_commit(django_capture_on_commit_callbacks):
+    from lib.outbox import enqueue_many
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = enqueue_many(record, [("Ås", 1), ("Bø", 2), ("Å", 3)])
+        assert ran == []  # not before the commit
+    assert ran == [(("Ås", 1), {}), (("Bø", 2), {}), (("Å", 3), {})]
+    assert OutboxTask.objects.filter(pk__in=[r.pk for r in rows], sent_at__isnull=False,
+                                     attempts=1).count() == 3
+
+
+def test_many_jobs_while_the_broker_is_down_stay_pending_then_the_flush_sends_them(
+        broker_down, django_capture_on_commit_callbacks):
+    from lib.outbox import enqueue_many
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = enqueue_many(record, [(n,) for n in range(4)])  # does not raise
+    pending = OutboxTask.objects.filter(pk__in=[r.pk for r in rows], sent_at__isnull=True)
+    assert pending.count() == 4
+    assert all("Connection refused" in row.last_error for row in pending)
+    broker_down.undo()
+    for row in rows:
+        _age(row)
+    assert outbox_flush() == 4
+    assert sorted(args for args, _ in ran) == [(0,), (1,), (2,), (3,)]
+
+
+def test_rows_another_process_claimed_are_left_to_it():
+    from lib.outbox import outbox_send_many
+
+    mine = OutboxTask.objects.create(task=record.name, args=["mine"], kwargs={})
+    theirs = OutboxTask.objects.create(task=record.name, args=["theirs"], kwargs={},
+                                       tried_at=timezone.now())  # being sent elsewhere
+    assert outbox_send_many([mine.pk, theirs.pk]) == 1
+    assert ran == [(("mine",), {})]
+    theirs.refresh_from_db()
+    assert theirs.sent_at is None and theirs.attempts == 0

@@ -133,3 +133,57 @@ def test_admin_lists_reminders_of_own_municipality_only(client, recipients, pers
     response = client.get(reverse("admin:lib_sentreminder_changelist"))
     assert response.context["cl"].result_count == 0
     assert timezone.now()
+
+
+def test_a_sweep_records_a_large_batch_once_and_sends_each_once(
+        personas, monkeypatch, django_capture_on_commit_callbacks, django_assert_max_num_queries):
+    """A survey opening for a whole municipality: 1,203 reminders in batches of 500 (one
+    insert of rows and one of jobs per batch), a recipient without an email skipped and
+    logged, a duplicate in the source recorded once; the second sweep records nothing."""
+    users = [UserFactory(organisation=personas.org_a, email=f"leder{n}@askvik.example",
+                         full_name=f"Åse Ødegård {n}") for n in range(1200)]
+    no_email = UserFactory(organisation=personas.org_a, email="")
+
+    def source(now):
+        for user in [*users, no_email, users[0], users[1]]:  # two duplicates
+            yield Due(organisation=personas.org_a, occasion="test.survey:9:open",
+                      recipient=user, kind="survey", template_base="emails/password_reset",
+                      context={"user": user, "protocol": "https", "domain": "x.example",
+                               "uid": "u", "token": "t"})
+
+    monkeypatch.setattr(reminder_registry, "_sources", {"test": source})
+    # Per batch of 500: the pairs already recorded, a savepoint, the rows, their jobs.
+    with (django_assert_max_num_queries(15),
+          django_capture_on_commit_callbacks(execute=False) as after_commit):
+        assert reminders_sweep() == 1201
+    for callback in after_commit:  # the jobs go to the broker: the sends, once each
+        callback()
+    assert reminders_sweep() == 0
+    assert SentReminder.objects.filter(status=ReminderStatus.SENT).count() == 1200
+    assert SentReminder.objects.get(recipient=no_email).status == ReminderStatus.SKIPPED
+    assert len(mail.outbox) == 1200
+    assert len({m.to[0] for m in mail.outbox}) == 1200
+
+
+def test_a_batch_that_meets_a_racing_sweep_is_recorded_one_by_one(
+        recipients, monkeypatch, django_capture_on_commit_callbacks):
+    """Another sweep records one of the batch between the check and the insert: the
+    constraint refuses the batch, each row then decides for itself, nothing twice."""
+    from lib.reminders import reminders_queue_many
+
+    dues = list(_source(timezone.now()))
+    dues = [dues[0], Due(**{**dues[1].__dict__, "occasion": "test.gathering:2:7d"})]
+    real_row = reminder_registry._reminder_row
+    raced: list[bool] = []
+
+    def racing_row(due):  # after the check for recorded pairs, before the insert
+        if not raced:
+            raced.append(True)
+            reminder_queue(dues[0])  # the other sweep wins this one
+        return real_row(due)
+
+    monkeypatch.setattr(reminder_registry, "_reminder_row", racing_row)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_queue_many(dues) == 1  # only the one the other sweep left
+    assert SentReminder.objects.count() == 2
+    assert len(mail.outbox) == 2
