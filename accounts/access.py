@@ -19,13 +19,16 @@ def is_oaf_for(user: User | AnonymousUser, organisation_id: int | None) -> bool:
     return user.is_superuser or (user.is_oaf_admin and user.organisation_id == organisation_id)
 
 
-def leader_for(user: User | AnonymousUser) -> Leader | None:
-    """The user's leader profile with unit, municipality and leader above, or None.
+def leader_for(user: User | AnonymousUser, *, with_leader_above: bool = False) -> Leader | None:
+    """The user's leader profile with unit and municipality (and, ``with_leader_above``,
+    the leader above and their name), or None.
 
     One query the first time it is asked for a user object, none after: the answer
     is kept on that object, and each request loads its user anew, so a page whose
     view, access helper and panels all ask reads the profile once. Its ``user`` is
-    the object asked about (no join for it).
+    the object asked about (no join for it). Min side, which shows the leader above,
+    asks first with ``with_leader_above``; a page that asks for it after a plain
+    call reads the leader above on first use (one query).
     """
     if not user.is_authenticated:
         return None
@@ -34,8 +37,9 @@ def leader_for(user: User | AnonymousUser) -> Leader | None:
         return cast("Leader | None", known)
     from .models import Leader
 
-    leader = (Leader.objects.select_related("unit", "organisation", "leader_above__user")
-              .filter(user=user).order_by().first())
+    related = ("unit", "organisation", "leader_above__user") if with_leader_above \
+        else ("unit", "organisation")
+    leader = Leader.objects.select_related(*related).filter(user=user).order_by().first()
     if leader is not None:
         leader.user = user
     setattr(user, _LEADER, leader)

@@ -24,7 +24,7 @@ def min_side_get(*, user: User) -> MinSide:
     leader with unit and leader-above in one join, the unit's ancestors in one
     prefix query, the direct reports in one query.
     """
-    leader = leader_for(user)
+    leader = leader_for(user, with_leader_above=True)
     if leader is None:
         return MinSide(user=user, leader=None, organisation=user.organisation)
     ancestors = [leader.unit.path[:i] for i in range(Unit.steplen, len(leader.unit.path),
