@@ -50,6 +50,9 @@ def main() -> None:
                         help="different leaders per leader page")
     parser.add_argument("--profile", metavar="PAGE", action="append", default=[])
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--calls", action="store_true",
+                        help="also count Python function calls per request (cProfile over "
+                             "10 requests): a figure the machine's noise does not move")
     parser.add_argument("--only", metavar="PAGE", action="append", default=[],
                         help="measure only these pages (and the bare view)")
     args = parser.parse_args()
@@ -185,6 +188,18 @@ def _measure(pages: dict[str, list[tuple[Any, str]]], args: argparse.Namespace) 
             print(f"| {name} | 0 | — | — | — | (no such page in the data) |")
             continue
         print(f"| {name} | {n} | {cpu:.2f} | {wall:.1f} | {n_queries} | {100 * bare / cpu:.0f} % |")
+    if args.calls:
+        print("\n| page | function calls per request |\n|---|---:|")
+        for name, pairs in pages.items():
+            if not pairs:
+                continue
+            profile = cProfile.Profile()
+            profile.enable()
+            for i in range(10):
+                client, url = pairs[i % len(pairs)]
+                client.get(url)
+            profile.disable()
+            print(f"| {name} | {pstats.Stats(profile).total_calls // 10} |")  # type: ignore[attr-defined]
     for name in args.profile:
         pairs = pages[name]
         profile = cProfile.Profile(time.process_time)
