@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -146,3 +147,13 @@ def assert_refused(code: str, call: Callable[[], Any] | None = None) -> Any:
     with _refused(code):
         call()
     return None
+
+
+def stop_process(process: subprocess.Popen[Any], *, timeout: float = 5) -> None:
+    """Stop a server a test started: ask it to end, and kill it if it has not in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

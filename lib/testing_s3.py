@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .testing import stop_process
+
 ACCESS_KEY = "testing-access-key"
 SECRET_KEY = "testing-secret-key"  # noqa: S105  (moto accepts any key)
 
@@ -74,9 +76,4 @@ def s3_server(bucket: str = "lederutvikling-test") -> Iterator[S3Server]:
             Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-north-1"})
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)

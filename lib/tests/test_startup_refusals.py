@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from lib.testing import stop_process
 from lib.testing_s3 import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -108,10 +109,5 @@ def test_single_node_production_starts_on_every_fallback(tmp_path):
         assert (status, body) == (200, {"status": "ok", "database": "ok"})
         assert (tmp_path / "var" / "db.sqlite3").exists()  # the SQLite file, on this machine
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=30)
         log.close()

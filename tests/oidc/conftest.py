@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from lib.testing import stop_process
+
 HERE = Path(__file__).resolve().parent
 NODE = shutil.which("node")
 NPM = shutil.which("npm")
@@ -77,11 +79,7 @@ def run_provider(*, redirect_uris: list[str], accounts: dict[str, dict],
         issuer = f"http://127.0.0.1:{int(line.split()[1])}"
         yield OIDCServer(issuer, client_id, client_secret)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
 
 
 @pytest.fixture
