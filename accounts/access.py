@@ -28,7 +28,8 @@ def leader_for(user: User | AnonymousUser, *, with_leader_above: bool = False) -
     view, access helper and panels all ask reads the profile once. Its ``user`` is
     the object asked about (no join for it). Min side, which shows the leader above,
     asks first with ``with_leader_above``; a page that asks for it after a plain
-    call reads the leader above on first use (one query).
+    call reads the leader above and their name on first use (two queries). The answer
+    is not refreshed within a request: code that changes the profile re-reads it.
     """
     if not user.is_authenticated:
         return None
@@ -44,9 +45,3 @@ def leader_for(user: User | AnonymousUser, *, with_leader_above: bool = False) -
         leader.user = user
     setattr(user, _LEADER, leader)
     return leader
-
-
-def forget_leader(user: User | AnonymousUser) -> None:
-    """Drop what :func:`leader_for` kept on ``user`` (after the profile itself changed)."""
-    if user.is_authenticated and _LEADER in vars(getattr(user, "_wrapped", user)):
-        delattr(user, _LEADER)

@@ -72,38 +72,54 @@ def enqueue_many(task: Task | str, calls: list[tuple[Any, ...]]) -> list[OutboxT
     return rows
 
 
-def outbox_send_many(row_ids: list[int]) -> int:
-    """Hand many pending rows to the broker: claimed in one update, marked sent in one.
+CLAIM_CHUNK = 50  # rows claimed at a time: each chunk is published well inside CLAIM_SECONDS
 
-    Stops at the first broker failure (the flush sends the rest); returns how many went.
-    """
-    now = timezone.now()
-    claimable = Q(tried_at__isnull=True) | Q(tried_at__lt=now - dt.timedelta(seconds=CLAIM_SECONDS))
-    OutboxTask.objects.filter(claimable, pk__in=row_ids, sent_at__isnull=True).update(
-        tried_at=now, attempts=F("attempts") + 1)
-    # The rows this call claimed carry its tried_at; others are another process's.
-    rows = list(OutboxTask.objects.filter(pk__in=row_ids, sent_at__isnull=True, tried_at=now)
-                .order_by("pk"))
-    sent: list[int] = []
-    try:
-        for row in rows:
-            task = _task(row.task)
-            if task is not None:
-                task.apply_async(args=row.args, kwargs=row.kwargs, retry=True,
-                                 retry_policy=RETRY_POLICY)
-            else:
-                current_app.send_task(row.task, args=row.args, kwargs=row.kwargs, retry=True,
-                                      retry_policy=RETRY_POLICY)
-            sent.append(row.pk)
-    except BROKER_DOWN as exc:
-        logger.warning("broker unreachable: %s of %s rows kept in the outbox: %s",
-                       len(rows) - len(sent), len(rows), exc)
-        done = set(sent)
-        OutboxTask.objects.filter(pk__in=[r.pk for r in rows if r.pk not in done]).update(
-            last_error=f"{type(exc).__name__}: {exc}"[:2000])
-    if sent:
-        OutboxTask.objects.filter(pk__in=sent).update(sent_at=timezone.now(), last_error="")
-    return len(sent)
+
+def outbox_send_many(row_ids: list[int]) -> int:
+    """Hand many pending rows to the broker, :data:`CLAIM_CHUNK` at a time: each chunk
+    claimed in one update and marked sent in one (also when a publish fails midway, so
+    what went out is never sent again). Stops at the first broker failure (the flush
+    sends the rest); returns how many went."""
+    sent_total = 0
+    for first in range(0, len(row_ids), CLAIM_CHUNK):
+        now = timezone.now()
+        chunk = row_ids[first:first + CLAIM_CHUNK]
+        claimable = Q(tried_at__isnull=True) | Q(
+            tried_at__lt=now - dt.timedelta(seconds=CLAIM_SECONDS))
+        OutboxTask.objects.filter(claimable, pk__in=chunk, sent_at__isnull=True).update(
+            tried_at=now, attempts=F("attempts") + 1)
+        # The rows this call claimed carry its tried_at; others are another process's.
+        rows = list(OutboxTask.objects.filter(pk__in=chunk, sent_at__isnull=True, tried_at=now)
+                    .order_by("pk"))
+        sent: list[int] = []
+        try:
+            for row in rows:
+                _publish(row)
+                sent.append(row.pk)
+        except BROKER_DOWN as exc:
+            logger.warning("broker unreachable: %s of %s rows kept in the outbox: %s",
+                           len(rows) - len(sent), len(rows), exc)
+            done = set(sent)
+            OutboxTask.objects.filter(pk__in=[r.pk for r in rows if r.pk not in done]).update(
+                last_error=f"{type(exc).__name__}: {exc}"[:2000])
+            return sent_total + len(sent)
+        finally:
+            if sent:
+                OutboxTask.objects.filter(pk__in=sent).update(sent_at=timezone.now(),
+                                                              last_error="")
+        sent_total += len(sent)
+    return sent_total
+
+
+def _publish(row: OutboxTask) -> None:
+    """Send one row's task to the broker (raises one of :data:`BROKER_DOWN` if it is down)."""
+    task = _task(row.task)
+    if task is not None:
+        task.apply_async(args=row.args, kwargs=row.kwargs, retry=True,
+                         retry_policy=RETRY_POLICY)
+    else:  # a task only the workers know
+        current_app.send_task(row.task, args=row.args, kwargs=row.kwargs, retry=True,
+                              retry_policy=RETRY_POLICY)
 
 
 def _claim(row_id: int, now: dt.datetime) -> OutboxTask | None:
@@ -133,13 +149,7 @@ def outbox_send(row_id: int) -> SendResult:
     if row is None:
         return "skipped"
     try:
-        task = _task(row.task)
-        if task is not None:
-            task.apply_async(args=row.args, kwargs=row.kwargs, retry=True,
-                             retry_policy=RETRY_POLICY)
-        else:  # a task only the workers know
-            current_app.send_task(row.task, args=row.args, kwargs=row.kwargs, retry=True,
-                                  retry_policy=RETRY_POLICY)
+        _publish(row)
     except BROKER_DOWN as exc:
         logger.warning("broker unreachable: %s kept in the outbox (row %s, attempt %s): %s",
                        row.task, row.pk, row.attempts, exc)

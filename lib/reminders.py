@@ -66,10 +66,14 @@ def reminder_queue(due: Due) -> SentReminder | None:
                 enqueue(reminder_send, reminder.pk)
     except IntegrityError:
         return None
-    if reminder.status == ReminderStatus.SKIPPED:
-        logger.warning("reminder %s skipped: user %s has no email", due.occasion,
-                       due.recipient.pk)
+    _log_if_skipped(reminder)
     return reminder
+
+
+def _log_if_skipped(reminder: SentReminder) -> None:
+    if reminder.status == ReminderStatus.SKIPPED:
+        logger.warning("reminder %s skipped: user %s has no email", reminder.occasion,
+                       reminder.recipient_id)
 
 
 def _reminder_row(due: Due) -> SentReminder:
@@ -135,27 +139,23 @@ def reminders_queue_many(dues: list[Due]) -> int:
         occasion__in={occasion for occasion, _ in keys},
         recipient_id__in={recipient for _, recipient in keys})
         .values_list("occasion", "recipient_id"))
-    rows: list[SentReminder] = []
-    seen: set[tuple[str, int]] = set()
+    new: dict[tuple[str, int], Due] = {}
     for due in dues:
         key = (due.occasion[:120], due.recipient.pk)
-        if key in recorded or key in seen:
-            continue
-        seen.add(key)
-        rows.append(_reminder_row(due))
-    if not rows:
+        if key not in recorded:
+            new.setdefault(key, due)
+    if not new:
         return 0
+    rows = [_reminder_row(due) for due in new.values()]
     try:
         with transaction.atomic():
             SentReminder.objects.bulk_create(rows)
             enqueue_many(reminder_send, [(row.pk,) for row in rows
                                          if row.status == ReminderStatus.PENDING])
     except IntegrityError:  # a racing sweep recorded one of them: each row on its own
-        return sum(1 for due in dues if reminder_queue(due) is not None)
+        return sum(1 for due in new.values() if reminder_queue(due) is not None)
     for row in rows:
-        if row.status == ReminderStatus.SKIPPED:
-            logger.warning("reminder %s skipped: user %s has no email", row.occasion,
-                           row.recipient_id)
+        _log_if_skipped(row)
     return len(rows)
 
 

@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -31,10 +30,6 @@ from lib.http import uuid_or_404
 from programs.models import Programme
 
 from .models import NetworkGroup, NetworkMeeting, NetworkMembership, NetworkPlan
-
-if TYPE_CHECKING:
-    pass
-
 
 
 # -- programmes and plans ----------------------------------------------------------------

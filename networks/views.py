@@ -438,10 +438,15 @@ def _held_edit(request: HttpRequest, meeting: Any) -> HttpResponse:
     if request.method == "POST":
         form = RecordForm(request.POST, plan=plan)
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            # What the form does not ask keeps its value: the focus, and the times unless
+            # the slot changes (then the slot's usual times, as everywhere).
+            data["focus"] = meeting.focus
+            if data["slot"] == meeting.slot:
+                data["starts_at"], data["ends_at"] = meeting.starts_at, meeting.ends_at
             try:
                 services.meeting_record(group=meeting.group, meeting=meeting,
-                                        actor=request.user,
-                                        data=services.MeetingInput(**form.cleaned_data))
+                                        actor=request.user, data=services.MeetingInput(**data))
             except ValidationError as exc:
                 add_error_to_form(form, exc)
             else:

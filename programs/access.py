@@ -8,7 +8,6 @@ municipality a user without a role on the object gets a 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -23,10 +22,6 @@ from lib.http import uuid_or_404
 
 from .approvals import KIND, subject_of
 from .models import Enrollment, Gathering, Module, ModuleSession, ModuleStatus
-
-if TYPE_CHECKING:
-    pass
-
 
 
 def is_approver_for(user: User, enrollment: Enrollment) -> bool:

@@ -135,6 +135,11 @@ def _apply(meeting: NetworkMeeting, data: MeetingInput, starts_at: dt.time | Non
     meeting.facilitator = data.facilitator
     meeting.focus = data.focus
     meeting.hand_made = True
+    if (meeting.poll_closes_on is not None and meeting.date is not None
+            and meeting.poll_closes_on >= meeting.date):
+        # A poll closes before the meeting's day (meeting_update refuses otherwise): a
+        # round re-recorded to an earlier day keeps its deadline, moved to the day before.
+        meeting.poll_closes_on = meeting.date - dt.timedelta(days=1)
     if data.status in (MeetingStatus.CONFIRMED, MeetingStatus.HELD):
         meeting.confirmed_at = meeting.confirmed_at or timezone.now()
 

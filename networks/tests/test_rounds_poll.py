@@ -231,6 +231,15 @@ def test_the_deadline_comes_before_the_meeting(net, personas, english):
     m = services.meeting_update(meeting=net.proposed, poll_closes_on=day - dt.timedelta(days=7),
                                 **common)
     assert m.poll_closes_on == day - dt.timedelta(days=7)
+    # Re-recorded (by hand or from a file) to a day before that deadline: the deadline
+    # moves to the day before the meeting instead of staying after it.
+    earlier = _free(net, 30)
+    services.meeting_record(group=net.group, actor=personas.alice, number=net.proposed.number,
+                            data=MeetingInput(status=MeetingStatus.PROPOSED, date=earlier,
+                                              slot=Slot.MORNING, facilitator=net.facilitator))
+    net.proposed.refresh_from_db()
+    assert (net.proposed.date, net.proposed.poll_closes_on) == (
+        earlier, earlier - dt.timedelta(days=1))
 
 
 def test_the_group_writes_its_note_after_the_meeting_is_recorded_held(net, personas, english):

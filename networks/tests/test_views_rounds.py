@@ -173,3 +173,49 @@ def test_a_held_meeting_is_corrected_on_its_edit_page(client, net, personas, eng
     assert net.past.slot == Slot.AFTERNOON
     client.force_login(personas.bob)
     assert client.get(url).status_code == 403
+
+
+def test_correcting_a_held_meeting_keeps_its_focus_and_agreed_times(
+        client, net, personas, english_users):
+    """The correction form asks for state, date, slot, adviser and place only: the
+    meeting's focus and its own times stay, unless the slot changes (then the slot's
+    usual times)."""
+    from ..services import meeting_mark_held
+
+    NetworkMeeting.objects.filter(pk=net.past.pk).update(
+        focus="Vanskelege samtalar – «case» frå Åsane", starts_at=dt.time(9, 15),
+        ends_at=dt.time(11, 45))
+    net.past.refresh_from_db()
+    meeting_mark_held(meeting=net.past, actor=personas.alice)
+    client.force_login(personas.alice)
+    url = reverse("networks:meeting_edit", args=[net.past.uuid])
+    form = {"status": MeetingStatus.HELD, "date": f"{net.past.date:%Y-%m-%d}",
+            "slot": net.past.slot, "facilitator": net.past.facilitator_id or "",
+            "place": "Biblioteket"}
+    assert client.post(url, form).status_code == 302
+    net.past.refresh_from_db()
+    assert (net.past.focus, net.past.starts_at, net.past.ends_at, net.past.place) == (
+        "Vanskelege samtalar – «case» frå Åsane", dt.time(9, 15), dt.time(11, 45),
+        "Biblioteket")
+    other_slot = Slot.AFTERNOON if net.past.slot != Slot.AFTERNOON else Slot.MORNING
+    assert client.post(url, {**form, "slot": other_slot}).status_code == 302
+    net.past.refresh_from_db()
+    assert net.past.focus == "Vanskelege samtalar – «case» frå Åsane"
+    assert (net.past.starts_at, net.past.ends_at) == net.group.plan.slot_times(other_slot)
+
+
+def test_only_the_municipalitys_oaf_or_the_adviser_corrects_a_held_meeting(
+        client, net, personas, english_users):
+    """The correction posts go through the same access helper: a member 403, another
+    municipality's O&F 404, and neither changes anything."""
+    from ..services import meeting_mark_held
+
+    meeting_mark_held(meeting=net.past, actor=personas.alice)
+    url = reverse("networks:meeting_edit", args=[net.past.uuid])
+    form = {"status": MeetingStatus.HELD, "date": f"{net.past.date:%Y-%m-%d}",
+            "slot": net.past.slot, "place": "Et anna rom"}
+    for user, status in ((personas.bob, 403), (personas.charlie, 404)):
+        client.force_login(user)
+        assert client.post(url, form).status_code == status
+    net.past.refresh_from_db()
+    assert net.past.place != "Et anna rom"

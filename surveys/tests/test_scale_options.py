@@ -46,3 +46,18 @@ def test_the_tag_output_matches_the_widget_for_every_option():
         checked = " checked" if data["selected"] else ""
         assert (f'<input type="radio" name="{data["name"]}" value="{data["value"]}" '
                 f'class="form-check-input" id="{data["attrs"]["id"]}"{checked}>') in html
+
+
+def test_a_whole_scale_question_escapes_its_text_help_and_errors():
+    from surveys.templatetags.survey_answer import scale_question
+
+    item = SimpleNamespace(text='Leiar <b>"du"</b> & teamet?', help="Tenk på <i>i fjor</i>",
+                           required=True, low_label="Lite <x>", high_label="Mykje")
+    form = _Form(data={})
+    assert not form.is_valid()  # required and not answered: the field has an error
+    html = scale_question(item, form["item_7"])
+    assert "Leiar &lt;b&gt;&quot;du&quot;&lt;/b&gt; &amp; teamet?" in html
+    assert "Tenk på &lt;i&gt;i fjor&lt;/i&gt;" in html
+    assert "Lite &lt;x&gt;" in html and "<b>" not in html and "<i>" not in html
+    assert 'class="d-block text-danger fw-normal">' in html  # the field's error, escaped text
+    assert html.startswith('<fieldset class="mb-4 survey-question survey-scale-question">')
