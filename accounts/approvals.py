@@ -12,6 +12,7 @@ service answer "may this user decide?" the same way.
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -182,7 +183,7 @@ class ApprovalSource(Protocol):
         """Decide one step through the track app's service (its own transaction and locks)."""
 
 
-class RequestSource:
+class RequestSource(ABC):
     """What the two kinds of request share: a track app's source sets the model, what
     "waiting" means, where the municipality and the request time are, the relations
     to load, and the targets whose extra steps apply (in order); it writes its own
@@ -197,8 +198,9 @@ class RequestSource:
     # (target model, the request's target id): the steps O&F added, in this order.
     targets: Sequence[tuple[Any, Callable[[Any], int | None]]] = ()
 
+    @abstractmethod
     def subject_for(self, row: Any, definitions: list[ApprovalStep]) -> Subject:
-        raise NotImplementedError
+        """The request as the approval rules see it (whose, which steps, who decides)."""
 
     def definitions(self, rows: Sequence[Any]) -> dict[int, list[ApprovalStep]]:
         """Each request's extra steps, target by target (one query)."""

@@ -97,12 +97,12 @@ def published_posters(*, user: User) -> list[PublishedPoster]:
     pattern: the list grows with the municipality (177 lines at 10×), and four model
     instances and a ``{% url %}`` per line were most of the page's cost.
     """
-    placeholder = uuid.UUID(int=0)
-    pattern = reverse("groups:poster", args=[placeholder])
+    marker = uuid.UUID(int=0)  # reversed once; each line puts its group's id in its place
+    pattern = reverse("groups:poster", args=[marker])
     rows = (PurposePoster.objects.visible_to(user).filter(published_version__isnull=False)
             .order_by("group__name")
             .values_list("group__public_id", "group__name", "group__unit__name", "published_at"))
-    return [PublishedPoster(pattern.replace(str(placeholder), str(public_id)), name, unit,
+    return [PublishedPoster(pattern.replace(str(marker), str(public_id)), name, unit,
                             published_at)
             for public_id, name, unit, published_at in rows]
 
