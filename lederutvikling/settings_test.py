@@ -54,3 +54,6 @@ HEALTH_WATCH_CELERY = False
 # Most tests sign O&F in with force_login, which skips the code: the two-factor tests
 # (accounts/tests/test_mfa.py) turn the requirement on.
 MFA_REQUIRED_FOR_STAFF = False
+# Every prepared query (lib.prepared) is also built and compiled the ordinary way and
+# compared: a value frozen into a kept query fails the tests.
+PREPARED_QUERIES_CHECK = True

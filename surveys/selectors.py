@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Leader, User
 from groups.models import LeaderGroup, LeaderGroupMembership
+from lib.prepared import Prepared
 from programs.models import Attendance, Enrollment, EnrollmentStatus
 
 from .models import (
@@ -64,11 +65,11 @@ def instrument_items(instrument_id: int) -> list[Item]:
                 .order_by("order", "pk"))
 
 
-def group_ids_of(leader: Leader) -> QuerySet:
+def group_ids_of(leader_id: int) -> QuerySet:
     """Ids of the groups a leader heads or belongs to, as a subquery."""
     return LeaderGroup.objects.filter(
-        Q(head=leader) | Q(pk__in=LeaderGroupMembership.objects.filter(leader=leader)
-                           .values("group_id"))).values("pk")
+        Q(head_id=leader_id) | Q(pk__in=LeaderGroupMembership.objects.filter(leader_id=leader_id)
+                                 .values("group_id"))).values("pk")
 
 
 def eligible_leaders(round: Round) -> QuerySet[Leader]:
@@ -97,24 +98,32 @@ def is_eligible(round: Round, leader: Leader) -> bool:
     return eligible_leaders(round).filter(pk=leader.pk).exists()
 
 
+def _waiting(leader_id: int, organisation_id: int, today: dt.date) -> QuerySet[Round]:
+    mine = Invitation.objects.filter(round=OuterRef("pk"), leader_id=leader_id)
+    return (
+        Round.objects.open_on(today).filter(organisation_id=organisation_id)
+        .annotate(invited=Exists(mine), answered=Exists(mine.filter(submitted=True)),
+                  has_draft=Exists(Draft.objects.filter(invitation__round=OuterRef("pk"),
+                                                        invitation__leader_id=leader_id)))
+        .filter(Q(invited=True) | Q(kind=InstrumentKind.NEEDS)
+                | Q(kind=InstrumentKind.EFFECT, group__in=group_ids_of(leader_id)))
+        .filter(answered=False)
+        .select_related("instrument", "group", "module_session__module", "gathering")
+        .order_by("closes_on", "created_at"))
+
+
+_WAITING: Prepared[Round] = Prepared(_waiting)
+
+
 def waiting_for(leader: Leader, today: dt.date | None = None) -> list[Round]:
-    """Open rounds the leader may answer and has not, soonest closing first (one query).
+    """Open rounds the leader may answer and has not, soonest closing first (one query,
+    compiled once per process).
 
     Invited rounds, plus rounds they are eligible for by standing (the needs
     survey, their groups' rounds) even if they joined after invitations went out.
     """
-    today = today or timezone.localdate()
-    mine = Invitation.objects.filter(round=OuterRef("pk"), leader=leader)
-    return list(
-        Round.objects.open_on(today).filter(organisation_id=leader.organisation_id)
-        .annotate(invited=Exists(mine), answered=Exists(mine.filter(submitted=True)),
-                  has_draft=Exists(Draft.objects.filter(invitation__round=OuterRef("pk"),
-                                                        invitation__leader=leader)))
-        .filter(Q(invited=True) | Q(kind=InstrumentKind.NEEDS)
-                | Q(kind=InstrumentKind.EFFECT, group__in=group_ids_of(leader)))
-        .filter(answered=False)
-        .select_related("instrument", "group", "module_session__module", "gathering")
-        .order_by("closes_on", "created_at"))
+    return _WAITING(leader_id=leader.pk, organisation_id=leader.organisation_id,
+                    today=today or timezone.localdate())
 
 
 @dataclass
@@ -133,7 +142,7 @@ def reports_for(user: User, leader: Leader | None) -> QuerySet[Round]:
         return rounds
     allowed = Q(module_session__facilitators=user) | Q(gathering__advisers=user)
     if leader is not None:
-        allowed |= Q(kind=InstrumentKind.EFFECT, group__in=group_ids_of(leader))
+        allowed |= Q(kind=InstrumentKind.EFFECT, group__in=group_ids_of(leader.pk))
     return rounds.filter(pk__in=Round.objects.filter(allowed).values("pk"))
 
 

@@ -1,0 +1,153 @@
+"""lib.prepared: a query shape compiled once, run with each call's values — the same rows
+as the ordinary query, inside the tenant guard, and refused where it cannot be exact."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import Leader
+from groups.models import LeaderGroupMembership
+from lib.prepared import Prepared, PreparedQueryError
+from lib.scoping import ScopeError, scope, unscoped
+from tests.factories import (
+    LeaderFactory,
+    LeaderGroupFactory,
+    LeaderGroupMembershipFactory,
+    OrganisationFactory,
+    UnitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _leaders_in(organisation_id: int, title: str, since: dt.date):
+    member_of = LeaderGroupMembership.objects.filter(leader=OuterRef("pk"))
+    return (Leader.objects.filter(organisation_id=organisation_id)
+            .filter(Q(title=title) | Q(leader_since__gte=since))
+            .annotate(in_a_group=Exists(member_of))
+            .select_related("user", "unit").order_by("user__full_name"))
+
+
+@pytest.fixture
+def two_municipalities():
+    a, b = OrganisationFactory(name="Fjordvik"), OrganisationFactory(name="Lia")
+    # Two units with the same name, names with accents and a newline, dates in the past.
+    unit_a, unit_b = UnitFactory(organisation=a, name="Helse"), UnitFactory(organisation=b,
+                                                                              name="Helse")
+    people = {
+        "åse": LeaderFactory(organisation=a, unit=unit_a, title="Rektor",
+                             user__full_name="Åse Ødegård", leader_since=dt.date(2019, 8, 1)),
+        "per": LeaderFactory(organisation=a, unit=unit_a, title="Enhetsleder",
+                             user__full_name="Per\nOlsen", leader_since=dt.date(2024, 1, 1)),
+        "kari": LeaderFactory(organisation=b, unit=unit_b, title="Rektor",
+                              user__full_name="Kari Bø", leader_since=dt.date(2010, 3, 1)),
+    }
+    group = LeaderGroupFactory(organisation=a, head=people["åse"])
+    LeaderGroupMembershipFactory(group=group, leader=people["per"])
+    return a, b, people
+
+
+def test_each_call_gives_the_rows_of_the_ordinary_query_for_its_own_values(two_municipalities):
+    a, b, people = two_municipalities
+    prepared = Prepared(_leaders_in)
+    cases = [(a.pk, "Rektor", dt.date(2030, 1, 1)), (a.pk, "Ingen", dt.date(2023, 1, 1)),
+             (a.pk, "Rektor", dt.date(2000, 1, 1)), (b.pk, "Rektor", dt.date(2030, 1, 1)),
+             (a.pk, "Per\nOlsen", dt.date(2030, 1, 1))]
+    for organisation_id, title, since in cases:
+        got = prepared(organisation_id=organisation_id, title=title, since=since)
+        expected = list(_leaders_in(organisation_id, title, since))
+        assert [(x.pk, x.in_a_group, x.user.full_name, x.unit.name) for x in got] \
+            == [(x.pk, x.in_a_group, x.user.full_name, x.unit.name) for x in expected]
+    assert [x.user.full_name for x in prepared(organisation_id=a.pk, title="Rektor",
+                                                since=dt.date(2020, 1, 1))] \
+        == ["Per\nOlsen", "Åse Ødegård"]
+    assert [x.in_a_group for x in prepared(organisation_id=a.pk, title="x",
+                                           since=dt.date(2000, 1, 1))] == [True, False]
+    assert len(prepared._compiled) == 1  # one shape, compiled once
+
+
+def test_one_query_per_call_and_related_objects_need_none(two_municipalities):
+    a, _, _ = two_municipalities
+    prepared = Prepared(_leaders_in)
+    prepared(organisation_id=a.pk, title="Rektor", since=dt.date(2000, 1, 1))
+    with CaptureQueriesContext(connection) as queries:
+        rows = prepared(organisation_id=a.pk, title="Rektor", since=dt.date(2000, 1, 1))
+        names = [(row.user.full_name, row.unit.name) for row in rows]
+    assert len(queries) == 1
+    assert names == [("Per\nOlsen", "Helse"), ("Åse Ødegård", "Helse")]
+
+
+def test_values_list_and_annotations(two_municipalities):
+    a, _, people = two_municipalities
+    prepared = Prepared(lambda organisation_id: (
+        Leader.objects.filter(organisation_id=organisation_id).values("unit__name")
+        .annotate(n=Count("pk")).values_list("unit__name", "n")))
+    assert prepared(organisation_id=a.pk) == [("Helse", 2)]
+
+
+def test_true_false_and_none_are_shapes_of_their_own(two_municipalities):
+    a, _, people = two_municipalities
+    people["per"].is_talent = True
+    people["per"].save()
+    prepared = Prepared(lambda organisation_id, talent, unit_id: Leader.objects.filter(
+        organisation_id=organisation_id, is_talent=talent, unit_id=unit_id).order_by("pk"))
+    unit = people["per"].unit_id
+    assert prepared(organisation_id=a.pk, talent=True, unit_id=unit) == [people["per"]]
+    assert prepared(organisation_id=a.pk, talent=False, unit_id=unit) == [people["åse"]]
+    assert prepared(organisation_id=a.pk, talent=False, unit_id=None) == []
+    assert len(prepared._compiled) == 3
+
+
+def test_under_the_guard_each_municipality_gets_its_own_rows_and_no_other(two_municipalities):
+    a, b, people = two_municipalities
+    everyone = Prepared(lambda title: Leader.objects.filter(title=title).order_by("pk"))
+    with scope(a.pk):
+        assert everyone(title="Rektor") == [people["åse"]]
+    with scope(b.pk):  # compiled under Fjordvik's request, run for Lia: Lia's rows only
+        assert everyone(title="Rektor") == [people["kari"]]
+    with unscoped():
+        assert everyone(title="Rektor") == [people["åse"], people["kari"]]
+    assert everyone(title="Rektor") == [people["åse"], people["kari"]]  # not armed
+
+    asked = Prepared(lambda organisation_id: Leader.objects.in_organisation(organisation_id)
+                     .order_by("pk"))
+    with scope(a.pk):
+        assert asked(organisation_id=a.pk) == [people["åse"], people["per"]]
+    with scope(b.pk):
+        assert asked(organisation_id=b.pk) == [people["kari"]]
+        with pytest.raises(ScopeError):  # another municipality, as the ordinary query
+            asked(organisation_id=a.pk)
+    with scope(a.pk):
+        # An id that happens to equal the municipality's is still only that value.
+        leader_ids = Prepared(lambda pk: Leader.objects.filter(pk=pk))
+        assert leader_ids(pk=people["åse"].pk) == [people["åse"]]
+
+
+def test_a_value_computed_inside_the_builder_fails_the_check(two_municipalities, settings):
+    a, _, _ = two_municipalities
+    frozen = Prepared(lambda organisation_id: Leader.objects.filter(
+        organisation_id=organisation_id, user__date_joined__lte=timezone.now()))
+    with pytest.raises(PreparedQueryError, match="differs from its ordinary build"):
+        frozen(organisation_id=a.pk)  # now moved on from the kept one by microseconds
+    settings.PREPARED_QUERIES_CHECK = False  # production: no second build
+    assert len(frozen(organisation_id=a.pk)) == 2
+
+
+def test_values_django_rewrites_and_prefetches_are_refused(two_municipalities):
+    a, _, _ = two_municipalities
+    with pytest.raises(PreparedQueryError, match="title did not reach the SQL"):
+        Prepared(lambda title: Leader.objects.filter(title__icontains=title))(title="rek")
+    with pytest.raises(PreparedQueryError, match="prefetch_related"):
+        Prepared(lambda organisation_id: Leader.objects.filter(
+            organisation_id=organisation_id).prefetch_related("group_memberships"))(
+                organisation_id=a.pk)
+    with pytest.raises(PreparedQueryError, match="not list"):
+        Prepared(lambda ids: Leader.objects.filter(pk__in=ids))(ids=[1, 2])
+    with pytest.raises(TypeError, match="takes"):
+        Prepared(lambda organisation_id: Leader.objects.all())(organisation=a.pk)
