@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
+
+from lib.prepared import Prepared
+
+_USER_BY_PK: Prepared[Any] = Prepared(
+    lambda pk: get_user_model()._default_manager.filter(pk=pk)[:1])
 
 # Apps whose records an O&F administrator manages for their own municipality.
 OAF_APPS = frozenset({"accounts", "programs", "groups", "surveys", "coaching", "networks",
@@ -52,6 +58,16 @@ class RoleBackend(ModelBackend):
         if isinstance(username, str):
             username = normalise_email(username)
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def get_user(self, user_id: Any) -> Any:
+        """The signed-in user of each request (``ModelBackend.get_user``), by a query
+        compiled once per process: it runs on every page."""
+        try:
+            found = _USER_BY_PK(pk=int(user_id))
+        except (TypeError, ValueError):
+            return None
+        user = found[0] if found else None
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def _is_oaf(self, user_obj: Any) -> bool:
         return bool(

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lib.prepared import Prepared
+
 from .access import leader_for
 from .models import Leader, Organisation, Unit, User
+
+_REPORTS: Prepared[Leader] = Prepared(lambda leader_id: (
+    Leader.objects.filter(leader_above_id=leader_id).select_related("user", "unit")
+    .only("title", "user__full_name", "unit__name")  # what the page shows of them
+    .order_by("user__full_name")))
 
 
 @dataclass
@@ -22,7 +29,7 @@ def min_side_get(*, user: User) -> MinSide:
 
     A fixed number of queries whatever the size of the municipality: the
     leader with unit and leader-above in one join, the unit's ancestors in one
-    prefix query, the direct reports in one query.
+    prefix query, the direct reports in one query (compiled once per process).
     """
     leader = leader_for(user, with_leader_above=True)
     if leader is None:
@@ -30,12 +37,7 @@ def min_side_get(*, user: User) -> MinSide:
     ancestors = [leader.unit.path[:i] for i in range(Unit.steplen, len(leader.unit.path),
                                                       Unit.steplen)]
     unit_path = list(Unit.objects.filter(path__in=ancestors).order_by("depth")) + [leader.unit]
-    reports = list(
-        Leader.objects.filter(leader_above=leader)
-        .select_related("user", "unit")
-        .only("title", "user__full_name", "unit__name")  # what the page shows of them
-        .order_by("user__full_name")
-    )
+    reports = _REPORTS(leader_id=leader.pk)
     leader.__dict__[_HAS_REPORTS] = bool(reports)  # the approval panels' gate, read for free here
     return MinSide(user=user, leader=leader, organisation=leader.organisation,
                    unit_path=unit_path, reports=reports)

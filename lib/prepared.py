@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
@@ -117,6 +118,8 @@ class Prepared[R]:
             with self._lock:
                 compiled = self._compiled.get(key) or self._compile(key, values, active)
                 self._compiled[key] = compiled
+        if not compiled.sql:
+            return []
         params = list(compiled.params)
         for index, name in compiled.places:
             params[index] = values[name] if name else active
@@ -149,7 +152,10 @@ class Prepared[R]:
                 raise PreparedQueryError("a prepared query's builder may not prefetch_related: "
                                          "use prefetch_related_objects on its list")
             compiler = queryset.query.get_compiler(using=queryset.db)
-            sql, params = compiler.as_sql()
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:  # e.g. .none(): no rows whatever the values
+                return _Compiled(queryset, compiler, "", (), ())
         finally:
             if token is not None:
                 _active.reset(token)

@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.access import is_oaf_for, leader_for  # noqa: F401 (re-exported)
 from accounts.models import User
 from groups.models import LeaderGroup, LeaderGroupMembership
+from lib.prepared import Prepared
 
 from .models import InstrumentKind, Invitation, Round
 
@@ -45,13 +47,31 @@ def own_invitation(user: User | AnonymousUser, round_id: UUID | str) -> Invitati
     the round and the leader the ordinary way (a leader may be eligible without
     one, or the round may not be theirs at all).
     """
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
         return None
-    # At most one row (one invitation per leader and round): no ORDER BY to compile.
-    found = (Invitation.objects.visible_to(user)
-             .select_related("leader__unit", *(f"round__{name}" for name in ANSWER_RELATED))
-             .filter(round_id=round_id, leader__user=user)[:1])
+    if user.is_superuser:  # every municipality: the ordinary query
+        found = list(_own_invitation(Invitation.objects.all(), round_id, user.pk))
+    else:
+        try:
+            round_uuid = UUID(str(round_id))
+        except ValueError:
+            return None
+        found = _OWN_INVITATION(round_id=round_uuid, user_id=user.pk,
+                                organisation_id=user.organisation_id)
     return found[0] if found else None
+
+
+def _own_invitation(invitations: QuerySet[Invitation], round_id: UUID | str,
+                    user_id: int) -> QuerySet[Invitation]:
+    # At most one row (one invitation per leader and round): no ORDER BY to compile.
+    return (invitations
+            .select_related("leader__unit", *(f"round__{name}" for name in ANSWER_RELATED))
+            .filter(round_id=round_id, leader__user_id=user_id)[:1])
+
+
+_OWN_INVITATION: Prepared[Invitation] = Prepared(
+    lambda round_id, user_id, organisation_id: _own_invitation(
+        Invitation.objects.in_organisation(organisation_id), round_id, user_id))
 
 
 def get_round_for_user(user: User | AnonymousUser, round_id: UUID | str,

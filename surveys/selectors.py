@@ -9,7 +9,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from accounts.models import Leader, User
@@ -56,13 +64,18 @@ def default_instrument(organisation_id: int, kind: str) -> Instrument | None:
             .first())
 
 
+_ITEMS: Prepared[Item] = Prepared(lambda instrument_id: (
+    Item.objects.filter(instrument_id=instrument_id).select_related("dimension")
+    .order_by("order", "pk")))
+
+
 def instrument_items(instrument_id: int) -> list[Item]:
-    """The items in order with dimension and choices: two queries however many items."""
-    return list(Item.objects.filter(instrument_id=instrument_id)
-                .select_related("dimension")
-                .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("order",
-                                                                                      "pk")))
-                .order_by("order", "pk"))
+    """The items in order with dimension and choices: two queries however many items
+    (the first compiled once per process)."""
+    items = _ITEMS(instrument_id=instrument_id)
+    prefetch_related_objects(items, Prefetch("choices",
+                                             queryset=Choice.objects.order_by("order", "pk")))
+    return items
 
 
 def group_ids_of(leader_id: int) -> QuerySet:
@@ -134,33 +147,48 @@ class MySurveys:
     reports: list[Round] = field(default_factory=list)
 
 
+def _reports_among(rounds: QuerySet[Round], user_id: int, leader_id: int | None
+                   ) -> QuerySet[Round]:
+    allowed = Q(module_session__facilitators=user_id) | Q(gathering__advisers=user_id)
+    if leader_id is not None:
+        allowed |= Q(kind=InstrumentKind.EFFECT, group__in=group_ids_of(leader_id))
+    return rounds.filter(pk__in=Round.objects.filter(allowed).values("pk"))
+
+
 def reports_for(user: User, leader: Leader | None) -> QuerySet[Round]:
     """Rounds whose reports the user may open: O&F all of theirs, members their groups',
     facilitators their sessions' and gatherings'."""
     rounds = Round.objects.visible_to(user)
     if user.is_superuser or user.is_oaf_admin:
         return rounds
-    allowed = Q(module_session__facilitators=user) | Q(gathering__advisers=user)
-    if leader is not None:
-        allowed |= Q(kind=InstrumentKind.EFFECT, group__in=group_ids_of(leader.pk))
-    return rounds.filter(pk__in=Round.objects.filter(allowed).values("pk"))
+    return _reports_among(rounds, user.pk, leader.pk if leader is not None else None)
+
+
+_LISTED = ("instrument", "group", "module_session__module", "gathering")  # their titles
+
+_ANSWERED: Prepared[Round] = Prepared(lambda leader_id: (
+    Round.objects.filter(invitations__leader_id=leader_id, invitations__submitted=True)
+    .select_related(*_LISTED).order_by("-closes_on")[:50]))
+_LEADERS_REPORTS: Prepared[Round] = Prepared(lambda organisation_id, user_id, leader_id: (
+    _reports_among(Round.objects.in_organisation(organisation_id), user_id, leader_id)
+    .select_related(*_LISTED).order_by("-closes_on", "-created_at")[:100]))
 
 
 def my_surveys(*, user: User, leader: Leader | None,
                today: dt.date | None = None) -> MySurveys:
-    """The surveys page: waiting, answered and the reports the user may see (four queries)."""
+    """The surveys page: waiting, answered and the reports the user may see (four queries,
+    a leader's compiled once per process)."""
     today = today or timezone.localdate()
     page = MySurveys(leader=leader)
     if leader is not None:
         page.waiting = waiting_for(leader, today)
-        page.answered = list(
-            Round.objects.filter(invitations__leader=leader, invitations__submitted=True)
-            .select_related("instrument", "group", "module_session__module", "gathering")
-            .order_by("-closes_on")[:50])
-    page.reports = list(
-        reports_for(user, leader).select_related("instrument", "group",
-                                                 "module_session__module", "gathering")
-        .order_by("-closes_on", "-created_at")[:100])
+        page.answered = _ANSWERED(leader_id=leader.pk)
+    if leader is not None and user.is_active and not (user.is_superuser or user.is_oaf_admin):
+        page.reports = _LEADERS_REPORTS(organisation_id=user.organisation_id, user_id=user.pk,
+                                        leader_id=leader.pk)
+    else:
+        page.reports = list(reports_for(user, leader).select_related(*_LISTED)
+                            .order_by("-closes_on", "-created_at")[:100])
     return page
 
 

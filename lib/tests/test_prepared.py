@@ -102,6 +102,10 @@ def test_true_false_and_none_are_shapes_of_their_own(two_municipalities):
     assert prepared(organisation_id=a.pk, talent=False, unit_id=unit) == [people["åse"]]
     assert prepared(organisation_id=a.pk, talent=False, unit_id=None) == []
     assert len(prepared._compiled) == 3
+    nobody = Prepared(lambda organisation_id: Leader.objects.in_organisation(organisation_id))
+    assert nobody(organisation_id=None) == []  # .none(): no SQL at all
+    assert sorted(x.pk for x in nobody(organisation_id=a.pk)) \
+        == sorted([people["åse"].pk, people["per"].pk])
 
 
 def test_under_the_guard_each_municipality_gets_its_own_rows_and_no_other(two_municipalities):
