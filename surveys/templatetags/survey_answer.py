@@ -1,10 +1,14 @@
-"""``{% scale_question item field %}``: one scale question, its fieldset and radio buttons.
+"""``{% survey_question item field fields %}``: one question of the answer page, whole.
 
-A survey page has up to ~150 radio buttons, and most of its questions are scales.
-Written out in Python rather than by an include per question and a ``{% for %}`` over
-the field's subwidgets: building a widget context per option and resolving its lookups
-in the template was most of the answer page's cost (issue 23, ``bench/page_cpu.py``).
-The HTML is the same as the template wrote.
+A survey page has up to ~150 radio buttons and a dozen ranking selects. Written out
+in Python rather than by an include per question, a ``{% for %}`` over the field's
+subwidgets and Django's widget templates per option: building a widget context per
+option and resolving its lookups in templates was most of the answer page's cost
+(issue 23, ``bench/page_cpu.py``). The HTML is the same as the include
+``surveys/includes/question.html`` and Django's widgets wrote
+(``surveys/tests/test_survey_question.py`` compares them for every kind of question).
+A text question's textarea is still Django's widget (one per question, and it
+carries Django's own attributes such as ``aria-describedby``).
 """
 
 from __future__ import annotations
@@ -20,29 +24,110 @@ from django.utils.translation import gettext
 register = template.Library()
 
 
+def _required(item: Any) -> str:
+    return (' <span aria-hidden="true">*</span><span class="visually-hidden">('
+            f'{escape(gettext("required"))})</span>') if item.required else ""
+
+
+def _errors(fields: Any) -> str:
+    return "".join(f'<span class="d-block text-danger fw-normal">{escape(error)}</span>'
+                   for field in fields for error in field.errors)
+
+
+def _help_paragraph(item: Any) -> str:
+    return f'<p class="form-text">{escape(item.help)}</p>' if item.help else ""
+
+
+def _chosen(field: BoundField) -> set[str]:
+    value = field.value()
+    return {"" if v is None else str(v)
+            for v in (value if isinstance(value, (list, tuple)) else [value])}
+
+
 @register.simple_tag
+def survey_question(item: Any, field: BoundField | None,
+                    fields: list[BoundField] | None) -> SafeString:
+    """The whole question as ``surveys/includes/question.html`` wrote it (each value
+    escaped; the rest is this function's own markup)."""
+    if item.is_scale:
+        assert field is not None
+        return scale_question(item, field)
+    if item.is_text:
+        assert field is not None
+        return mark_safe(  # noqa: S308
+            '<div class="mb-4 survey-question">\n'
+            f'  <label class="form-label fw-semibold" for="{escape(field.id_for_label)}">'
+            f'{escape(item.text)}{_required(item)}\n'
+            f'    {_errors([field])}</label>\n  {_help_paragraph(item)}\n'
+            f'  {field}\n</div>')
+    shown = fields or []
+    if item.is_ranking:
+        hint = escape(gettext("Give each option a different place; 1 is the most important."))
+        body = f'\n  <p class="form-text">{hint}</p>\n  ' + "".join(
+            '\n  <div class="row g-2 align-items-center mb-1">\n'
+            f'    <div class="col-auto">{_select(f)}</div>\n'
+            f'    <div class="col"><label for="{escape(f.id_for_label)}">'
+            f'{escape(f.label)}</label></div>\n  </div>\n  ' for f in shown) + "\n  "
+    else:
+        assert field is not None
+        body = "\n  " + _checks(field) + "\n  "
+    return mark_safe(  # noqa: S308
+        '<fieldset class="mb-4 survey-question">\n'
+        f'  <legend class="fs-6 fw-semibold">{escape(item.text)}{_required(item)}\n'
+        f'    {_errors(shown)}</legend>\n  {_help_paragraph(item)}\n'
+        f'  {body}\n</fieldset>')
+
+
+def _checks(field: BoundField) -> str:
+    """A single or multiple choice's radios or checkboxes, as the include's loop wrote them."""
+    kind = "checkbox" if field.field.widget.allow_multiple_selected else "radio"
+    chosen = _chosen(field)
+    invalid = ' aria-invalid="true"' if field.errors else ""
+    name = escape(field.html_name)
+    rows = []
+    for index, (option, label) in enumerate(field.field.choices):  # type: ignore[attr-defined]
+        option_id = escape(f"{field.auto_id}_{index}")
+        checked = " checked" if str(option) in chosen else ""
+        rows.append(
+            '\n  <div class="form-check">\n'
+            f'    <input type="{kind}" name="{name}" value="{escape(option)}" '
+            f'class="form-check-input" id="{option_id}"{checked}{invalid}>\n'
+            f'    <label class="form-check-label" for="{option_id}">{escape(label)}</label>\n'
+            '  </div>\n  ')
+    return "".join(rows)
+
+
+def _select(field: BoundField) -> str:
+    """A ranking place's ``<select>``, as Django's Select widget writes it."""
+    chosen = _chosen(field)
+    attrs = f' class="{escape(field.field.widget.attrs.get("class", ""))}"'
+    if field.errors:  # as Django's BoundField.build_widget_attrs adds them
+        attrs += f' aria-invalid="true" aria-describedby="{escape(field.auto_id)}_error"'
+    if field.auto_id:
+        attrs += f' id="{escape(field.auto_id)}"'
+    options = "".join(
+        f'\n  <option value="{escape(option)}"{" selected" if str(option) in chosen else ""}>'
+        f"{escape(label)}</option>\n"
+        for option, label in field.field.choices)  # type: ignore[attr-defined]
+    return f'<select name="{escape(field.html_name)}"{attrs}>{options}\n</select>'
+
+
 def scale_question(item: Any, field: BoundField) -> SafeString:
     """The whole fieldset of a scale question, as ``surveys/includes/question.html``
     wrote it (an include per question was a third of the answer page's rendering)."""
-    required = (' <span aria-hidden="true">*</span><span class="visually-hidden">('
-                f'{escape(gettext("required"))})</span>') if item.required else ""
-    errors = "".join(f'<span class="d-block text-danger fw-normal">{escape(error)}</span>'
-                     for error in field.errors)
-    help_text = f'\n  <p class="form-text">{escape(item.help)}</p>' if item.help else ""
     # Every value is escaped; scale_options escapes its own.
     return mark_safe(  # noqa: S308
         '<fieldset class="mb-4 survey-question survey-scale-question">\n'
-        f'  <legend class="fs-6 fw-semibold">{escape(item.text)}{required}\n'
-        f'    {errors}</legend>{help_text}\n'
+        f'  <legend class="fs-6 fw-semibold">{escape(item.text)}{_required(item)}\n'
+        f'    {_errors([field])}</legend>'
+        f'{"\n  " + _help_paragraph(item) if item.help else ""}\n'
         '  <div class="survey-scale">\n'
         f'{scale_options(field, item)}\n'
         '  </div>\n</fieldset>')
 
 
 def scale_options(field: BoundField, item: Any) -> SafeString:
-    value = field.value()
-    chosen = {"" if v is None else str(v)
-              for v in (value if isinstance(value, (list, tuple)) else [value])}
+    chosen = _chosen(field)
     invalid = ' aria-invalid="true"' if field.errors else ""
     name = escape(field.html_name)
     choices = list(field.field.choices)  # type: ignore[attr-defined]
