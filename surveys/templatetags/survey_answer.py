@@ -13,15 +13,21 @@ carries Django's own attributes such as ``aria-describedby``).
 
 from __future__ import annotations
 
+from html import escape as _html_escape
 from typing import Any
 
 from django import template
 from django.forms import BoundField
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 register = template.Library()
+
+
+def escape(value: Any) -> str:
+    """What ``django.utils.html.escape`` returns, without its lazy-string wrapper (a page
+    escapes ~700 values: the wrapper's checks were a tenth of the page's time)."""
+    return _html_escape(str(value))
 
 
 def _required(item: Any) -> str:
