@@ -19,9 +19,9 @@ What it keeps exact:
 - **Values.** Only the call's keyword values vary; each must reach the SQL as one
   parameter, unchanged (an ``=``/``<``/``>``/``IN (subquery)`` comparison with an
   int, str, date, datetime or UUID). ``True``/``False``/``None`` change a query's
-  shape, so each is compiled on its own. Anything else the builder computes
-  (``timezone.now()``, a setting) would be frozen at the first call, so the
-  builder must take it as a value: with ``PREPARED_QUERIES_CHECK`` on (the test
+  shape, so each is compiled on its own. Anything else the builder reads
+  (``timezone.now()``, the active language, a setting) would be frozen at the
+  first call, so the builder must take it as a value: with ``PREPARED_QUERIES_CHECK`` on (the test
   settings) every call is also built and compiled the ordinary way and compared,
   so a frozen value or a value Django rewrites fails the tests.
 - **The tenant guard** (:mod:`lib.scoping`). A fresh queryset is narrowed to the
