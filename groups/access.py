@@ -21,6 +21,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from lib.prepared import Prepared, narrowed, visible_scope
 
 from .models import GroupProcess, LeaderGroup, LeaderGroupMembership
 
@@ -81,12 +82,23 @@ READER_RELATED = ("unit", "head", "process")
 def groups_with_access(user: User, related: tuple[str, ...] = FOLLOWER_RELATED
                        ) -> QuerySet[LeaderGroup]:
     """Groups of the user's municipality, each annotated with whether the user is a member."""
-    return (
-        LeaderGroup.objects.visible_to(user)
-        .select_related(*related)
-        .annotate(_is_member=Exists(LeaderGroupMembership.objects.filter(
-            group=OuterRef("pk"), leader__user_id=user.pk)))
-    )
+    return _with_access(LeaderGroup.objects.visible_to(user), user.pk, related)
+
+
+def _with_access(groups: QuerySet[LeaderGroup], user_id: int, related: tuple[str, ...]
+                 ) -> QuerySet[LeaderGroup]:
+    return groups.select_related(*related).annotate(_is_member=Exists(
+        LeaderGroupMembership.objects.filter(group=OuterRef("pk"), leader__user_id=user_id)))
+
+
+def _one_group(related: tuple[str, ...]) -> Prepared[LeaderGroup]:
+    return Prepared(lambda organisation_id, user_id, public_id: _with_access(
+        narrowed(LeaderGroup.objects.all(), organisation_id), user_id, related)
+        .filter(public_id=public_id).order_by("pk")[:1])
+
+
+# Every group page reads its group this way: compiled once per process.
+_ONE_GROUP = {related: _one_group(related) for related in (FOLLOWER_RELATED, READER_RELATED)}
 
 
 def access_for(user: User, group: LeaderGroup) -> GroupAccess:
@@ -105,9 +117,16 @@ def access_for(user: User, group: LeaderGroup) -> GroupAccess:
 
 def _load(user: User, public_id: UUID | str,
           related: tuple[str, ...] = FOLLOWER_RELATED) -> GroupAccess:
-    group = groups_with_access(user, related).filter(public_id=public_id).first()
-    if group is None:
+    organisation_id = visible_scope(user)
+    try:
+        public_uuid = UUID(str(public_id))
+    except ValueError:
+        raise Http404 from None
+    found = [] if organisation_id is False else _ONE_GROUP[related](
+        organisation_id=organisation_id, user_id=user.pk, public_id=public_uuid)
+    if not found:
         raise Http404
+    group = found[0]
     return access_for(user, group)
 
 

@@ -8,16 +8,24 @@ from django.urls import reverse
 from accounts.models import User
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
+from lib.prepared import Prepared, narrowed, visible_scope
 
 from .models import ProcessSession
 
+_SESSIONS: Prepared[ProcessSession] = Prepared(lambda organisation_id, user_id: (
+    narrowed(ProcessSession.objects.all(), organisation_id)
+    .filter(Q(process__group__memberships__leader__user_id=user_id)
+            | Q(process__group__head__user_id=user_id) | Q(process__facilitator_id=user_id))
+    .select_related("process__group").distinct().order_by("planned_at")))
+
 
 def sessions_for_user(user: User) -> list[CalendarEvent]:
-    sessions = (ProcessSession.objects.visible_to(user)
-                .filter(Q(process__group__memberships__leader__user=user)
-                        | Q(process__group__head__user=user) | Q(process__facilitator=user))
-                .select_related("process__group").distinct().order_by("planned_at"))
-    return [session_event(s) for s in sessions]
+    """The group sessions of the user's groups and processes (one query, compiled once)."""
+    organisation_id = visible_scope(user)
+    if organisation_id is False:
+        return []
+    return [session_event(s) for s in _SESSIONS(organisation_id=organisation_id,
+                                                 user_id=user.pk)]
 
 
 def session_event(s: ProcessSession) -> CalendarEvent:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.access import leader_for
 from accounts.models import Leader, User
+from lib.prepared import Prepared, narrowed, visible_scope
 
 from .access import GroupAccess
 from .diff import DiffRow, commitments_diff, words_diff
@@ -32,10 +33,10 @@ from .models import (
 from .timeline import Milestone, milestones_for, session_labels
 
 
-def _with_overview(qs: Any) -> Any:
+def _with_overview(qs: Any, now: dt.datetime) -> Any:
     """Head, unit, process with facilitator, member count, next session — one query."""
     upcoming = (ProcessSession.objects.filter(process__group=OuterRef("pk"), held_on__isnull=True,
-                                              planned_at__gte=timezone.now())
+                                              planned_at__gte=now)
                 .order_by("planned_at").values("planned_at")[:1])
     # Counted in a correlated subquery, not Count() over a join: no GROUP BY over every
     # selected column, so PostgreSQL can start from the few wanted groups' primary keys.
@@ -52,17 +53,31 @@ def _with_overview(qs: Any) -> Any:
 
 
 def groups_for_leader(*, leader: Leader) -> list[LeaderGroup]:
-    """The groups a leader heads or belongs to, with what Min side shows (one query).
+    """The groups a leader heads or belongs to, with what Min side shows (one query,
+    compiled once per process).
 
     Membership is a subquery rather than a join, so PostgreSQL starts from the few
     matching groups by index instead of joining every group to every membership."""
-    member_of = LeaderGroupMembership.objects.filter(leader=leader).values("group_id")
-    return list(_with_overview(LeaderGroup.objects.filter(Q(head=leader) | Q(pk__in=member_of))))
+    return _LEADERS_GROUPS(leader_id=leader.pk, now=timezone.now())
+
+
+def _leaders_groups(leader_id: int, now: dt.datetime) -> Any:
+    member_of = LeaderGroupMembership.objects.filter(leader_id=leader_id).values("group_id")
+    return _with_overview(LeaderGroup.objects.filter(Q(head_id=leader_id)
+                                                     | Q(pk__in=member_of)), now)
+
+
+_LEADERS_GROUPS: Prepared[LeaderGroup] = Prepared(_leaders_groups)
+_FACILITATED: Prepared[LeaderGroup] = Prepared(lambda organisation_id, user_id, now: (
+    _with_overview(narrowed(LeaderGroup.objects.all(), organisation_id)
+                   .filter(process__facilitator_id=user_id), now)))
 
 
 def groups_facilitated_by(*, user: User) -> list[LeaderGroup]:
-    return list(_with_overview(LeaderGroup.objects.visible_to(user)
-                               .filter(process__facilitator=user)))
+    organisation_id = visible_scope(user)
+    if organisation_id is False:
+        return []
+    return _FACILITATED(organisation_id=organisation_id, user_id=user.pk, now=timezone.now())
 
 
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:

@@ -49,7 +49,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -186,3 +186,20 @@ class Prepared[R]:
             raise PreparedQueryError(
                 f"prepared query differs from its ordinary build (a value computed inside "
                 f"the builder?):\n  kept: {compiled.sql} {params}\n  built: {sql} {expected}")
+
+
+def visible_scope(user: Any) -> int | None | Literal[False]:
+    """What ``visible_to(user)`` narrows to, as a builder's value: the user's municipality,
+    None for a superuser (every municipality), False for one who sees nothing
+    (anonymous, inactive, without a municipality: the caller answers ``[]``)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return None
+    return user.organisation_id if user.organisation_id is not None else False
+
+
+def narrowed[Q: QuerySet[Any]](queryset: Q, organisation_id: int | None) -> Q:
+    """``queryset.visible_to(user)`` inside a builder, given ``visible_scope(user)``."""
+    return queryset if organisation_id is None else queryset.in_organisation(  # type: ignore[attr-defined]
+        organisation_id)
