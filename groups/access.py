@@ -98,7 +98,8 @@ def _one_group(related: tuple[str, ...]) -> Prepared[LeaderGroup]:
 
 
 # Every group page reads its group this way: compiled once per process.
-_ONE_GROUP = {related: _one_group(related) for related in (FOLLOWER_RELATED, READER_RELATED)}
+_ONE_GROUP: dict[tuple[str, ...], Prepared[LeaderGroup]] = {
+    related: _one_group(related) for related in (FOLLOWER_RELATED, READER_RELATED)}
 
 
 def access_for(user: User, group: LeaderGroup) -> GroupAccess:

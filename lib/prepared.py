@@ -125,12 +125,12 @@ class Prepared[R]:
             params[index] = values[name] if name else active
         if getattr(settings, "PREPARED_QUERIES_CHECK", False):
             self._check(values, compiled, params)
-        run = compiled.queryset._chain()
+        run = compiled.queryset._chain()  # type: ignore[attr-defined]
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connections[compiled.queryset.db]  # this thread's
         frozen = (compiled.sql, tuple(params))
         compiler.as_sql = lambda *args, **kwargs: frozen  # type: ignore[method-assign]
-        run.query.get_compiler = (  # type: ignore[method-assign]
+        run.query.get_compiler = (
             lambda using=None, connection=None, elide_empty=True: compiler)
         return list(run)
 
@@ -148,7 +148,7 @@ class Prepared[R]:
         token = _active.set(municipality) if key[0] == "armed" else None
         try:
             queryset = self._build(**stand_ins)
-            if queryset._prefetch_related_lookups:
+            if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
                 raise PreparedQueryError("a prepared query's builder may not prefetch_related: "
                                          "use prefetch_related_objects on its list")
             compiler = queryset.query.get_compiler(using=queryset.db)

@@ -25,6 +25,7 @@ from accounts.models import ApprovalDecision, Leader, User
 from accounts.selectors import may_have_reports
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
+from lib.prepared import Prepared, narrowed, visible_scope
 
 from .access import ModuleAccess
 from .approvals import KIND as APPROVAL_KIND
@@ -108,19 +109,40 @@ def _free_for(module: Module, leader: Leader | None, today: dt.date) -> int:
     return module.seat_state(today).free_for(is_talent=leader is not None and leader.is_talent)
 
 
+_OWN_ENROLMENTS: Prepared[Enrollment] = Prepared(lambda leader_id: (
+    Enrollment.objects.filter(leader_id=leader_id).with_attendance().order_by("requested_at")))
+
+
 def _mine(leader: Leader | None, module_ids: list[int]) -> dict[int, Enrollment]:
-    """The leader's live enrolment in each module, else their latest one (one query)."""
+    """The leader's live enrolment in each module, else their latest one (one query,
+    compiled once per process)."""
     if leader is None or not module_ids:
         return {}
-    rows = (Enrollment.objects.filter(leader=leader, module_id__in=module_ids)
-            .with_attendance().order_by("requested_at"))
+    wanted = set(module_ids)
     mine: dict[int, Enrollment] = {}
-    for row in rows:
+    for row in _OWN_ENROLMENTS(leader_id=leader.pk):  # a leader has a handful
+        if row.module_id not in wanted:
+            continue
         current = mine.get(row.module_id)
         if current is None or row.status in ACTIVE_STATUSES \
                 or current.status not in ACTIVE_STATUSES:
             mine[row.module_id] = row
     return mine
+
+
+def _current_modules(organisation_id: int | None, today: dt.date,
+                     published_only: bool) -> QuerySet[Module]:
+    upcoming = Exists(ModuleSession.objects.filter(module=OuterRef("pk"), date__gte=today))
+    modules = (narrowed(Module.objects.all(), organisation_id)
+               .filter(Q(enrolment_closes_on__gte=today) | upcoming)
+               .with_seat_counts().select_related("programme")
+               .order_by("year", "-term", "topic"))
+    return modules.filter(status=ModuleStatus.PUBLISHED) if published_only else modules
+
+
+_CURRENT_MODULES: Prepared[Module] = Prepared(_current_modules)
+_FACILITATED_MODULES: Prepared[int] = Prepared(lambda user_id: (
+    ModuleSession.objects.filter(facilitators=user_id).values_list("module_id", flat=True)))
 
 
 def module_list(*, user: User, leader: Leader | None,
@@ -136,19 +158,15 @@ def module_list(*, user: User, leader: Leader | None,
     """
     today = today or timezone.localdate()
     manage = user.is_superuser or user.is_oaf_admin
-    upcoming = Exists(ModuleSession.objects.filter(module=OuterRef("pk"), date__gte=today))
-    qs = (Module.objects.visible_to(user).filter(Q(enrolment_closes_on__gte=today) | upcoming)
-          .with_seat_counts().select_related("programme")
-          .prefetch_related(Prefetch("sessions", queryset=ModuleSession.objects.order_by(
-              "date", "starts_at")), "audience_units")
-          .order_by("year", "-term", "topic"))
-    if not manage:
-        qs = qs.filter(status=ModuleStatus.PUBLISHED)
-    modules = list(qs)
+    organisation_id = visible_scope(user)
+    if organisation_id is False:
+        return []
+    modules = _CURRENT_MODULES(organisation_id=organisation_id, today=today,
+                               published_only=not manage)
+    prefetch_related_objects(modules, Prefetch("sessions", queryset=ModuleSession.objects
+                                               .order_by("date", "starts_at")), "audience_units")
     mine = _mine(leader, [m.pk for m in modules])
-    facilitated = set(ModuleSession.objects.filter(module__in=[m.pk for m in modules],
-                                                   facilitators=user)
-                      .values_list("module_id", flat=True))
+    facilitated = set(_FACILITATED_MODULES(user_id=user.pk))
     positions = waiting_positions(module_ids=[m for m, e in mine.items()
                                               if e.status == EnrollmentStatus.WAITING])
     cards = []
@@ -211,10 +229,14 @@ def module_page(*, access: ModuleAccess, user: User, today: dt.date | None = Non
 def enrollments_of(leader: Leader) -> list[Enrollment]:
     """Every enrolment of the leader with module, programme and ``attended_count``, newest
     module first (one query; on Min side one for all its panels, ``shared_on_page``)."""
-    return shared_on_page(leader, "programs.enrollments", lambda: list(
-        Enrollment.objects.filter(leader=leader)
-        .select_related("module__programme").with_attendance()
-        .order_by("-module__year", "module__term", "module__topic", "-requested_at")))
+    return shared_on_page(leader, "programs.enrollments",
+                          lambda: _ENROLMENTS_OF(leader_id=leader.pk))
+
+
+_ENROLMENTS_OF: Prepared[Enrollment] = Prepared(lambda leader_id: (
+    Enrollment.objects.filter(leader_id=leader_id)
+    .select_related("module__programme").with_attendance()
+    .order_by("-module__year", "module__term", "module__topic", "-requested_at")))
 
 
 def leader_enrollments(*, leader: Leader, today: dt.date | None = None) -> list[EnrollmentView]:
@@ -237,11 +259,7 @@ def leader_enrollments(*, leader: Leader, today: dt.date | None = None) -> list[
 def pending_approvals(*, user: User) -> list[Enrollment]:
     """Requests from leaders who report to this user, waiting for their decision
     (what Min side's panel shows of them)."""
-    return list(pending_approvals_queryset(user=user)
-                .select_related("leader__user", "module")
-                .only("uuid", "note", "leader__user__full_name", "module__topic",
-                      "module__term", "module__year")
-                .order_by("requested_at"))
+    return _PENDING(user_id=user.pk)
 
 
 def pending_approvals_queryset(*, user: User) -> QuerySet[Enrollment]:
@@ -251,11 +269,22 @@ def pending_approvals_queryset(*, user: User) -> QuerySet[Enrollment]:
     later step (``accounts.approvals``) is someone else's; the approver's list
     (``programs:approvals``) shows deputy duties and handed-over requests too.
     """
+    return _pending(user.pk)
+
+
+def _pending(user_id: int) -> QuerySet[Enrollment]:
     decided = ApprovalDecision.objects.filter(request_kind=APPROVAL_KIND,
                                               request_id=OuterRef("pk"))
     return (Enrollment.objects.filter(status=EnrollmentStatus.REQUESTED,
-                                      leader__leader_above__user=user)
+                                      leader__leader_above__user_id=user_id)
             .exclude(Exists(decided)))
+
+
+_PENDING: Prepared[Enrollment] = Prepared(lambda user_id: (
+    _pending(user_id).select_related("leader__user", "module")
+    .only("uuid", "note", "leader__user__full_name", "module__topic", "module__term",
+          "module__year")
+    .order_by("requested_at")))
 
 
 @dataclass
@@ -337,12 +366,16 @@ def decision_facts(enrollments: list[Enrollment],
 def programmes_for_leader(*, leader: Leader, today: dt.date | None = None) -> list[Programme]:
     """Programmes the leader takes part in, each with ``coming`` gatherings (two queries)."""
     today = today or timezone.localdate()
-    return list(Programme.objects.filter(participations__leader=leader, ends_on__gte=today)
-                .prefetch_related(Prefetch(
-                    "gatherings", to_attr="coming",
-                    queryset=Gathering.objects.filter(date__gte=today)
-                    .order_by("date", "starts_at")))
-                .order_by("starts_on"))
+    programmes = _PROGRAMMES_OF(leader_id=leader.pk, today=today)
+    prefetch_related_objects(programmes, Prefetch(
+        "gatherings", to_attr="coming",
+        queryset=Gathering.objects.filter(date__gte=today).order_by("date", "starts_at")))
+    return programmes
+
+
+_PROGRAMMES_OF: Prepared[Programme] = Prepared(lambda leader_id, today: (
+    Programme.objects.filter(participations__leader_id=leader_id, ends_on__gte=today)
+    .order_by("starts_on")))
 
 
 def facilitated_sessions(*, user: User, today: dt.date | None = None) -> list[ModuleSession]:
@@ -423,22 +456,34 @@ def calendar_events(user: User) -> list[CalendarEvent]:
     """The personal feed: seated and facilitated sessions (CONFIRMED), sessions of
     modules one waits for (TENTATIVE), gatherings taken part in. Sessions of a
     cancelled module stay, marked CANCELLED, so subscribed calendars remove them."""
-    seated = Enrollment.objects.filter(module=OuterRef("module"), leader__user=user,
+    return [*(session_event(s, tentative=not (s.feed_seated or s.feed_facilitating))
+              for s in _FEED_SESSIONS(user_id=user.pk)),
+            *map(gathering_event, _FEED_GATHERINGS(user_id=user.pk))]
+
+
+def _feed_sessions(user_id: int) -> QuerySet[ModuleSession]:
+    seated = Enrollment.objects.filter(module=OuterRef("module"), leader__user_id=user_id,
                                        status=EnrollmentStatus.SEATED)
-    waiting = Enrollment.objects.filter(module=OuterRef("module"), leader__user=user,
+    waiting = Enrollment.objects.filter(module=OuterRef("module"), leader__user_id=user_id,
                                         status=EnrollmentStatus.WAITING)
     facilitated = ModuleSession.facilitators.through.objects.filter(
-        modulesession=OuterRef("pk"), user=user)
-    sessions = (ModuleSession.objects
-                .annotate(feed_seated=Exists(seated), feed_facilitating=Exists(facilitated))
-                .filter(Q(feed_seated=True) | Q(feed_facilitating=True) | Exists(waiting))
-                .exclude(module__status=ModuleStatus.DRAFT)
-                .select_related("module__programme"))
+        modulesession=OuterRef("pk"), user_id=user_id)
+    return (ModuleSession.objects
+            .annotate(feed_seated=Exists(seated), feed_facilitating=Exists(facilitated))
+            .filter(Q(feed_seated=True) | Q(feed_facilitating=True) | Exists(waiting))
+            .exclude(module__status=ModuleStatus.DRAFT)
+            .select_related("module__programme"))
+
+
+def _feed_gatherings(user_id: int) -> QuerySet[Gathering]:
     participant = ProgrammeParticipant.objects.filter(programme=OuterRef("programme"),
-                                                      leader__user=user)
-    advising = Gathering.advisers.through.objects.filter(gathering=OuterRef("pk"), user=user)
-    gatherings = (Gathering.objects.filter(Exists(participant) | Exists(advising))
-                  .select_related("programme"))
-    return [*(session_event(s, tentative=not (s.feed_seated or s.feed_facilitating))
-              for s in sessions),
-            *map(gathering_event, gatherings)]
+                                                      leader__user_id=user_id)
+    advising = Gathering.advisers.through.objects.filter(gathering=OuterRef("pk"),
+                                                         user_id=user_id)
+    return (Gathering.objects.filter(Exists(participant) | Exists(advising))
+            .select_related("programme"))
+
+
+# The calendar week page and the personal feed: compiled once per process.
+_FEED_SESSIONS: Prepared[Any] = Prepared(_feed_sessions)  # with feed_* annotations
+_FEED_GATHERINGS: Prepared[Gathering] = Prepared(_feed_gatherings)
