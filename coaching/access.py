@@ -31,6 +31,7 @@ from accounts.approvals import Role, StepSpec
 from accounts.models import User
 from accounts.services.approvals import waiting_step_for
 from lib.http import uuid_or_404
+from lib.prepared import Prepared, narrowed, visible_scope
 
 from .approvals import subject_of
 from .models import AvailabilityException, Booking, CoachingCourse, CoachProfile, CourseStatus
@@ -90,11 +91,20 @@ class CourseAccess:
 
 
 def courses_with_relations(user: User) -> QuerySet[CoachingCourse]:
-    return (CoachingCourse.objects.visible_to(user)
-            .select_related("leader__user", "leader__leader_above__user",
-                            "leader__leader_above__leader_above__user", "leader__unit",
-                            "coach__user", "coach__supplier", "agreement__supplier",
-                            "ordering_unit", "programme"))
+    return _with_relations(CoachingCourse.objects.visible_to(user))
+
+
+def _with_relations(courses: QuerySet[CoachingCourse]) -> QuerySet[CoachingCourse]:
+    return courses.select_related("leader__user", "leader__leader_above__user",
+                                  "leader__leader_above__leader_above__user", "leader__unit",
+                                  "coach__user", "coach__supplier", "agreement__supplier",
+                                  "ordering_unit", "programme")
+
+
+# Every course page reads its course this way: compiled once per process.
+_ONE_COURSE: Prepared[CoachingCourse] = Prepared(lambda organisation_id, public_id: (
+    _with_relations(narrowed(CoachingCourse.objects.all(), organisation_id))
+    .filter(uuid=public_id).order_by("pk")[:1]))
 
 
 def course_access(user: User, course: CoachingCourse) -> CourseAccess:
@@ -111,9 +121,12 @@ def course_access(user: User, course: CoachingCourse) -> CourseAccess:
 
 def get_course_for_user(user: User, public_id: UUID | str) -> CourseAccess:
     """The course and the user's roles on it; 404 if the user has none."""
-    course = courses_with_relations(user).filter(uuid=uuid_or_404(public_id)).first()
-    if course is None:
+    organisation_id = visible_scope(user)
+    found = [] if organisation_id is False else _ONE_COURSE(
+        organisation_id=organisation_id, public_id=uuid_or_404(public_id))
+    if not found:
         raise Http404
+    course = found[0]
     access = course_access(user, course)
     step = approval_step_for(user, course)
     if step is not None:

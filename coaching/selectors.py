@@ -16,6 +16,7 @@ from accounts.models import ApprovalDecision, Leader, User
 from accounts.selectors import may_have_reports
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
+from lib.prepared import Prepared
 
 from .access import CourseAccess
 from .approvals import KIND as APPROVAL_KIND
@@ -58,11 +59,14 @@ def sessions_left(course: CoachingCourse) -> int:
 
 def courses_for_leader(*, leader: Leader, now: dt.datetime | None = None
                        ) -> list[CoachingCourse]:
-    """All the leader's courses, newest first, with counts (one query)."""
-    now = now or timezone.now()
-    return list(with_counts(CoachingCourse.objects.filter(leader=leader), now)
-                .select_related("coach__user", "ordering_unit", "agreement")
-                .order_by("-year", "-term", "-applied_at"))
+    """All the leader's courses, newest first, with counts (one query, compiled once)."""
+    return _COURSES_OF(leader_id=leader.pk, now=now or timezone.now())
+
+
+_COURSES_OF: Prepared[CoachingCourse] = Prepared(lambda leader_id, now: (
+    with_counts(CoachingCourse.objects.filter(leader_id=leader_id), now)
+    .select_related("coach__user", "ordering_unit", "agreement")
+    .order_by("-year", "-term", "-applied_at")))
 
 
 @dataclass
@@ -218,16 +222,32 @@ def coach_week(*, coach: CoachProfile, first_day: dt.date,
 # --- Min side -------------------------------------------------------------------------------
 
 
+_OPEN_COURSES_OF: Prepared[CoachingCourse] = Prepared(lambda leader_id, now: (
+    with_counts(CoachingCourse.objects.filter(leader_id=leader_id, status__in=OPEN), now)
+    .select_related("coach__user").order_by("year", "term")))
+
+
 def min_side_leader_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
     """The leader's open courses with sessions used and left and the next booking (1 query)."""
     if leader is None:
         return None
-    now = timezone.now()
-    courses = list(with_counts(CoachingCourse.objects.filter(leader=leader, status__in=OPEN), now)
-                   .select_related("coach__user").order_by("year", "term"))
+    courses = _OPEN_COURSES_OF(leader_id=leader.pk, now=timezone.now())
     for course in courses:
         course.left = sessions_left(course)  # type: ignore[attr-defined]
     return {"courses": courses}
+
+
+def _waiting_for(leader_id: int) -> QuerySet[CoachingCourse]:
+    # After the leader above's step, a later step (issue 26) is someone else's.
+    decided = ApprovalDecision.objects.filter(request_kind=APPROVAL_KIND,
+                                              request_id=OuterRef("pk"))
+    return (CoachingCourse.objects.filter(leader__leader_above_id=leader_id,
+                                          status=CourseStatus.SUBMITTED)
+            .exclude(Exists(decided))
+            .select_related("leader__user", "ordering_unit").order_by("applied_at"))
+
+
+_WAITING_FOR: Prepared[CoachingCourse] = Prepared(_waiting_for)
 
 
 def min_side_approvals_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
@@ -235,13 +255,7 @@ def min_side_approvals_panel(user: User, leader: Leader | None) -> dict[str, Any
     none for a leader nobody reports to)."""
     if leader is None or not may_have_reports(leader):
         return None
-    # After the leader above's step, a later step (issue 26) is someone else's.
-    decided = ApprovalDecision.objects.filter(request_kind=APPROVAL_KIND,
-                                              request_id=OuterRef("pk"))
-    pending = list(CoachingCourse.objects.filter(leader__leader_above=leader,
-                                                 status=CourseStatus.SUBMITTED)
-                   .exclude(Exists(decided))
-                   .select_related("leader__user", "ordering_unit").order_by("applied_at"))
+    pending = _WAITING_FOR(leader_id=leader.pk)
     if not pending:
         return None
     return {"pending": pending}
@@ -269,12 +283,15 @@ def calendar_events(user: User) -> list[CalendarEvent]:
     Cancelled sessions stay in the feed as cancelled so calendar programs
     remove them. The description never holds the development project.
     """
-    since = timezone.now() - dt.timedelta(days=90)
-    bookings = (Booking.objects.filter(Q(course__leader__user=user) | Q(coach__user=user),
-                                       starts_at__gte=since)
-                .select_related("coach__user", "course__leader__user"))
+    bookings = _FEED_BOOKINGS(user_id=user.pk, since=timezone.now() - dt.timedelta(days=90))
     return [booking_event(booking, for_coach=booking.coach.user_id == user.pk)
             for booking in bookings]
+
+
+_FEED_BOOKINGS: Prepared[Booking] = Prepared(lambda user_id, since: (
+    Booking.objects.filter(Q(course__leader__user_id=user_id) | Q(coach__user_id=user_id),
+                           starts_at__gte=since)
+    .select_related("coach__user", "course__leader__user")))
 
 
 def booking_event(booking: Booking, *, for_coach: bool) -> CalendarEvent:
