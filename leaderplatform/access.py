@@ -32,6 +32,7 @@ from coaching.models import CoachingCourse
 from coaching.models.courses import OPEN_STATUSES
 from groups.models import LeaderGroup, LeaderGroupMembership
 from lib.http import uuid_or_404
+from lib.prepared import Prepared, narrowed, visible_scope
 from networks.models import NetworkGroup, NetworkMembership
 
 from .models import FeedbackInvitation, PlatformVersion, SelfAssessment
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 
 
 
-def may_cluster(user: User | AnonymousUser, organisation_id: int) -> bool:
+def may_cluster(user: User | AnonymousUser, organisation_id: int | None) -> bool:
     """O&F and the municipality's facilitators analyse and summarise (step 4)."""
     if is_oaf_for(user, organisation_id):
         return True
@@ -58,13 +59,19 @@ class VersionAccess:
     leader: Leader | None
 
 
+_ONE_VERSION: Prepared[PlatformVersion] = Prepared(lambda organisation_id, version_uuid: (
+    narrowed(PlatformVersion.objects.all(), organisation_id)
+    .select_related("platform__organisation").filter(uuid=version_uuid).order_by("pk")[:1]))
+
+
 def get_version_for_user(user: User, version_uuid: UUID | str) -> VersionAccess:
     """A version of the user's municipality (404 otherwise), with what the user may do."""
-    version = (PlatformVersion.objects.visible_to(user)
-               .select_related("platform__organisation")
-               .filter(uuid=uuid_or_404(version_uuid)).first())
-    if version is None:
+    organisation_id = visible_scope(user)
+    found = [] if organisation_id is False else _ONE_VERSION(
+        organisation_id=organisation_id, version_uuid=uuid_or_404(version_uuid))
+    if not found:
         raise Http404
+    version = found[0]
     org_id = version.platform.organisation_id
     return VersionAccess(version, is_oaf_for(user, org_id), may_cluster(user, org_id),
                          leader_for(user))

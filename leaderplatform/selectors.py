@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any
 
-from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from accounts.models import Leader, LeaderLevel, Unit, User
+from lib.prepared import Prepared
 from programs.models import Module, ModuleStatus
 from surveys.models import InstrumentKind
 from surveys.reports.anonymity import enough_answered
@@ -45,10 +46,18 @@ def score_threshold(organisation_id: int) -> int:
     return thresholds_for(organisation_id)[0]
 
 
-def published_version(organisation_id: int) -> PlatformVersion | None:
+def _version_in(organisation_id: int, status: str) -> QuerySet[PlatformVersion]:
     return (PlatformVersion.objects.filter(platform__organisation_id=organisation_id,
-                                           status=VersionStatus.PUBLISHED)
-            .select_related("platform").first())
+                                           status=status)
+            .select_related("platform").order_by("pk")[:1])
+
+
+_VERSION: Prepared[PlatformVersion] = Prepared(_version_in)  # read on every platform page
+
+
+def published_version(organisation_id: int) -> PlatformVersion | None:
+    found = _VERSION(organisation_id=organisation_id, status=str(VersionStatus.PUBLISHED))
+    return found[0] if found else None
 
 
 def standard_version() -> PlatformVersion | None:
@@ -65,9 +74,8 @@ def assessment_version(organisation_id: int) -> PlatformVersion | None:
 
 
 def draft_version(organisation_id: int) -> PlatformVersion | None:
-    return (PlatformVersion.objects.filter(platform__organisation_id=organisation_id,
-                                           status=VersionStatus.DRAFT)
-            .select_related("platform").first())
+    found = _VERSION(organisation_id=organisation_id, status=str(VersionStatus.DRAFT))
+    return found[0] if found else None
 
 
 def themes_with_content(version: PlatformVersion, *, with_modules: bool = False) -> list[Theme]:
@@ -81,8 +89,13 @@ def themes_with_content(version: PlatformVersion, *, with_modules: bool = False)
         adopted = adopted.prefetch_related(Prefetch(
             "modules", queryset=Module.objects.filter(status=ModuleStatus.PUBLISHED)
             .order_by("-year", "topic", "pk"), to_attr="published_modules"))
-    return list(Theme.objects.filter(version=version).order_by("position", "pk")
-                .prefetch_related(Prefetch("characteristics", queryset=adopted)))
+    themes = _THEMES(version_id=version.pk)
+    prefetch_related_objects(themes, Prefetch("characteristics", queryset=adopted))
+    return themes
+
+
+_THEMES: Prepared[Theme] = Prepared(lambda version_id: (
+    Theme.objects.filter(version_id=version_id).order_by("position", "pk")))
 
 
 def step_plans(version: PlatformVersion) -> list[Any]:
@@ -307,14 +320,17 @@ def aggregates(version: PlatformVersion, organisation_id: int | None = None) -> 
 
 
 # -- Min side ------------------------------------------------------------------------------
+_CURRENT_VERSIONS: Prepared[PlatformVersion] = Prepared(lambda organisation_id: (
+    PlatformVersion.objects.filter(platform__organisation_id=organisation_id,
+                                   status__in=[VersionStatus.PUBLISHED, VersionStatus.DRAFT])
+    .select_related("platform")))
+
+
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
     """The published platform and what the process asks of the user now (two queries)."""
     if user.organisation_id is None:
         return None
-    versions = list(PlatformVersion.objects.filter(
-        platform__organisation_id=user.organisation_id,
-        status__in=[VersionStatus.PUBLISHED, VersionStatus.DRAFT])
-        .select_related("platform"))
+    versions = _CURRENT_VERSIONS(organisation_id=user.organisation_id)
     published = next((v for v in versions if v.is_published), None)
     draft = next((v for v in versions if v.is_draft), None)
     if published is None and draft is None and leader is None:
