@@ -28,6 +28,7 @@ from coaching.models.courses import CourseStatus
 from groups.models import GroupProcess
 from groups.models.process import Phase as GroupPhase
 from lib.money import hours
+from lib.prepared import Prepared
 from programs.models import (
     Enrollment,
     EnrollmentStatus,
@@ -296,11 +297,14 @@ def completed_enrollments(leader: Leader) -> list[Enrollment]:
     return [row for row in enrollments_of(leader) if row.is_completed]
 
 
+_DELIVERED_TO: Prepared[MessageDelivery] = Prepared(lambda user_id: (
+    MessageDelivery.objects.filter(recipient_id=user_id).exclude(status=DeliveryStatus.FAILED)
+    .select_related("message").order_by("-message__created_at")[:10]))
+
+
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
     """Messages O&F sent to this person, and their course certificates (two queries)."""
-    messages = list(MessageDelivery.objects.filter(recipient=user)
-                    .exclude(status=DeliveryStatus.FAILED)
-                    .select_related("message").order_by("-message__created_at")[:10])
+    messages = _DELIVERED_TO(user_id=user.pk)
     certificates = completed_enrollments(leader) if leader is not None else []
     if certificates and (user.organisation_id is None or not CertificateSettings.objects.filter(
             organisation_id=user.organisation_id).exists()):

@@ -20,6 +20,7 @@ from accounts.access import leader_for
 from accounts.models import Leader, Unit, User
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
+from lib.prepared import Prepared, narrowed, visible_scope
 from programs.models import Gathering, Programme
 
 from .access import GroupAccess, MeetingAccess, is_oaf_for
@@ -322,15 +323,24 @@ def _my_groups(groups: list[NetworkGroup]) -> list[MyGroup]:
 
 
 def groups_of_leader(leader: Leader) -> list[NetworkGroup]:
-    """The confirmed groups a leader belongs to (one query)."""
-    return list(NetworkGroup.objects.filter(memberships__leader=leader,
-                                            plan__status=PlanStatus.CONFIRMED)
-                .select_related("plan__programme", "facilitator").order_by("name"))
+    """The confirmed groups a leader belongs to (one query, compiled once per process)."""
+    return _GROUPS_OF(leader_id=leader.pk)
+
+
+_GROUPS_OF: Prepared[NetworkGroup] = Prepared(lambda leader_id: (
+    NetworkGroup.objects.filter(memberships__leader_id=leader_id,
+                                plan__status=PlanStatus.CONFIRMED)
+    .select_related("plan__programme", "facilitator").order_by("name")))
+_FACILITATED: Prepared[NetworkGroup] = Prepared(lambda organisation_id, user_id: (
+    narrowed(NetworkGroup.objects.all(), organisation_id).filter(facilitator_id=user_id)
+    .select_related("plan__programme").order_by("plan", "position")))
 
 
 def groups_facilitated_by(user: User) -> list[NetworkGroup]:
-    return list(NetworkGroup.objects.visible_to(user).filter(facilitator=user)
-                .select_related("plan__programme").order_by("plan", "position"))
+    organisation_id = visible_scope(user)
+    if organisation_id is False:
+        return []
+    return _FACILITATED(organisation_id=organisation_id, user_id=user.pk)
 
 
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
@@ -390,9 +400,12 @@ def meeting_event(meeting: NetworkMeeting) -> CalendarEvent:
 def calendar_events(user: User) -> list[CalendarEvent]:
     """The personal feed: meetings of the user's confirmed groups and those they lead
     (one query)."""
-    meetings = (NetworkMeeting.objects
-                .filter(Q(group__memberships__leader__user=user,
-                          group__plan__status=PlanStatus.CONFIRMED) | Q(facilitator=user))
-                .filter(date__isnull=False).distinct().select_related("group")
-                .order_by("date", "starts_at"))
-    return [meeting_event(m) for m in meetings]
+    return [meeting_event(m) for m in _FEED_MEETINGS(user_id=user.pk)]
+
+
+_FEED_MEETINGS: Prepared[NetworkMeeting] = Prepared(lambda user_id: (
+    NetworkMeeting.objects
+    .filter(Q(group__memberships__leader__user_id=user_id,
+              group__plan__status=PlanStatus.CONFIRMED) | Q(facilitator_id=user_id))
+    .filter(date__isnull=False).distinct().select_related("group")
+    .order_by("date", "starts_at")))
