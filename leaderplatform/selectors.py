@@ -355,12 +355,17 @@ def proposals_for_groups(version: PlatformVersion, leader_group_ids: list[int],
 
 # -- modules (shown on a module's page through programs.module_page) ---------------------
 def module_characteristics(module: Module) -> list[Characteristic]:
-    """The published platform's characteristics a module builds (one query)."""
-    return list(Characteristic.objects.filter(
-        modules=module, status=CharacteristicStatus.ADOPTED,
+    """The published platform's characteristics a module builds (one query, compiled once)."""
+    return _BUILT_BY(module_id=module.pk,
+                     organisation_id=module.programme.organisation_id)
+
+
+_BUILT_BY: Prepared[Characteristic] = Prepared(lambda module_id, organisation_id: (
+    Characteristic.objects.filter(
+        modules=module_id, status=CharacteristicStatus.ADOPTED,
         version__status=VersionStatus.PUBLISHED,
-        version__platform__organisation_id=module.programme.organisation_id)
-        .order_by("position", "pk"))
+        version__platform__organisation_id=organisation_id)
+    .order_by("position", "pk")))
 
 
 def module_section(module: Module, user: User) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from accounts.approvals import Role, StepSpec
 from accounts.models import Leader, User
 from accounts.services.approvals import decisions_for, waiting_step_for
 from lib.http import uuid_or_404
+from lib.prepared import Prepared, narrowed, visible_scope
 
 from .approvals import KIND, subject_of
 from .models import Enrollment, Gathering, Module, ModuleSession, ModuleStatus
@@ -43,6 +45,12 @@ class ModuleAccess:
     can_request: bool  # the audience includes the user's leader profile
 
 
+# Every module page reads its module this way: compiled once per process.
+_ONE_MODULE: Prepared[Module] = Prepared(lambda organisation_id, module_uuid: (
+    narrowed(Module.objects.all(), organisation_id).select_related("programme")
+    .filter(uuid=module_uuid).order_by("pk")[:1]))
+
+
 def get_module_for_user(user: User, module_uuid: UUID | str) -> ModuleAccess:
     """A module of the user's municipality, or 404; 403 for someone it is not for.
 
@@ -50,11 +58,13 @@ def get_module_for_user(user: User, module_uuid: UUID | str) -> ModuleAccess:
     they are enrolled in, or one a leader reporting to them has asked for;
     facilitators open the modules they run.
     """
-    module = (Module.objects.visible_to(user).select_related("programme")
-              .prefetch_related("audience_units")
-              .filter(uuid=uuid_or_404(module_uuid)).first())
-    if module is None:
+    organisation_id = visible_scope(user)
+    found = [] if organisation_id is False else _ONE_MODULE(
+        organisation_id=organisation_id, module_uuid=uuid_or_404(module_uuid))
+    if not found:
         raise Http404
+    module = found[0]
+    prefetch_related_objects([module], "audience_units")
     manage = is_oaf_for(user, module.programme.organisation_id)
     if not manage and module.status == ModuleStatus.DRAFT:
         raise Http404

@@ -196,6 +196,12 @@ class ModulePage:
     leader: Leader | None
 
 
+_MODULE_WITH_SEATS: Prepared[Module] = Prepared(lambda module_id: (
+    Module.objects.with_seat_counts().select_related("programme").filter(pk=module_id)))
+_SESSIONS_OF: Prepared[ModuleSession] = Prepared(lambda module_id: (
+    ModuleSession.objects.filter(module_id=module_id).order_by("date", "starts_at")))
+
+
 def module_page(*, access: ModuleAccess, user: User, today: dt.date | None = None) -> ModulePage:
     """A module with seats, sessions (with facilitators) and the user's own enrolment.
 
@@ -203,10 +209,9 @@ def module_page(*, access: ModuleAccess, user: User, today: dt.date | None = Non
     leader's enrolments in it, and waiting positions if they wait.
     """
     today = today or timezone.localdate()
-    module = (Module.objects.with_seat_counts().select_related("programme")
-              .get(pk=access.module.pk))
-    sessions = list(module.sessions.order_by("date", "starts_at")
-                    .prefetch_related("facilitators"))
+    module = _MODULE_WITH_SEATS(module_id=access.module.pk)[0]
+    sessions = _SESSIONS_OF(module_id=module.pk)
+    prefetch_related_objects(sessions, "facilitators")
     mine = _mine(access.leader, [module.pk]).get(module.pk)
     view = None
     if mine is not None:
