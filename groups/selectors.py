@@ -155,6 +155,18 @@ def next_milestone(milestones: list[Milestone], today: dt.date | None = None) ->
     return open_[0] if open_ else None
 
 
+_MEMBERS: Prepared[Leader] = Prepared(lambda group_id: (
+    Leader.objects.filter(group_memberships__group_id=group_id)
+    .select_related("user").order_by("user__full_name")))
+_PROCESS_SESSIONS: Prepared[ProcessSession] = Prepared(lambda process_id: (
+    ProcessSession.objects.filter(process_id=process_id).order_by("number")))
+_TASKS: Prepared[TrainingTask] = Prepared(lambda process_id, user_id: (
+    TrainingTask.objects.filter(process_id=process_id).select_related("after_session")
+    .annotate(n_done=Count("completions"), done_by_me=Exists(TaskCompletion.objects.filter(
+        task=OuterRef("pk"), leader__user_id=user_id)))
+    .order_by("due_on", "pk")))
+
+
 def progress_get(*, access: GroupAccess) -> ProgressPage:
     """Members, sessions, tasks (with the user's own ticks) and the timeline.
 
@@ -162,20 +174,16 @@ def progress_get(*, access: GroupAccess) -> ProgressPage:
     (five for this app's own) — the same for 1 or 100 sessions, tasks or members.
     """
     group = access.group
-    members = list(Leader.objects.filter(group_memberships__group=group)
-                   .select_related("user").order_by("user__full_name"))
+    members = _MEMBERS(group_id=group.pk)
     process = access.process
     sessions: list[ProcessSession] = []
     tasks: list[TrainingTask] = []
     if process is not None:
-        sessions = list(process.sessions.order_by("number"))
+        sessions = _PROCESS_SESSIONS(process_id=process.pk)
         for session, label in zip(sessions, session_labels(
                 [(s.number, s.kind) for s in sessions]), strict=True):
             session.label = label
-        mine = TaskCompletion.objects.filter(task=OuterRef("pk"), leader__user_id=access.user.pk)
-        tasks = list(process.tasks.select_related("after_session")
-                     .annotate(n_done=Count("completions"), done_by_me=Exists(mine))
-                     .order_by("due_on", "pk"))
+        tasks = _TASKS(process_id=process.pk, user_id=access.user.pk)
     milestones = milestones_for([group])[group.pk]
     return ProgressPage(access=access, members=members, sessions=sessions, tasks=tasks,
                         milestones=milestones, next=next_milestone(milestones))
@@ -201,6 +209,17 @@ def _attach_commitments(versions: list[PosterVersion]) -> None:
         v.commitment_list = by_version[v.pk]  # type: ignore[attr-defined]
 
 
+_POSTER_OF: Prepared[PurposePoster] = Prepared(lambda group_id: (
+    PurposePoster.objects.filter(group_id=group_id)
+    .select_related("published_version__author", "published_by").order_by("pk")[:1]))
+_VERSIONS_OF: Prepared[PosterVersion] = Prepared(lambda poster_id: (
+    PosterVersion.objects.filter(poster_id=poster_id).select_related("author")
+    .annotate(n_comments=Count("comments")).order_by("-number")))
+_COMMENTS_ON: Prepared[PosterComment] = Prepared(lambda poster_id: (
+    PosterComment.objects.filter(version__poster_id=poster_id)
+    .select_related("author").order_by("created_at", "pk")))
+
+
 def poster_page_get(*, access: GroupAccess) -> PosterPage:
     """The published poster for every reader; for followers also the newest draft,
     the version history and the draft's comments.
@@ -210,8 +229,8 @@ def poster_page_get(*, access: GroupAccess) -> PosterPage:
     "comments on earlier versions", so saving a version never hides a comment). A
     reader of a group with nothing published gets 404.
     """
-    poster = (PurposePoster.objects.filter(group=access.group)
-              .select_related("published_version__author", "published_by").first())
+    found = _POSTER_OF(group_id=access.group.pk)
+    poster = found[0] if found else None
     published = poster.published_version if poster else None
     if not access.can_follow:
         if published is None:
@@ -221,8 +240,7 @@ def poster_page_get(*, access: GroupAccess) -> PosterPage:
     page = PosterPage(access=access, poster=poster, published=published)
     if poster is None:
         return page
-    page.versions = list(poster.versions.select_related("author")
-                         .annotate(n_comments=Count("comments")).order_by("-number"))
+    page.versions = _VERSIONS_OF(poster_id=poster.pk)
     page.latest = page.versions[0] if page.versions else None
     if published is not None and page.latest is not None and published.pk == page.latest.pk:
         published = page.latest
@@ -232,8 +250,7 @@ def poster_page_get(*, access: GroupAccess) -> PosterPage:
     _attach_commitments(shown)
     if page.latest is not None:
         by_version: dict[int, list[PosterComment]] = {v.pk: [] for v in page.versions}
-        for comment in (PosterComment.objects.filter(version__poster=poster)
-                        .select_related("author").order_by("created_at", "pk")):
+        for comment in _COMMENTS_ON(poster_id=poster.pk):
             by_version[comment.version_id].append(comment)
         page.latest.comment_list = by_version[page.latest.pk]  # type: ignore[attr-defined]
         page.earlier_comments = [(v, by_version[v.pk]) for v in page.versions[1:]
