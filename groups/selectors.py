@@ -182,8 +182,11 @@ def progress_get(*, access: GroupAccess) -> ProgressPage:
         sessions = _PROCESS_SESSIONS(process_id=process.pk)
         for session, label in zip(sessions, session_labels(
                 [(s.number, s.kind) for s in sessions]), strict=True):
+            session.process = process  # as process.sessions would have set it
             session.label = label
         tasks = _TASKS(process_id=process.pk, user_id=access.user.pk)
+        for task in tasks:
+            task.process = process
     milestones = milestones_for([group])[group.pk]
     return ProgressPage(access=access, members=members, sessions=sessions, tasks=tasks,
                         milestones=milestones, next=next_milestone(milestones))
@@ -241,6 +244,8 @@ def poster_page_get(*, access: GroupAccess) -> PosterPage:
     if poster is None:
         return page
     page.versions = _VERSIONS_OF(poster_id=poster.pk)
+    for version in page.versions:
+        version.poster = poster  # as poster.versions would have set it
     page.latest = page.versions[0] if page.versions else None
     if published is not None and page.latest is not None and published.pk == page.latest.pk:
         published = page.latest

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 from accounts.access import is_oaf_for, leader_for  # noqa: F401 (re-exported)
 from accounts.models import Leader, User
 from lib.http import uuid_or_404
+from lib.prepared import Prepared, narrowed, visible_scope
 from programs.models import Programme
 
 from .models import NetworkGroup, NetworkMeeting, NetworkMembership, NetworkPlan
@@ -89,14 +91,30 @@ def _membership(user: User) -> Exists:
                                                    leader__user_id=user.pk))
 
 
+# Every group and meeting page reads its group or meeting this way: compiled once.
+_ONE_GROUP: Prepared[Any] = Prepared(lambda organisation_id, user_id, group_uuid: (
+    narrowed(NetworkGroup.objects.all(), organisation_id)
+    .select_related("plan__programme", "facilitator")
+    .annotate(_is_member=Exists(NetworkMembership.objects.filter(
+        group=OuterRef("pk"), leader__user_id=user_id)))
+    .filter(uuid=group_uuid).order_by("pk")[:1]))
+_ONE_MEETING: Prepared[Any] = Prepared(lambda organisation_id, user_id, meeting_uuid: (
+    narrowed(NetworkMeeting.objects.all(), organisation_id)
+    .select_related("group__plan__programme", "group__facilitator", "facilitator",
+                    "focus_gathering")
+    .annotate(_is_member=Exists(NetworkMembership.objects.filter(
+        group=OuterRef("group"), leader__user_id=user_id)))
+    .filter(uuid=meeting_uuid).order_by("pk")[:1]))
+
+
 def get_group_for_user(user: User, group_uuid: UUID | str) -> GroupAccess:
     """A group for its members (once confirmed), its facilitator and O&F; 403 for others."""
-    group = (NetworkGroup.objects.visible_to(user)
-             .select_related("plan__programme", "facilitator")
-             .annotate(_is_member=_membership(user))
-             .filter(uuid=uuid_or_404(group_uuid)).first())
-    if group is None:
+    organisation_id = visible_scope(user)
+    found = [] if organisation_id is False else _ONE_GROUP(
+        organisation_id=organisation_id, user_id=user.pk, group_uuid=uuid_or_404(group_uuid))
+    if not found:
         raise Http404
+    group = found[0]
     is_oaf = is_oaf_for(user, group.plan.programme.organisation_id)
     # Members see their group once O&F has confirmed it, not while it is a draft.
     is_member = bool(group._is_member) and not group.plan.is_draft
@@ -158,14 +176,13 @@ class MeetingAccess:
 
 
 def _load_meeting(user: User, meeting_uuid: UUID | str) -> MeetingAccess | None:
-    meeting = (NetworkMeeting.objects.visible_to(user)
-               .select_related("group__plan__programme", "group__facilitator", "facilitator",
-                               "focus_gathering")
-               .annotate(_is_member=Exists(NetworkMembership.objects.filter(
-                   group=OuterRef("group"), leader__user_id=user.pk)))
-               .filter(uuid=uuid_or_404(meeting_uuid)).first())
-    if meeting is None:
+    organisation_id = visible_scope(user)
+    found = [] if organisation_id is False else _ONE_MEETING(
+        organisation_id=organisation_id, user_id=user.pk,
+        meeting_uuid=uuid_or_404(meeting_uuid))
+    if not found:
         return None
+    meeting = found[0]
     group = meeting.group
     is_member = bool(meeting._is_member) and not group.plan.is_draft
     return MeetingAccess(

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -213,17 +213,29 @@ class GroupPage:
     today: dt.date
 
 
+_MEMBERS_WITH_UNIT: Prepared[Leader] = Prepared(lambda group_id: (
+    Leader.objects.filter(network_memberships__group_id=group_id)
+    .select_related("user", "unit").order_by("user__full_name")))
+_MEETINGS_OF: Prepared[Any] = Prepared(lambda group_id: (
+    NetworkMeeting.objects.filter(group_id=group_id)
+    .select_related("facilitator", "focus_gathering").order_by("number", "pk")))
+_MEMBERS: Prepared[Leader] = Prepared(lambda group_id: (
+    Leader.objects.filter(network_memberships__group_id=group_id)
+    .select_related("user").order_by("user__full_name")))
+_OPTIONS_OF: Prepared[MeetingOption] = Prepared(lambda meeting_id: (
+    MeetingOption.objects.filter(meeting_id=meeting_id).order_by("date", "starts_at")))
+
+
 def group_page(*, access: GroupAccess) -> GroupPage:
     """Members with unit and title, every meeting with its dates (three queries)."""
     group = access.group
-    members = list(Leader.objects.filter(network_memberships__group=group)
-                   .select_related("user", "unit").order_by("user__full_name"))
-    meetings = list(group.meetings.select_related("facilitator", "focus_gathering")
-                    .prefetch_related(Prefetch("options", queryset=MeetingOption.objects
-                                               .order_by("date", "starts_at")))
-                    .order_by("number", "pk"))
+    members = _MEMBERS_WITH_UNIT(group_id=group.pk)
+    meetings = _MEETINGS_OF(group_id=group.pk)
+    prefetch_related_objects(meetings, Prefetch("options", queryset=MeetingOption.objects
+                                                .order_by("date", "starts_at")))
     rounds = sum(1 for m in meetings if not m.is_cancelled)
     for m in meetings:
+        m.group = group  # as group.meetings would have set it: no query per meeting
         m.rounds = rounds
     return GroupPage(access=access, members=members, meetings=meetings,
                      today=timezone.localdate())
@@ -256,11 +268,13 @@ def meeting_page(*, access: MeetingAccess) -> MeetingPage:
     """The meeting with its poll: answers per date, who has not answered, the user's own
     answers and (for the group and facilitator only) the note. Four queries."""
     meeting = access.meeting
-    members = list(Leader.objects.filter(network_memberships__group_id=meeting.group_id)
-                   .select_related("user").order_by("user__full_name"))
-    options = list(meeting.options.prefetch_related(
-        Prefetch("votes", queryset=MeetingVote.objects.select_related("leader__user")
-                 .order_by("leader__user__full_name"))).order_by("date", "starts_at"))
+    members = _MEMBERS(group_id=meeting.group_id)
+    options = _OPTIONS_OF(meeting_id=meeting.pk)
+    for option in options:
+        option.meeting = meeting  # as meeting.options would have set it
+    prefetch_related_objects(options, Prefetch(
+        "votes", queryset=MeetingVote.objects.select_related("leader__user")
+        .order_by("leader__user__full_name")))
     rows: list[OptionRow] = []
     answered: set[int] = set()
     my_id = access.leader.pk if access.leader else None
