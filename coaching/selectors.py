@@ -94,18 +94,35 @@ def course_page(*, access: CourseAccess) -> CoursePage:
     Queries: counts (1), bookings (1, if allowed), project (1), notes (1, if readable).
     """
     course = access.course
-    counts = course.bookings.filter(status__in=USED).aggregate(n=Count("pk"), m=Sum("minutes"))
-    page = CoursePage(access=access, used=counts["n"], used_minutes=counts["m"] or 0)
+    used, minutes = next(iter(_USED(course_id=course.pk)), (0, 0))
+    page = CoursePage(access=access, used=used, used_minutes=minutes or 0)
     if access.can_see_bookings:
-        page.bookings = list(course.bookings.select_related("coach__user")
-                             .order_by("starts_at"))
+        page.bookings = _BOOKINGS_OF(course_id=course.pk)
+        for booking in page.bookings:
+            booking.course = course  # as course.bookings would have set it
     if access.is_owner or access.is_coach:
-        project = DevelopmentProject.objects.filter(course=course).first()
+        found = _PROJECT_OF(course_id=course.pk)
+        project = found[0] if found else None
         page.project_shared = bool(project and project.shared_with_coach)
         if project is not None and access.can_read_project(project.shared_with_coach):
             page.project = project
-            page.notes = list(project.notes.all())
+            page.notes = _NOTES_OF(project_id=project.pk)
+            for note in page.notes:
+                note.project = project
     return page
+
+
+# The course page's reads, compiled once per process.
+_USED: Prepared[tuple[int, int | None]] = Prepared(lambda course_id: (
+    Booking.objects.filter(course_id=course_id, status__in=USED).values("course")
+    .annotate(n=Count("pk"), m=Sum("minutes")).order_by().values_list("n", "m")))
+_BOOKINGS_OF: Prepared[Booking] = Prepared(lambda course_id: (
+    Booking.objects.filter(course_id=course_id).select_related("coach__user")
+    .order_by("starts_at")))
+_PROJECT_OF: Prepared[DevelopmentProject] = Prepared(lambda course_id: (
+    DevelopmentProject.objects.filter(course_id=course_id).order_by("pk")[:1]))
+_NOTES_OF: Prepared[ReflectionNote] = Prepared(lambda project_id: (
+    ReflectionNote.objects.filter(project_id=project_id)))
 
 
 def coaches_with_room(*, course: CoachingCourse) -> list[CoachProfile]:
