@@ -155,3 +155,27 @@ def test_values_django_rewrites_and_prefetches_are_refused(two_municipalities):
         Prepared(lambda ids: Leader.objects.filter(pk__in=ids))(ids=[1, 2])
     with pytest.raises(TypeError, match="takes"):
         Prepared(lambda organisation_id: Leader.objects.all())(organisation=a.pk)
+
+
+def test_visible_scope_narrows_as_visible_to_does(two_municipalities):
+    from django.contrib.auth.models import AnonymousUser
+
+    from lib.prepared import narrowed, visible_scope
+    from tests.factories import UserFactory
+
+    a, b, people = two_municipalities
+    by_title = Prepared(lambda organisation_id, title: narrowed(
+        Leader.objects.filter(title=title), organisation_id).order_by("pk"))
+    admin = UserFactory(is_superuser=True, organisation=None)
+    nobody = UserFactory(organisation=None)
+    gone = UserFactory(organisation=a, is_active=False)
+    for user in (people["åse"].user, people["kari"].user, admin):
+        organisation_id = visible_scope(user)
+        assert organisation_id is not False
+        assert by_title(organisation_id=organisation_id, title="Rektor") \
+            == list(Leader.objects.visible_to(user).filter(title="Rektor").order_by("pk"))
+    assert visible_scope(admin) is None
+    assert visible_scope(people["kari"].user) == b.pk
+    for user in (nobody, gone, AnonymousUser()):
+        assert visible_scope(user) is False
+        assert not Leader.objects.visible_to(user).exists()
