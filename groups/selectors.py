@@ -105,18 +105,26 @@ class PublishedPoster:
     published_at: dt.datetime | None
 
 
+_PUBLISHED_POSTERS: Prepared[tuple[Any, ...]] = Prepared(lambda organisation_id: (
+    narrowed(PurposePoster.objects.all(), organisation_id)
+    .filter(published_version__isnull=False).order_by("group__name")
+    .values_list("group__public_id", "group__name", "group__unit__name", "published_at")))
+
+
 def published_posters(*, user: User) -> list[PublishedPoster]:
-    """Every published poster of the user's municipality, by group name (one query).
+    """Every published poster of the user's municipality, by group name (one query,
+    compiled once per process).
 
     Plain values, not model instances, and the address built from one reversed
     pattern: the list grows with the municipality (177 lines at 10×), and four model
     instances and a ``{% url %}`` per line were most of the page's cost.
     """
+    organisation_id = visible_scope(user)
+    if organisation_id is False:
+        return []
     marker = uuid.UUID(int=0)  # reversed once; each line puts its group's id in its place
     pattern = reverse("groups:poster", args=[marker])
-    rows = (PurposePoster.objects.visible_to(user).filter(published_version__isnull=False)
-            .order_by("group__name")
-            .values_list("group__public_id", "group__name", "group__unit__name", "published_at"))
+    rows = _PUBLISHED_POSTERS(organisation_id=organisation_id)
     return [PublishedPoster(pattern.replace(str(marker), str(public_id)), name, unit,
                             published_at)
             for public_id, name, unit, published_at in rows]

@@ -24,11 +24,14 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from lib.prepared import Prepared
 
 from .models import (
     GroupProcess,
@@ -109,13 +112,60 @@ def session_labels(sessions: list[tuple[int, str]]) -> list[str]:
     return labels
 
 
+def _processes(where: Q) -> QuerySet:
+    return GroupProcess.objects.filter(where).values(
+        "group_id", "phase", "started_on", "finished_on", "wave__starts_on")
+
+
+def _sessions(where: Q) -> QuerySet:
+    return (ProcessSession.objects.filter(where)
+            .order_by("number").values("process__group_id", "pk", "number", "kind",
+                                       "planned_at", "held_on"))
+
+
+def _member_counts(where: Q) -> QuerySet:
+    return (LeaderGroupMembership.objects.filter(where).values("group_id")
+            .annotate(n=Count("pk")).values_list("group_id", "n"))
+
+
+def _tasks(where: Q) -> QuerySet:
+    return (TrainingTask.objects.filter(where)
+            .annotate(n_done=Count("completions"))
+            .values("process__group_id", "pk", "title", "due_on", "created_at", "n_done"))
+
+
+def _posters(where: Q) -> QuerySet:
+    return (PurposePoster.objects.filter(where)
+            .annotate(first_saved=Min("versions__created_at"), n_versions=Count("versions"))
+            .values("group_id", "first_saved", "n_versions", "published_at",
+                    "published_version__number"))
+
+
+# The progress page asks for one group: its five queries compiled once per process.
+_ONE_GROUP: dict[str, Prepared[Any]] = {
+    "processes": Prepared(lambda group_id: _processes(Q(group_id=group_id))),
+    "sessions": Prepared(lambda group_id: _sessions(Q(process__group_id=group_id))),
+    "members": Prepared(lambda group_id: _member_counts(Q(group_id=group_id))),
+    "tasks": Prepared(lambda group_id: _tasks(Q(process__group_id=group_id))),
+    "posters": Prepared(lambda group_id: _posters(Q(group_id=group_id))),
+}
+
+
+def _rows(name: str, build: Callable[[Q], QuerySet], field: str, pks: list[int]) -> Any:
+    """One group's rows from its prepared query; several groups' the ordinary way."""
+    if len(pks) == 1:
+        return _ONE_GROUP[name](group_id=pks[0])
+    return build(Q(**{f"{field}__in": pks}))
+
+
 def group_milestones(groups: list[LeaderGroup]) -> dict[int, list[Milestone]]:
+    """Processes, sessions, tasks, member counts and posters of the groups: five queries
+    (for one group, as on the progress page, each compiled once per process)."""
     pks = [g.pk for g in groups]
     public_ids = {g.pk: g.public_id for g in groups}
     result: dict[int, list[Milestone]] = defaultdict(list)
 
-    processes = GroupProcess.objects.filter(group_id__in=pks).values(
-        "group_id", "phase", "started_on", "finished_on", "wave__starts_on")
+    processes = _rows("processes", _processes, "group_id", pks)
     for p in processes:
         group_pk = p["group_id"]
         started = p["started_on"]
@@ -127,9 +177,7 @@ def group_milestones(groups: list[LeaderGroup]) -> dict[int, list[Milestone]]:
             key="process_finished", kind="process", label=_("Process finished"),
             date=p["finished_on"], done=p["finished_on"] is not None))
 
-    sessions = (ProcessSession.objects.filter(process__group_id__in=pks)
-                .order_by("number").values("process__group_id", "pk", "number", "kind",
-                                           "planned_at", "held_on"))
+    sessions = _rows("sessions", _sessions, "process__group_id", pks)
     by_group: dict[int, list[dict]] = defaultdict(list)
     for s in sessions:
         by_group[s["process__group_id"]].append(s)
@@ -141,11 +189,8 @@ def group_milestones(groups: list[LeaderGroup]) -> dict[int, list[Milestone]]:
                 key=f"session_{s['pk']}", kind="session", label=label,
                 date=s["held_on"] if held else timezone.localdate(s["planned_at"]), done=held))
 
-    members = dict(LeaderGroupMembership.objects.filter(group_id__in=pks).values("group_id")
-                   .annotate(n=Count("pk")).values_list("group_id", "n"))
-    tasks = (TrainingTask.objects.filter(process__group_id__in=pks)
-             .annotate(n_done=Count("completions"))
-             .values("process__group_id", "pk", "title", "due_on", "created_at", "n_done"))
+    members = dict(_rows("members", _member_counts, "group_id", pks))
+    tasks = _rows("tasks", _tasks, "process__group_id", pks)
     for t in tasks:
         group_pk = t["process__group_id"]
         total = members.get(group_pk, 0)
@@ -156,10 +201,7 @@ def group_milestones(groups: list[LeaderGroup]) -> dict[int, list[Milestone]]:
             date=t["due_on"] or timezone.localdate(t["created_at"]),
             done=total > 0 and t["n_done"] >= total))
 
-    posters = (PurposePoster.objects.filter(group_id__in=pks)
-               .annotate(first_saved=Min("versions__created_at"), n_versions=Count("versions"))
-               .values("group_id", "first_saved", "n_versions", "published_at",
-                       "published_version__number"))
+    posters = _rows("posters", _posters, "group_id", pks)
     with_poster = set()
     for p in posters:
         group_pk = p["group_id"]
