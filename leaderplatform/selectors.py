@@ -16,7 +16,7 @@ from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Leader, LeaderLevel, Unit, User
-from lib.prepared import Prepared
+from lib.prepared import Prepared, place_prefetched
 from programs.models import Module, ModuleStatus
 from surveys.models import InstrumentKind
 from surveys.reports.anonymity import enough_answered
@@ -103,9 +103,9 @@ def themes_with_content(version: PlatformVersion, *, with_modules: bool = False)
         c.theme = by_theme_id[c.theme_id]  # type: ignore[index]  # as the prefetch did
         for b in by_characteristic[c.pk]:
             b.characteristic = c
-        _as_prefetched(c, "behaviours", by_characteristic[c.pk])
+        place_prefetched(c, "behaviours", by_characteristic[c.pk])
     for t in themes:
-        _as_prefetched(t, "characteristics", by_theme[t.pk])
+        place_prefetched(t, "characteristics", by_theme[t.pk])
     if with_modules:
         modules: dict[int, list[Module]] = {c.pk: [] for c in characteristics}
         for m in _MODULES_BUILDING(version_id=version.pk,
@@ -115,17 +115,6 @@ def themes_with_content(version: PlatformVersion, *, with_modules: bool = False)
         for c in characteristics:
             c.published_modules = modules[c.pk]  # type: ignore[attr-defined]
     return themes
-
-
-def _as_prefetched(obj: Any, name: str, rows: list[Any]) -> None:
-    """Leave ``rows`` where ``prefetch_related(name)`` leaves them: ``obj.<name>.all()``
-    answers them without a query (the related manager's filter is deferred, never built).
-    The three assignments are what Django's own ``prefetch_one_level`` does; the
-    platform tests read ``theme.characteristics.all()`` with no query after this."""
-    queryset = getattr(obj, name).all()
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 _THEMES: Prepared[Theme] = Prepared(lambda version_id: (

@@ -6,9 +6,10 @@ then compiles it to SQL (``get_select``, ``get_order_by``, the expressions'
 ``as_sql``) on every request, 1–5 ms for a query with a few joins and
 subqueries, before PostgreSQL sees it (bench/RESULTS.md, issue 23). The shape
 of such a query never changes, only its values (this leader, today), so
-:class:`Prepared` builds it once with stand-in values, keeps the SQL and the
-compiler that read its rows, and on each call puts the real values in the
-stand-ins' places::
+:class:`Prepared` builds it once per process (twice, with two sets of stand-in
+values: the parameters that differ are the values' places), keeps the SQL and the
+compiler that reads its rows, and on each call puts the real values in those
+places::
 
     _waiting = Prepared(lambda leader_id, organisation_id, today: Round.objects.filter(...))
     rounds = _waiting(leader_id=leader.pk, organisation_id=leader.organisation_id,
@@ -19,11 +20,13 @@ What it keeps exact:
 - **Values.** Only the call's keyword values vary; each must reach the SQL as one
   parameter, unchanged (an ``=``/``<``/``>``/``IN (subquery)`` comparison with an
   int, str, date, datetime or UUID). ``True``/``False``/``None`` change a query's
-  shape, so each is compiled on its own. Anything else the builder reads
-  (``timezone.now()``, the active language, a setting) would be frozen at the
-  first call, so the builder must take it as a value: with ``PREPARED_QUERIES_CHECK`` on (the test
-  settings) every call is also built and compiled the ordinary way and compared,
-  so a frozen value or a value Django rewrites fails the tests.
+  shape, so each is compiled on its own. Anything else the builder reads would be
+  frozen at the first call, so the builder must take it as a value: a value that
+  changes between the two compilations (``timezone.now()``) or that Django rewrites
+  (``icontains``) is refused there, and with ``PREPARED_QUERIES_CHECK`` on (the test
+  settings) every call is also built and compiled the ordinary way and compared, so
+  what stays the same within one call (the active language, a setting) fails the
+  tests.
 - **The tenant guard** (:mod:`lib.scoping`). A fresh queryset is narrowed to the
   municipality the request acts for; the shape is compiled under a stand-in
   municipality and the active one is put in its place, so the guard's filter is in
@@ -33,8 +36,9 @@ What it keeps exact:
 - **The rows.** The kept compiler reads them as Django's iterables do (model
   instances with ``select_related`` objects and annotations, ``values()``,
   ``values_list()``). A builder may not ``prefetch_related`` (a ``Prefetch``'s
-  queryset would be kept with the stand-in municipality): prefetch on the list with
-  ``prefetch_related_objects``.
+  queryset would be kept with the stand-in municipality): read the children with a
+  prepared query of their own and :func:`place_prefetched`, or prefetch on the list
+  with ``prefetch_related_objects``.
 
 The result is a list, never a queryset: chaining ``filter()`` on a prepared query
 would silently run the kept SQL.
@@ -67,21 +71,30 @@ class PreparedQueryError(Exception):
 _SHAPE_VALUES = (bool, type(None))  # compiled as given: they change the SQL's shape
 
 
-def _stand_in(value: Any, n: int) -> Any:
-    """A value of ``value``'s type that no real call passes (never sent to the database)."""
+def _stand_in(value: Any, n: int, variant: int) -> Any:
+    """A value of ``value``'s type for compiling (never sent to the database).
+
+    Integers are small and positive: Django turns a comparison with a value outside a
+    field's range (a negative id on a ``PositiveBigIntegerField``, 40,000 on a
+    ``SmallIntegerField``) into "no rows" without SQL, which must not be kept. Each
+    shape is compiled with two sets of stand-ins (``variant`` 0 and 1); the parameters
+    that differ between the two are the values' places, so a constant that happens to
+    equal a stand-in is never taken for one.
+    """
     kind = type(value)
+    k = 100 * variant + n
     if kind is int:
-        return -7_300_000_000_000 - n
+        return 30_000 + k
     if kind is str:
-        return f"\x1fprepared-{n}\x1f"
+        return f"\x1fprepared-{k}\x1f"
     if kind is dt.date:
-        return dt.date(1001, 1, 1) + dt.timedelta(days=n)
+        return dt.date(1001, 1, 1) + dt.timedelta(days=k)
     if kind is dt.datetime:
         if value.tzinfo is None:
-            return dt.datetime(1001, 1, 1) + dt.timedelta(hours=n)
-        return dt.datetime(1001, 1, 1, tzinfo=dt.UTC) + dt.timedelta(hours=n)
+            return dt.datetime(1001, 1, 1) + dt.timedelta(hours=k)
+        return dt.datetime(1001, 1, 1, tzinfo=dt.UTC) + dt.timedelta(hours=k)
     if kind is uuid.UUID:
-        return uuid.UUID(int=0x5EED_0000_0000_0000 + n)
+        return uuid.UUID(int=0x5EED_0000_0000_0000 + k)
     raise PreparedQueryError(f"a prepared query's values are int, str, date, datetime, UUID, "
                              f"bool or None, not {kind.__name__}")
 
@@ -92,7 +105,8 @@ class _Compiled:
     compiler: SQLCompiler
     sql: str
     params: tuple[Any, ...]
-    places: tuple[tuple[int, str], ...]  # (parameter index, value name; "" = the municipality)
+    # (parameter index, value name ("" = the municipality), the driver's wrapper or None)
+    places: tuple[tuple[int, str, Any], ...]
 
 
 class Prepared[R]:
@@ -118,13 +132,14 @@ class Prepared[R]:
             with self._lock:
                 compiled = self._compiled.get(key) or self._compile(key, values, active)
                 self._compiled[key] = compiled
-        if not compiled.sql:
-            return []
         params = list(compiled.params)
-        for index, name in compiled.places:
-            params[index] = values[name] if name else active
+        for index, name, wrap in compiled.places:
+            value = values[name] if name else active
+            params[index] = wrap(value) if wrap is not None else value
         if getattr(settings, "PREPARED_QUERIES_CHECK", False):
             self._check(values, compiled, params)
+        if not compiled.sql:
+            return []
         run = compiled.queryset._chain()  # type: ignore[attr-defined]
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connections[compiled.queryset.db]  # this thread's
@@ -136,52 +151,71 @@ class Prepared[R]:
 
     def _compile(self, key: tuple[Any, ...], values: dict[str, Any],
                  active: int | None) -> _Compiled:
-        stand_ins: dict[str, Any] = {}
+        builds = [self._compile_with(key, values, active, variant) for variant in (0, 1)]
+        (queryset, compiler, sql, params, stand_ins), (_, _, sql_b, params_b, stand_ins_b) = builds
+        if sql != sql_b or len(params) != len(params_b):
+            raise PreparedQueryError(f"the SQL's shape depends on the values: {sql} / {sql_b}")
+        if not sql:  # e.g. .none(): no rows whatever the values
+            return _Compiled(queryset, compiler, "", (), ())
+        places = []
+        for index, (param, param_b) in enumerate(zip(params, params_b, strict=True)):
+            if param == param_b and type(param) is type(param_b):
+                continue  # a constant of the builder
+            name = next((name for name in stand_ins
+                         if isinstance(param, type(stand_ins[name])) and param == stand_ins[name]
+                         and param_b == stand_ins_b[name]), None)
+            if name is None:
+                raise PreparedQueryError(f"a value reached the SQL changed ({param!r}): {sql}")
+            # Django may wrap a value for the driver (psycopg's Int8 for a big integer
+            # field): each call's value is wrapped the same way.
+            wrap = type(param) if type(param) is not type(stand_ins[name]) else None
+            places.append((index, name, wrap))
+        found = {name for _, name, _ in places}
+        missing = [name for name, value in values.items()
+                   if not isinstance(value, _SHAPE_VALUES) and name not in found
+                   and not ("" in found and stand_ins[name] == stand_ins[""])]
+        if missing:
+            raise PreparedQueryError(f"{', '.join(missing)} did not reach the SQL as a "
+                                     f"parameter of its own: {sql}")
+        return _Compiled(queryset, compiler, sql, tuple(params), tuple(places))
+
+    def _compile_with(self, key: tuple[Any, ...], values: dict[str, Any], active: int | None,
+                      variant: int) -> tuple[Any, Any, str, list[Any], dict[str, Any]]:
+        """Build and compile with one set of stand-ins ("" is the municipality's)."""
+        municipality = _stand_in(0, 0, variant)
+        stand_ins: dict[str, Any] = {"": municipality}
         for n, (name, value) in enumerate(sorted(values.items()), start=1):
             if isinstance(value, _SHAPE_VALUES):
                 stand_ins[name] = value
             elif active is not None and type(value) is int and value == active:
-                stand_ins[name] = _stand_in(0, 0)  # compiled as the municipality's stand-in
+                stand_ins[name] = municipality  # compiled as the municipality's stand-in
             else:
-                stand_ins[name] = _stand_in(value, n)
-        municipality = _stand_in(0, 0)
+                stand_ins[name] = _stand_in(value, n, variant)
         token = _active.set(municipality) if key[0] == "armed" else None
         try:
-            queryset = self._build(**stand_ins)
+            queryset = self._build(**{k: v for k, v in stand_ins.items() if k})
             if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
                 raise PreparedQueryError("a prepared query's builder may not prefetch_related: "
                                          "use prefetch_related_objects on its list")
             compiler = queryset.query.get_compiler(using=queryset.db)
             try:
                 sql, params = compiler.as_sql()
-            except EmptyResultSet:  # e.g. .none(): no rows whatever the values
-                return _Compiled(queryset, compiler, "", (), ())
+            except EmptyResultSet:
+                sql, params = "", []
         finally:
             if token is not None:
                 _active.reset(token)
-        places = []
-        found: set[str] = set()
-        for index, param in enumerate(params):
-            for name, stand_in in stand_ins.items():
-                if not isinstance(stand_in, _SHAPE_VALUES) and type(param) is type(stand_in) \
-                        and param == stand_in and stand_in != municipality:
-                    places.append((index, name))
-                    found.add(name)
-            if type(param) is int and param == municipality:
-                places.append((index, ""))
-                found.update(name for name, stand_in in stand_ins.items()
-                             if type(stand_in) is int and stand_in == municipality)
-        missing = [name for name, stand_in in stand_ins.items()
-                   if not isinstance(stand_in, _SHAPE_VALUES) and name not in found]
-        if missing:
-            raise PreparedQueryError(f"{', '.join(missing)} did not reach the SQL as a "
-                                     f"parameter of its own: {sql}")
-        return _Compiled(queryset, compiler, sql, tuple(params), tuple(places))
+        shape_values = {k: v for k, v in stand_ins.items() if isinstance(v, _SHAPE_VALUES)}
+        return queryset, compiler, sql, list(params), {
+            k: v for k, v in stand_ins.items() if k not in shape_values}
 
     def _check(self, values: dict[str, Any], compiled: _Compiled, params: list[Any]) -> None:
         """The ordinary build with the real values: the same SQL and parameters."""
         queryset = self._build(**values)
-        sql, expected = queryset.query.get_compiler(using=queryset.db).as_sql()
+        try:
+            sql, expected = queryset.query.get_compiler(using=queryset.db).as_sql()
+        except EmptyResultSet:
+            sql, expected = "", ()
         if (sql, tuple(expected)) != (compiled.sql, tuple(params)):
             raise PreparedQueryError(
                 f"prepared query differs from its ordinary build (a value computed inside "
@@ -203,3 +237,18 @@ def narrowed[Q: QuerySet[Any]](queryset: Q, organisation_id: int | None) -> Q:
     """``queryset.visible_to(user)`` inside a builder, given ``visible_scope(user)``."""
     return queryset if organisation_id is None else queryset.in_organisation(  # type: ignore[attr-defined]
         organisation_id)
+
+
+def place_prefetched(obj: Any, name: str, rows: list[Any]) -> None:
+    """Leave ``rows`` where ``prefetch_related(name)`` leaves them: ``obj.<name>.all()``
+    answers them without a query (the related manager's filter is deferred, never built).
+
+    For children read by one prepared query for all their parents (``prefetch_related``
+    filters by a list of the parents' ids, which a prepared query cannot take) and
+    grouped in Python. The three assignments are what Django's own
+    ``prefetch_one_level`` does; each page that uses it has a query-count test.
+    """
+    queryset = getattr(obj, name).all()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset

@@ -20,7 +20,7 @@ from accounts.access import leader_for
 from accounts.models import Leader, Unit, User
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
-from lib.prepared import Prepared, narrowed, visible_scope
+from lib.prepared import Prepared, narrowed, place_prefetched, visible_scope
 from programs.models import Gathering, Programme
 
 from .access import GroupAccess, MeetingAccess, is_oaf_for
@@ -264,17 +264,31 @@ class MeetingPage:
     may_mark_held: bool = False
 
 
+_VOTES_ON: Prepared[MeetingVote] = Prepared(lambda meeting_id: (
+    MeetingVote.objects.filter(option__meeting_id=meeting_id).select_related("leader__user")
+    .order_by("leader__user__full_name")))
+_NOTE_OF: Prepared[MeetingNote] = Prepared(lambda meeting_id: (
+    MeetingNote.objects.filter(meeting_id=meeting_id).select_related("updated_by")
+    .order_by("pk")[:1]))
+_ROUNDS_OF: Prepared[int] = Prepared(lambda group_id: (  # meetings not cancelled
+    NetworkMeeting.objects.filter(group_id=group_id).exclude(status=MeetingStatus.CANCELLED)
+    .values("group").annotate(n=Count("pk")).order_by().values_list("n", flat=True)))
+
+
 def meeting_page(*, access: MeetingAccess) -> MeetingPage:
     """The meeting with its poll: answers per date, who has not answered, the user's own
     answers and (for the group and facilitator only) the note. Four queries."""
     meeting = access.meeting
     members = _MEMBERS(group_id=meeting.group_id)
     options = _OPTIONS_OF(meeting_id=meeting.pk)
+    votes_on: dict[int, list[MeetingVote]] = {option.pk: [] for option in options}
+    for vote in _VOTES_ON(meeting_id=meeting.pk):
+        votes_on[vote.option_id].append(vote)
     for option in options:
         option.meeting = meeting  # as meeting.options would have set it
-    prefetch_related_objects(options, Prefetch(
-        "votes", queryset=MeetingVote.objects.select_related("leader__user")
-        .order_by("leader__user__full_name")))
+        for vote in votes_on[option.pk]:
+            vote.option = option
+        place_prefetched(option, "votes", votes_on[option.pk])
     rows: list[OptionRow] = []
     answered: set[int] = set()
     my_id = access.leader.pk if access.leader else None
@@ -286,11 +300,12 @@ def meeting_page(*, access: MeetingAccess) -> MeetingPage:
         rows.append(OptionRow(option, counts, votes, mine))
     note = None
     if access.can_read_note:
-        note = MeetingNote.objects.filter(meeting=meeting).select_related("updated_by").first()
+        found = _NOTE_OF(meeting_id=meeting.pk)
+        note = found[0] if found else None
     leading = leading_option([r.option for r in rows],
                              [v for r in rows for v in r.answers])
     today = timezone.localdate()
-    rounds = meeting.group.meetings.exclude(status=MeetingStatus.CANCELLED).count()
+    rounds = next(iter(_ROUNDS_OF(group_id=meeting.group_id)), 0)
     return MeetingPage(
         access=access, options=rows, members=members,
         not_answered=[m for m in members if m.pk not in answered], note=note,

@@ -13,16 +13,14 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
-    prefetch_related_objects,
 )
 from django.utils import timezone
 
 from accounts.models import Leader, User
 from groups.models import LeaderGroup, LeaderGroupMembership
-from lib.prepared import Prepared
+from lib.prepared import Prepared, place_prefetched
 from programs.models import Attendance, Enrollment, EnrollmentStatus
 
 from .models import (
@@ -69,12 +67,21 @@ _ITEMS: Prepared[Item] = Prepared(lambda instrument_id: (
     .order_by("order", "pk")))
 
 
+_CHOICES: Prepared[Choice] = Prepared(lambda instrument_id: (
+    Choice.objects.filter(item__instrument_id=instrument_id).order_by("order", "pk")))
+
+
 def instrument_items(instrument_id: int) -> list[Item]:
-    """The items in order with dimension and choices: two queries however many items
-    (the first compiled once per process)."""
+    """The items in order with dimension and choices: two queries however many items,
+    each compiled once per process (``item.choices.all()`` reads no more)."""
     items = _ITEMS(instrument_id=instrument_id)
-    prefetch_related_objects(items, Prefetch("choices",
-                                             queryset=Choice.objects.order_by("order", "pk")))
+    by_item: dict[int, list[Choice]] = {item.pk: [] for item in items}
+    for choice in _CHOICES(instrument_id=instrument_id):
+        by_item[choice.item_id].append(choice)
+    for item in items:
+        for choice in by_item[item.pk]:
+            choice.item = item
+        place_prefetched(item, "choices", by_item[item.pk])
     return items
 
 

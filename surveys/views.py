@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lib.documents import document_request
+from lib.prepared import Prepared
 
 from . import services
 from .access import (
@@ -106,7 +107,14 @@ def _answer_page(request: HttpRequest, *, round: Round, invitation: Invitation |
 
 
 def _draft(invitation: Invitation | None) -> Draft | None:
-    return Draft.objects.filter(invitation=invitation).first() if invitation else None
+    if invitation is None:
+        return None
+    found = _DRAFT_OF(invitation_id=invitation.pk)
+    return found[0] if found else None
+
+
+_DRAFT_OF: Prepared[Draft] = Prepared(lambda invitation_id: (
+    Draft.objects.filter(invitation_id=invitation_id).order_by("pk")[:1]))
 
 
 def _answer_body(request: HttpRequest, *, round: Round, form: AnswerForm, items: Any,

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lib.audit import audit_log
+from lib.prepared import Prepared
 from lib.workdays import add_working_days, subtract_working_days, working_days_between
 
 from ..access import is_oaf_for
@@ -294,12 +295,24 @@ def steps_decide_all(*, subject: Subject, actor: User, reason: str = "",
 
 
 def decisions_for(*, kind: str, ids: Iterable[int]) -> dict[int, list[ApprovalDecision]]:
-    """Each request's step decisions with who decided on whose behalf (one query)."""
+    """Each request's step decisions with who decided on whose behalf (one query; for one
+    request, as a request's own page asks, compiled once per process)."""
     found: dict[int, list[ApprovalDecision]] = defaultdict(list)
-    for decision in (ApprovalDecision.objects.filter(request_kind=kind, request_id__in=set(ids))
-                     .select_related("decided_by", "on_behalf_of").order_by("step_number")):
+    wanted = set(ids)
+    decisions = (_DECISIONS_OF(kind=kind, request_id=next(iter(wanted))) if len(wanted) == 1
+                 else _decisions(ApprovalDecision.objects.filter(request_kind=kind,
+                                                                 request_id__in=wanted)))
+    for decision in decisions:
         found[decision.request_id].append(decision)
     return dict(found)
+
+
+def _decisions(decisions: QuerySet[ApprovalDecision]) -> QuerySet[ApprovalDecision]:
+    return decisions.select_related("decided_by", "on_behalf_of").order_by("step_number")
+
+
+_DECISIONS_OF: Prepared[ApprovalDecision] = Prepared(lambda kind, request_id: _decisions(
+    ApprovalDecision.objects.filter(request_kind=kind, request_id=request_id)))
 
 
 def waiting_step_for(*, user: User, subject: Subject) -> tuple[StepSpec, Role] | None:

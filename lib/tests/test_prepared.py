@@ -133,19 +133,45 @@ def test_under_the_guard_each_municipality_gets_its_own_rows_and_no_other(two_mu
         assert leader_ids(pk=people["åse"].pk) == [people["åse"]]
 
 
-def test_a_value_computed_inside_the_builder_fails_the_check(two_municipalities, settings):
+def test_a_value_computed_inside_the_builder_is_refused(two_municipalities, settings):
+    from django.utils import translation
+
     a, _, _ = two_municipalities
     frozen = Prepared(lambda organisation_id: Leader.objects.filter(
         organisation_id=organisation_id, user__date_joined__lte=timezone.now()))
-    with pytest.raises(PreparedQueryError, match="differs from its ordinary build"):
-        frozen(organisation_id=a.pk)  # now moved on from the kept one by microseconds
-    settings.PREPARED_QUERIES_CHECK = False  # production: no second build
-    assert len(frozen(organisation_id=a.pk)) == 2
+    settings.PREPARED_QUERIES_CHECK = False  # as in production: the two compilations differ
+    with pytest.raises(PreparedQueryError, match="a value reached the SQL changed"):
+        frozen(organisation_id=a.pk)
+    # The language is the same in both compilations: the tests' check catches it.
+    settings.PREPARED_QUERIES_CHECK = True
+    by_language = Prepared(lambda organisation_id: Leader.objects.filter(
+        organisation_id=organisation_id).exclude(title=translation.get_language()))
+    with translation.override("nb"):
+        assert len(by_language(organisation_id=a.pk)) == 2
+    with translation.override("nn"), pytest.raises(PreparedQueryError,
+                                                   match="differs from its ordinary build"):
+        by_language(organisation_id=a.pk)
+
+
+def test_stand_ins_stay_inside_every_integer_field_s_range(two_municipalities):
+    """Django answers "no rows" without SQL for a value outside a field's range; a
+    stand-in must never be one, or the kept query would find nothing for ever."""
+    from accounts.models import ApprovalDecision
+
+    a, _, people = two_municipalities
+    decisions = Prepared(lambda kind, request_id: ApprovalDecision.objects.filter(
+        request_kind=kind, request_id=request_id))  # a PositiveBigIntegerField
+    assert decisions(kind="coaching.course", request_id=people["åse"].pk) == []
+    assert decisions._compiled and all(c.sql for c in decisions._compiled.values())
+    nobody = Prepared(lambda organisation_id: Leader.objects.filter(
+        organisation_id=organisation_id, pk__in=[]))
+    assert nobody(organisation_id=a.pk) == []  # truly empty: no SQL kept
+    assert all(not c.sql for c in nobody._compiled.values())
 
 
 def test_values_django_rewrites_and_prefetches_are_refused(two_municipalities):
     a, _, _ = two_municipalities
-    with pytest.raises(PreparedQueryError, match="title did not reach the SQL"):
+    with pytest.raises(PreparedQueryError, match="a value reached the SQL changed"):
         Prepared(lambda title: Leader.objects.filter(title__icontains=title))(title="rek")
     with pytest.raises(PreparedQueryError, match="prefetch_related"):
         Prepared(lambda organisation_id: Leader.objects.filter(
