@@ -25,6 +25,21 @@ from pathlib import Path
 from typing import Any
 
 ORG = "fjordvik"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bench_django() -> None:
+    """Set Django up as the benchmarks run it: ``bench.load_settings`` (DEBUG off,
+    Redis cache and sessions, persistent connections) on the demo data's database."""
+    if "postgres" not in os.environ.get("DATABASE_URL", "") or not os.environ.get("REDIS_URL"):
+        sys.exit("set DATABASE_URL (PostgreSQL with the demo data) and REDIS_URL")
+    sys.path.insert(0, str(ROOT))
+    os.environ.update({"DEBUG": "false", "LEDERUTVIKLING_BENCH": "true",
+                       "DATABASE_CONN_MAX_AGE": "60", "LOG_LEVEL": "WARNING",
+                       "DJANGO_SETTINGS_MODULE": "bench.load_settings"})
+    import django
+
+    django.setup()
 KINDS = ("survey", "poster", "progress", "coaching", "network", "meeting")
 
 

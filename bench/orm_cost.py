@@ -18,7 +18,6 @@ take a page's CPU from ``bench/page_cpu.py``. Needs the scale-10 demo data
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 import traceback
@@ -37,17 +36,10 @@ def main() -> None:
     parser.add_argument("--sites", action="store_true",
                         help="also SQL compile time per call site in the project")
     args = parser.parse_args()
-    if "postgres" not in os.environ.get("DATABASE_URL", "") or not os.environ.get("REDIS_URL"):
-        sys.exit("set DATABASE_URL (PostgreSQL with the demo data) and REDIS_URL")
-    sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
-    os.environ.update({"DEBUG": "false", "LEDERUTVIKLING_BENCH": "true",
-                       "DATABASE_CONN_MAX_AGE": "60", "LOG_LEVEL": "WARNING",
-                       "DJANGO_SETTINGS_MODULE": "bench.load_settings"})
-    import django
-
-    django.setup()
     import journeys
+
+    journeys.bench_django()
     from django.db.models import query
     from django.db.models.sql import compiler
     from django.test import Client

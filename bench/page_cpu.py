@@ -56,17 +56,10 @@ def main() -> None:
     parser.add_argument("--only", metavar="PAGE", action="append", default=[],
                         help="measure only these pages (and the bare view)")
     args = parser.parse_args()
-    if "postgres" not in os.environ.get("DATABASE_URL", "") or not os.environ.get("REDIS_URL"):
-        sys.exit("set DATABASE_URL (PostgreSQL with the demo data) and REDIS_URL")
-    sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
-    os.environ.update({"DEBUG": "false", "LEDERUTVIKLING_BENCH": "true",
-                       "DATABASE_CONN_MAX_AGE": "60", "LOG_LEVEL": "WARNING",
-                       "DJANGO_SETTINGS_MODULE": "bench.load_settings"})
-    import django
-
-    django.setup()
     import journeys
+
+    journeys.bench_django()
     from django.core.management import call_command
 
     if args.seed:
