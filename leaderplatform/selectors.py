@@ -99,13 +99,14 @@ def themes_with_content(version: PlatformVersion, *, with_modules: bool = False)
     for b in _BEHAVIOURS(version_id=version.pk, status=str(CharacteristicStatus.ADOPTED)):
         by_characteristic[b.characteristic_id].append(b)
     by_theme_id = {t.pk: t for t in themes}
+    behaviours, adopted = Behaviour.objects.all(), Characteristic.objects.all()
     for c in characteristics:
         c.theme = by_theme_id[c.theme_id]  # type: ignore[index]  # as the prefetch did
         for b in by_characteristic[c.pk]:
             b.characteristic = c
-        place_prefetched(c, "behaviours", by_characteristic[c.pk])
+        place_prefetched(c, "behaviours", by_characteristic[c.pk], behaviours)
     for t in themes:
-        place_prefetched(t, "characteristics", by_theme[t.pk])
+        place_prefetched(t, "characteristics", by_theme[t.pk], adopted)
     if with_modules:
         modules: dict[int, list[Module]] = {c.pk: [] for c in characteristics}
         for m in _MODULES_BUILDING(version_id=version.pk,

@@ -239,16 +239,19 @@ def narrowed[Q: QuerySet[Any]](queryset: Q, organisation_id: int | None) -> Q:
         organisation_id)
 
 
-def place_prefetched(obj: Any, name: str, rows: list[Any]) -> None:
-    """Leave ``rows`` where ``prefetch_related(name)`` leaves them: ``obj.<name>.all()``
-    answers them without a query (the related manager's filter is deferred, never built).
+def place_prefetched(obj: Any, name: str, rows: list[Any], base: QuerySet[Any]) -> None:
+    """Leave ``rows`` where ``prefetch_related(Prefetch(name, queryset=base))`` leaves
+    them: ``obj.<name>.all()`` answers them without a query, and ``obj.<name>.filter()``
+    still asks the database for ``obj``'s own rows only.
 
     For children read by one prepared query for all their parents (``prefetch_related``
     filters by a list of the parents' ids, which a prepared query cannot take) and
-    grouped in Python. The three assignments are what Django's own
-    ``prefetch_one_level`` does; each page that uses it has a query-count test.
+    grouped in Python. The lines are Django's own ``prefetch_one_level``; ``base`` is
+    made once for all the parents (a fresh queryset of a municipality's model adds the
+    tenant guard's filter each time it is made), and each page that uses this has a
+    query-count test.
     """
-    queryset = getattr(obj, name).all()
+    queryset = getattr(obj, name)._apply_rel_filters(base._chain())  # type: ignore[attr-defined]
     queryset._result_cache = rows
     queryset._prefetch_done = True
     obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset

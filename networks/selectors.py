@@ -284,11 +284,12 @@ def meeting_page(*, access: MeetingAccess) -> MeetingPage:
     votes_on: dict[int, list[MeetingVote]] = {option.pk: [] for option in options}
     for vote in _VOTES_ON(meeting_id=meeting.pk):
         votes_on[vote.option_id].append(vote)
+    base = MeetingVote.objects.all()
     for option in options:
         option.meeting = meeting  # as meeting.options would have set it
         for vote in votes_on[option.pk]:
             vote.option = option
-        place_prefetched(option, "votes", votes_on[option.pk])
+        place_prefetched(option, "votes", votes_on[option.pk], base)
     rows: list[OptionRow] = []
     answered: set[int] = set()
     my_id = access.leader.pk if access.leader else None

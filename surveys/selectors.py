@@ -78,10 +78,11 @@ def instrument_items(instrument_id: int) -> list[Item]:
     by_item: dict[int, list[Choice]] = {item.pk: [] for item in items}
     for choice in _CHOICES(instrument_id=instrument_id):
         by_item[choice.item_id].append(choice)
+    base = Choice.objects.all()
     for item in items:
         for choice in by_item[item.pk]:
             choice.item = item
-        place_prefetched(item, "choices", by_item[item.pk])
+        place_prefetched(item, "choices", by_item[item.pk], base)
     return items
 
 
