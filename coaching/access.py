@@ -31,7 +31,7 @@ from accounts.approvals import Role, StepSpec
 from accounts.models import User
 from accounts.services.approvals import waiting_step_for
 from lib.http import uuid_or_404
-from lib.prepared import Prepared, narrowed, visible_scope
+from lib.prepared import Prepared, narrowed
 
 from .approvals import subject_of
 from .models import AvailabilityException, Booking, CoachingCourse, CoachProfile, CourseStatus
@@ -121,9 +121,7 @@ def course_access(user: User, course: CoachingCourse) -> CourseAccess:
 
 def get_course_for_user(user: User, public_id: UUID | str) -> CourseAccess:
     """The course and the user's roles on it; 404 if the user has none."""
-    organisation_id = visible_scope(user)
-    found = [] if organisation_id is False else _ONE_COURSE(
-        organisation_id=organisation_id, public_id=uuid_or_404(public_id))
+    found = _ONE_COURSE.visible_to(user, public_id=uuid_or_404(public_id))
     if not found:
         raise Http404
     course = found[0]

@@ -21,7 +21,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from lib.prepared import Prepared, narrowed, visible_scope
+from lib.http import uuid_or_404
+from lib.prepared import Prepared, narrowed
 
 from .models import GroupProcess, LeaderGroup, LeaderGroupMembership
 
@@ -118,17 +119,11 @@ def access_for(user: User, group: LeaderGroup) -> GroupAccess:
 
 def _load(user: User, public_id: UUID | str,
           related: tuple[str, ...] = FOLLOWER_RELATED) -> GroupAccess:
-    organisation_id = visible_scope(user)
-    try:
-        public_uuid = UUID(str(public_id))
-    except ValueError:
-        raise Http404 from None
-    found = [] if organisation_id is False else _ONE_GROUP[related](
-        organisation_id=organisation_id, user_id=user.pk, public_id=public_uuid)
+    found = _ONE_GROUP[related].visible_to(user, user_id=user.pk,
+                                           public_id=uuid_or_404(public_id))
     if not found:
         raise Http404
-    group = found[0]
-    return access_for(user, group)
+    return access_for(user, found[0])
 
 
 def get_group_for_reader(user: User, public_id: UUID | str) -> GroupAccess:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import User
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
-from lib.prepared import Prepared, narrowed, visible_scope
+from lib.prepared import Prepared, narrowed
 
 from .models import ProcessSession
 
@@ -21,11 +21,7 @@ _SESSIONS: Prepared[ProcessSession] = Prepared(lambda organisation_id, user_id: 
 
 def sessions_for_user(user: User) -> list[CalendarEvent]:
     """The group sessions of the user's groups and processes (one query, compiled once)."""
-    organisation_id = visible_scope(user)
-    if organisation_id is False:
-        return []
-    return [session_event(s) for s in _SESSIONS(organisation_id=organisation_id,
-                                                 user_id=user.pk)]
+    return [session_event(s) for s in _SESSIONS.visible_to(user, user_id=user.pk)]
 
 
 def session_event(s: ProcessSession) -> CalendarEvent:

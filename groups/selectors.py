@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.access import leader_for
 from accounts.models import Leader, User
-from lib.prepared import Prepared, narrowed, visible_scope
+from lib.prepared import Prepared, narrowed
 
 from .access import GroupAccess
 from .diff import DiffRow, commitments_diff, words_diff
@@ -74,10 +74,7 @@ _FACILITATED: Prepared[LeaderGroup] = Prepared(lambda organisation_id, user_id, 
 
 
 def groups_facilitated_by(*, user: User) -> list[LeaderGroup]:
-    organisation_id = visible_scope(user)
-    if organisation_id is False:
-        return []
-    return _FACILITATED(organisation_id=organisation_id, user_id=user.pk, now=timezone.now())
+    return _FACILITATED.visible_to(user, user_id=user.pk, now=timezone.now())
 
 
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
@@ -119,12 +116,9 @@ def published_posters(*, user: User) -> list[PublishedPoster]:
     pattern: the list grows with the municipality (177 lines at 10×), and four model
     instances and a ``{% url %}`` per line were most of the page's cost.
     """
-    organisation_id = visible_scope(user)
-    if organisation_id is False:
-        return []
     marker = uuid.UUID(int=0)  # reversed once; each line puts its group's id in its place
     pattern = reverse("groups:poster", args=[marker])
-    rows = _PUBLISHED_POSTERS(organisation_id=organisation_id)
+    rows = _PUBLISHED_POSTERS.visible_to(user)
     return [PublishedPoster(pattern.replace(str(marker), str(public_id)), name, unit,
                             published_at)
             for public_id, name, unit, published_at in rows]

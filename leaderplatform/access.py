@@ -32,7 +32,7 @@ from coaching.models import CoachingCourse
 from coaching.models.courses import OPEN_STATUSES
 from groups.models import LeaderGroup, LeaderGroupMembership
 from lib.http import uuid_or_404
-from lib.prepared import Prepared, narrowed, visible_scope
+from lib.prepared import Prepared, narrowed
 from networks.models import NetworkGroup, NetworkMembership
 
 from .models import FeedbackInvitation, PlatformVersion, SelfAssessment
@@ -66,9 +66,7 @@ _ONE_VERSION: Prepared[PlatformVersion] = Prepared(lambda organisation_id, versi
 
 def get_version_for_user(user: User, version_uuid: UUID | str) -> VersionAccess:
     """A version of the user's municipality (404 otherwise), with what the user may do."""
-    organisation_id = visible_scope(user)
-    found = [] if organisation_id is False else _ONE_VERSION(
-        organisation_id=organisation_id, version_uuid=uuid_or_404(version_uuid))
+    found = _ONE_VERSION.visible_to(user, version_uuid=uuid_or_404(version_uuid))
     if not found:
         raise Http404
     version = found[0]

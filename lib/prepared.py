@@ -149,6 +149,15 @@ class Prepared[R]:
             lambda using=None, connection=None, elide_empty=True: compiler)
         return list(run)
 
+    def visible_to(self, user: Any, **values: Any) -> list[R]:
+        """The rows ``user`` may see: the builder's ``organisation_id`` is
+        :func:`visible_scope` of the user (its builder uses :func:`narrowed`), and
+        someone who sees nothing gets ``[]`` without a query."""
+        organisation_id = visible_scope(user)
+        if organisation_id is False:
+            return []
+        return self(organisation_id=organisation_id, **values)
+
     def _compile(self, key: tuple[Any, ...], values: dict[str, Any],
                  active: int | None) -> _Compiled:
         builds = [self._compile_with(key, values, active, variant) for variant in (0, 1)]

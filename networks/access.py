@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from accounts.access import is_oaf_for, leader_for  # noqa: F401 (re-exported)
 from accounts.models import Leader, User
 from lib.http import uuid_or_404
-from lib.prepared import Prepared, narrowed, visible_scope
+from lib.prepared import Prepared, narrowed
 from programs.models import Programme
 
 from .models import NetworkGroup, NetworkMeeting, NetworkMembership, NetworkPlan
@@ -109,9 +109,7 @@ _ONE_MEETING: Prepared[Any] = Prepared(lambda organisation_id, user_id, meeting_
 
 def get_group_for_user(user: User, group_uuid: UUID | str) -> GroupAccess:
     """A group for its members (once confirmed), its facilitator and O&F; 403 for others."""
-    organisation_id = visible_scope(user)
-    found = [] if organisation_id is False else _ONE_GROUP(
-        organisation_id=organisation_id, user_id=user.pk, group_uuid=uuid_or_404(group_uuid))
+    found = _ONE_GROUP.visible_to(user, user_id=user.pk, group_uuid=uuid_or_404(group_uuid))
     if not found:
         raise Http404
     group = found[0]
@@ -176,10 +174,8 @@ class MeetingAccess:
 
 
 def _load_meeting(user: User, meeting_uuid: UUID | str) -> MeetingAccess | None:
-    organisation_id = visible_scope(user)
-    found = [] if organisation_id is False else _ONE_MEETING(
-        organisation_id=organisation_id, user_id=user.pk,
-        meeting_uuid=uuid_or_404(meeting_uuid))
+    found = _ONE_MEETING.visible_to(user, user_id=user.pk,
+                                    meeting_uuid=uuid_or_404(meeting_uuid))
     if not found:
         return None
     meeting = found[0]

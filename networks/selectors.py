@@ -20,7 +20,7 @@ from accounts.access import leader_for
 from accounts.models import Leader, Unit, User
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
-from lib.prepared import Prepared, narrowed, place_prefetched, visible_scope
+from lib.prepared import Prepared, narrowed, place_prefetched
 from programs.models import Gathering, Programme
 
 from .access import GroupAccess, MeetingAccess, is_oaf_for
@@ -367,10 +367,7 @@ _FACILITATED: Prepared[NetworkGroup] = Prepared(lambda organisation_id, user_id:
 
 
 def groups_facilitated_by(user: User) -> list[NetworkGroup]:
-    organisation_id = visible_scope(user)
-    if organisation_id is False:
-        return []
-    return _FACILITATED(organisation_id=organisation_id, user_id=user.pk)
+    return _FACILITATED.visible_to(user, user_id=user.pk)
 
 
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:

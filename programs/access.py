@@ -20,7 +20,7 @@ from accounts.approvals import Role, StepSpec
 from accounts.models import Leader, User
 from accounts.services.approvals import decisions_for, waiting_step_for
 from lib.http import uuid_or_404
-from lib.prepared import Prepared, narrowed, visible_scope
+from lib.prepared import Prepared, narrowed
 
 from .approvals import KIND, subject_of
 from .models import Enrollment, Gathering, Module, ModuleSession, ModuleStatus
@@ -58,9 +58,7 @@ def get_module_for_user(user: User, module_uuid: UUID | str) -> ModuleAccess:
     they are enrolled in, or one a leader reporting to them has asked for;
     facilitators open the modules they run.
     """
-    organisation_id = visible_scope(user)
-    found = [] if organisation_id is False else _ONE_MODULE(
-        organisation_id=organisation_id, module_uuid=uuid_or_404(module_uuid))
+    found = _ONE_MODULE.visible_to(user, module_uuid=uuid_or_404(module_uuid))
     if not found:
         raise Http404
     module = found[0]

@@ -25,7 +25,7 @@ from accounts.models import ApprovalDecision, Leader, User
 from accounts.selectors import may_have_reports
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
-from lib.prepared import Prepared, narrowed, visible_scope
+from lib.prepared import Prepared, narrowed
 
 from .access import ModuleAccess
 from .approvals import KIND as APPROVAL_KIND
@@ -158,11 +158,9 @@ def module_list(*, user: User, leader: Leader | None,
     """
     today = today or timezone.localdate()
     manage = user.is_superuser or user.is_oaf_admin
-    organisation_id = visible_scope(user)
-    if organisation_id is False:
+    modules = _CURRENT_MODULES.visible_to(user, today=today, published_only=not manage)
+    if not modules:
         return []
-    modules = _CURRENT_MODULES(organisation_id=organisation_id, today=today,
-                               published_only=not manage)
     prefetch_related_objects(modules, Prefetch("sessions", queryset=ModuleSession.objects
                                                .order_by("date", "starts_at")), "audience_units")
     mine = _mine(leader, [m.pk for m in modules])

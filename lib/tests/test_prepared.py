@@ -200,8 +200,13 @@ def test_visible_scope_narrows_as_visible_to_does(two_municipalities):
         assert organisation_id is not False
         assert by_title(organisation_id=organisation_id, title="Rektor") \
             == list(Leader.objects.visible_to(user).filter(title="Rektor").order_by("pk"))
+        assert by_title.visible_to(user, title="Rektor") \
+            == by_title(organisation_id=organisation_id, title="Rektor")
     assert visible_scope(admin) is None
     assert visible_scope(people["kari"].user) == b.pk
     for user in (nobody, gone, AnonymousUser()):
         assert visible_scope(user) is False
         assert not Leader.objects.visible_to(user).exists()
+        with CaptureQueriesContext(connection) as queries:
+            assert by_title.visible_to(user, title="Rektor") == []
+        assert len(queries) == 0
