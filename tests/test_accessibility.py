@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from lib.testing import axe_violations
 from tests.factories import PASSWORD
@@ -28,7 +29,7 @@ def test_public_pages_have_no_violations(live_server, page, personas):
     page.get_by_label("E-postadresse").fill("bob@askvik.example")
     page.get_by_label("Passord").fill("feil")
     page.get_by_role("button", name="Logg inn").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert axe_violations(page) == []
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
@@ -27,7 +28,7 @@ def test_leader_logs_in_sees_min_side_and_switches_to_nynorsk(live_server, page,
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "nn"
     assert "Velkomen, Bob Leder" in page.locator("h1").inner_text()
-    assert page.get_by_role("link", name="Mi side").is_visible()
+    expect(page.get_by_role("link", name="Mi side")).to_be_visible()
 
     # Remembered: a fresh login keeps nynorsk.
     page.get_by_role("button", name="Logg ut").click()

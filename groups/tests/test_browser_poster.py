@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.factories import PASSWORD
@@ -43,7 +44,7 @@ def test_poster_from_first_draft_to_printed_pdf(live_server, page, world):
     page.get_by_label("Formål for forpliktelse 1").select_option(label="sette retning")
     page.get_by_label("Forpliktelse 2", exact=True).fill("Ta beslutninger sammen")
     page.get_by_role("button", name="Lagre som ny versjon").click()
-    assert page.get_by_text("Lagret som versjon 1.").is_visible()
+    expect(page.get_by_text("Lagret som versjon 1.")).to_be_visible()
     _log_out(page)
 
     # 2. Cecilie revises it and adds a third commitment with the JavaScript button.
@@ -58,14 +59,14 @@ def test_poster_from_first_draft_to_printed_pdf(live_server, page, world):
     page.get_by_role("button", name="Legg til en forpliktelse").click()
     page.get_by_label("Forpliktelse 5", exact=True).fill("Dele ressurser på tvers")
     page.get_by_role("button", name="Lagre som ny versjon").click()
-    assert page.get_by_text("Lagret som versjon 2.").is_visible()
+    expect(page.get_by_text("Lagret som versjon 2.")).to_be_visible()
     _log_out(page)
 
     # 3. Berit, the head, publishes version 2.
     _log_in(page, live_server, "berit@askvik.example")
     page.goto(poster_url)
     page.get_by_role("button", name="Publiser versjon 2").click()
-    assert page.get_by_text("Versjon 2 er publisert.").is_visible()
+    expect(page.get_by_text("Versjon 2 er publisert.")).to_be_visible()
     _log_out(page)
 
     # 4. Nils, a leader outside the group, finds it, reads it and prints it.

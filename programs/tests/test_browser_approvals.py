@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.models import ApprovalDecision
 from accounts.services.approvals import deputy_set
@@ -53,8 +54,8 @@ def test_deputy_approves_from_the_list_and_the_leader_sees_on_whose_behalf(
     _login(page, base, "dag@askvik.example")
     page.get_by_role("link", name="Requests to decide").click()
     item = page.get_by_test_id("approval-item")
-    assert item.get_by_text("As deputy for Berit Sjef").is_visible()
-    assert item.get_by_text("Seats left now").is_visible()
+    expect(item.get_by_text("As deputy for Berit Sjef")).to_be_visible()
+    expect(item.get_by_text("Seats left now")).to_be_visible()
     page.get_by_label("Bob Leder: Endringsledelse").check()
     page.get_by_label("Approve").check()
     page.get_by_label("Reason (sent to each leader; asked for when declining)").fill(
@@ -65,14 +66,15 @@ def test_deputy_approves_from_the_list_and_the_leader_sees_on_whose_behalf(
         .filter(e => e.getBoundingClientRect().right > 321).map(e => e.tagName)""")
     assert wide == []
     page.get_by_role("button", name="Go on").click()
-    assert page.get_by_text("1 request approved.").is_visible()
+    expect(page.get_by_text("1 request approved.")).to_be_visible()
     page.set_viewport_size({"width": 1280, "height": 900})  # the menu is folded at 320 px
     page.get_by_role("button", name="Log out").click()
 
     _login(page, base, "bob@askvik.example")
     page.goto(f"{base}/fordypning/pameldinger/{request.uuid}/")
     step = page.get_by_test_id("approval-step")
-    assert step.get_by_text("approved by Dag Stedfortreder on behalf of Berit Sjef").is_visible()
+    expect(step.get_by_text(
+        "approved by Dag Stedfortreder on behalf of Berit Sjef")).to_be_visible()
     assert Enrollment.objects.get(pk=request.pk).status == EnrollmentStatus.SEATED
     decision = ApprovalDecision.objects.get()
     assert (decision.decided_by_id, decision.on_behalf_of_id) == (

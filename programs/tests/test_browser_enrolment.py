@@ -4,6 +4,7 @@ leader sees the seat and downloads the sessions as .ics."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from programs.models import Enrollment, EnrollmentStatus
 from tests.factories import PASSWORD
@@ -40,21 +41,21 @@ def test_leader_asks_leader_above_approves_leader_sees_seat_and_gets_ics(
     page.get_by_role("link", name="Søk om plass i Endringsledelse").click()
     page.get_by_label("Hvorfor vil du delta?").fill("Vi skal slå sammen to avdelinger.")
     page.get_by_role("button", name="Send søknad").click()
-    assert page.get_by_text("Søknaden er sendt til lederen din for godkjenning.").is_visible()
-    assert page.get_by_text("Søkt, venter på godkjenning").is_visible()
+    expect(page.get_by_text("Søknaden er sendt til lederen din for godkjenning.")).to_be_visible()
+    expect(page.get_by_text("Søkt, venter på godkjenning")).to_be_visible()
     _logout(page)
 
     _login(page, base, "berit@askvik.example")
     panel = page.locator("section", has=page.get_by_role("heading", name="Ledelsesfordypning"))
-    assert panel.get_by_text("Vi skal slå sammen to avdelinger.").is_visible()
+    expect(panel.get_by_text("Vi skal slå sammen to avdelinger.")).to_be_visible()
     panel.get_by_role("button", name="Godkjenn Bob Leder").click()
     page.wait_for_url(f"{base}/min-side/")
-    assert page.get_by_text("Godkjent: Bob Leder har fått plass.").is_visible()
+    expect(page.get_by_text("Godkjent: Bob Leder har fått plass.")).to_be_visible()
     _logout(page)
 
     _login(page, base, "bob@askvik.example")
     panel = page.locator("section", has=page.get_by_role("heading", name="Ledelsesfordypning"))
-    assert panel.get_by_text("Har plass").is_visible()
+    expect(panel.get_by_text("Har plass")).to_be_visible()
     panel.get_by_role("link", name="Endringsledelse").click()
     with page.expect_download() as info:
         page.get_by_role("link", name="Last ned samlingene (.ics)").click()

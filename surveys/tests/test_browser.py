@@ -4,6 +4,7 @@ submits — and the report stays hidden until N have answered, then shows."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from surveys import services
 from surveys.models import Draft, Item, Response
@@ -83,6 +84,6 @@ def test_member_answers_the_before_round_and_the_report_appears_at_n(live_server
     services.response_submit(round=round, leader=head, answers=scale_answers(round, 5))
     page.reload()
     assert page.locator("svg.survey-chart").count() == 1
-    assert page.get_by_role("img", name="Gjennomsnitt per dimensjon, før og etter").is_visible()
+    expect(page.get_by_role("img", name="Gjennomsnitt per dimensjon, før og etter")).to_be_visible()
     assert "Psykologisk trygghet og læring" in page.content()
     assert "n = 5" in page.content()
