@@ -13,7 +13,6 @@ carries Django's own attributes such as ``aria-describedby``).
 
 from __future__ import annotations
 
-from html import escape as _html_escape
 from typing import Any
 
 from django import template
@@ -21,33 +20,17 @@ from django.forms import BoundField
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from lib.templatetags.choice_fields import (
+    checks,
+    chosen,
+    errors,
+    escape,
+    fieldset,
+    help_paragraph,
+    required_mark,
+)
+
 register = template.Library()
-
-
-def escape(value: Any) -> str:
-    """What ``django.utils.html.escape`` returns, without its lazy-string wrapper (a page
-    escapes ~700 values: the wrapper's checks were a tenth of the page's time)."""
-    return _html_escape(str(value))
-
-
-def _required(item: Any) -> str:
-    return (' <span aria-hidden="true">*</span><span class="visually-hidden">('
-            f'{escape(gettext("required"))})</span>') if item.required else ""
-
-
-def _errors(fields: Any) -> str:
-    return "".join(f'<span class="d-block text-danger fw-normal">{escape(error)}</span>'
-                   for field in fields for error in field.errors)
-
-
-def _help_paragraph(item: Any) -> str:
-    return f'<p class="form-text">{escape(item.help)}</p>' if item.help else ""
-
-
-def _chosen(field: BoundField) -> set[str]:
-    value = field.value()
-    return {"" if v is None else str(v)
-            for v in (value if isinstance(value, (list, tuple)) else [value])}
 
 
 @register.simple_tag
@@ -63,8 +46,8 @@ def survey_question(item: Any, field: BoundField | None,
         return mark_safe(  # noqa: S308
             '<div class="mb-4 survey-question">\n'
             f'  <label class="form-label fw-semibold" for="{escape(field.id_for_label)}">'
-            f'{escape(item.text)}{_required(item)}\n'
-            f'    {_errors([field])}</label>\n  {_help_paragraph(item)}\n'
+            f'{escape(item.text)}{required_mark(item.required)}\n'
+            f'    {errors([field])}</label>\n  {help_paragraph(item.help)}\n'
             f'  {field}\n</div>')
     shown = fields or []
     if item.is_ranking:
@@ -76,43 +59,21 @@ def survey_question(item: Any, field: BoundField | None,
             f'{escape(f.label)}</label></div>\n  </div>\n  ' for f in shown) + "\n  "
     else:
         assert field is not None
-        body = "\n  " + _checks(field) + "\n  "
-    return mark_safe(  # noqa: S308
-        '<fieldset class="mb-4 survey-question">\n'
-        f'  <legend class="fs-6 fw-semibold">{escape(item.text)}{_required(item)}\n'
-        f'    {_errors(shown)}</legend>\n  {_help_paragraph(item)}\n'
-        f'  {body}\n</fieldset>')
-
-
-def _checks(field: BoundField) -> str:
-    """A single or multiple choice's radios or checkboxes, as the include's loop wrote them."""
-    kind = "checkbox" if field.field.widget.allow_multiple_selected else "radio"
-    chosen = _chosen(field)
-    invalid = ' aria-invalid="true"' if field.errors else ""
-    name = escape(field.html_name)
-    rows = []
-    for index, (option, label) in enumerate(field.field.choices):  # type: ignore[attr-defined]
-        option_id = escape(f"{field.auto_id}_{index}")
-        checked = " checked" if str(option) in chosen else ""
-        rows.append(
-            '\n  <div class="form-check">\n'
-            f'    <input type="{kind}" name="{name}" value="{escape(option)}" '
-            f'class="form-check-input" id="{option_id}"{checked}{invalid}>\n'
-            f'    <label class="form-check-label" for="{option_id}">{escape(label)}</label>\n'
-            '  </div>\n  ')
-    return "".join(rows)
+        body = "\n  " + checks(field) + "\n  "
+    return fieldset(css="mb-4 survey-question", legend=item.text, required=item.required,
+                    help_text=item.help, shown=shown, body=body)
 
 
 def _select(field: BoundField) -> str:
     """A ranking place's ``<select>``, as Django's Select widget writes it."""
-    chosen = _chosen(field)
+    picked = chosen(field)
     attrs = f' class="{escape(field.field.widget.attrs.get("class", ""))}"'
     if field.errors:  # as Django's BoundField.build_widget_attrs adds them
         attrs += f' aria-invalid="true" aria-describedby="{escape(field.auto_id)}_error"'
     if field.auto_id:
         attrs += f' id="{escape(field.auto_id)}"'
     options = "".join(
-        f'\n  <option value="{escape(option)}"{" selected" if str(option) in chosen else ""}>'
+        f'\n  <option value="{escape(option)}"{" selected" if str(option) in picked else ""}>'
         f"{escape(label)}</option>\n"
         for option, label in field.field.choices)  # type: ignore[attr-defined]
     return f'<select name="{escape(field.html_name)}"{attrs}>{options}\n</select>'
@@ -124,16 +85,16 @@ def scale_question(item: Any, field: BoundField) -> SafeString:
     # Every value is escaped; scale_options escapes its own.
     return mark_safe(  # noqa: S308
         '<fieldset class="mb-4 survey-question survey-scale-question">\n'
-        f'  <legend class="fs-6 fw-semibold">{escape(item.text)}{_required(item)}\n'
-        f'    {_errors([field])}</legend>'
-        f'{"\n  " + _help_paragraph(item) if item.help else ""}\n'
+        f'  <legend class="fs-6 fw-semibold">{escape(item.text)}{required_mark(item.required)}\n'
+        f'    {errors([field])}</legend>'
+        f'{"\n  " + help_paragraph(item.help) if item.help else ""}\n'
         '  <div class="survey-scale">\n'
         f'{scale_options(field, item)}\n'
         '  </div>\n</fieldset>')
 
 
 def scale_options(field: BoundField, item: Any) -> SafeString:
-    chosen = _chosen(field)
+    picked = chosen(field)
     invalid = ' aria-invalid="true"' if field.errors else ""
     name = escape(field.html_name)
     choices = list(field.field.choices)  # type: ignore[attr-defined]
@@ -142,7 +103,7 @@ def scale_options(field: BoundField, item: Any) -> SafeString:
     for index, (option, label) in enumerate(choices):
         option_id = escape(f"{field.auto_id}_{index}")
         end = item.low_label if index == 0 else item.high_label if index == last else ""
-        checked = " checked" if str(option) in chosen else ""
+        checked = " checked" if str(option) in picked else ""
         rows.append(
             '    <div class="form-check form-check-inline">\n'
             f'      <input type="radio" name="{name}" value="{escape(option)}" '
