@@ -51,3 +51,23 @@ def test_a_refused_answer_is_shown_on_the_legend_and_the_inputs():
     assert html.count('aria-invalid="true"') == 3  # each option of the refused question
     legend = html.split("</legend>")[0]
     assert 'class="d-block text-danger fw-normal"' in legend
+
+
+def test_each_link_of_the_error_summary_reaches_its_question():
+    """The summary's links lead to the question's first option (a radio group has no
+    element of the field's own id: Django's label of a radio group points nowhere)."""
+    import re
+
+    class Form(_Form):
+        note = forms.CharField(label="Merknad", max_length=3)
+
+    form = Form({"when": "<script>", "note": "for lang"})
+    assert not form.is_valid()
+    template = engines["django"].from_string(
+        '{% load choice_fields %}{% include "includes/form_errors.html" %}'
+        "{% choice_fieldset form.when %}{{ form.note }}")
+    html = template.render({"form": form})
+    targets = re.findall(r'<a href="#([^"]*)">', html)
+    assert targets == ["id_when_0", "id_note"]
+    for target in targets:
+        assert f'id="{target}"' in html
