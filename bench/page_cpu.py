@@ -53,6 +53,9 @@ def main() -> None:
     parser.add_argument("--calls", action="store_true",
                         help="also count Python function calls per request (cProfile over "
                              "10 requests): a figure the machine's noise does not move")
+    parser.add_argument("--split", action="store_true",
+                        help="also split each page's CPU: templates (the template backend's "
+                             "render, outermost), the database cursor's execute, the rest")
     parser.add_argument("--only", metavar="PAGE", action="append", default=[],
                         help="measure only these pages (and the bare view)")
     args = parser.parse_args()
@@ -193,6 +196,8 @@ def _measure(pages: dict[str, list[tuple[Any, str]]], args: argparse.Namespace) 
                 client.get(url)
             profile.disable()
             print(f"| {name} | {pstats.Stats(profile).total_calls // 10} |")  # type: ignore[attr-defined]
+    if args.split:
+        _split(pages, args)
     for name in args.profile:
         pairs = pages[name]
         profile = cProfile.Profile(time.process_time)
@@ -203,6 +208,59 @@ def _measure(pages: dict[str, list[tuple[Any, str]]], args: argparse.Namespace) 
         profile.disable()
         print(f"\n### cProfile: {name} ({args.requests} requests, sorted by {args.sort})\n")
         pstats.Stats(profile).sort_stats(args.sort).print_stats(50)
+
+
+def _split(pages: dict[str, list[tuple[Any, str]]], args: argparse.Namespace) -> None:
+    """Per page, the CPU inside the template backend's outermost ``render`` and inside
+    the cursor's ``execute`` (fastest of ``--rounds``); the rest is middleware, session,
+    the view's Python and rows turned into objects."""
+    from django.db import connection
+    from django.template.backends.django import Template
+
+    spent = {"templates": 0.0, "cursor": 0.0}
+    depth = [0]
+    original = Template.render
+
+    def render(template: Any, context: Any = None, request: Any = None) -> Any:
+        depth[0] += 1
+        started = time.process_time()
+        try:
+            return original(template, context, request)
+        finally:
+            depth[0] -= 1
+            if not depth[0]:
+                spent["templates"] += time.process_time() - started
+
+    def execute(run: Any, *rest: Any) -> Any:
+        started = time.process_time()
+        try:
+            return run(*rest)
+        finally:
+            spent["cursor"] += time.process_time() - started
+
+    print("\n| page | CPU ms | templates ms | cursor ms | rest ms |\n|---|---:|---:|---:|---:|")
+    Template.render = render  # type: ignore[method-assign,assignment]
+    try:
+        for name, pairs in pages.items():
+            if not pairs:
+                continue
+            best: tuple[float, float, float] | None = None
+            for _ in range(args.rounds):
+                spent.update(templates=0.0, cursor=0.0)
+                with connection.execute_wrapper(execute):
+                    started = time.process_time()
+                    for i in range(args.requests):
+                        client, url = pairs[i % len(pairs)]
+                        client.get(url)
+                    total = time.process_time() - started
+                if best is None or total < best[0]:
+                    best = (total, spent["templates"], spent["cursor"])
+            assert best is not None
+            total, templates, cursor = (value * 1000 / args.requests for value in best)
+            print(f"| {name} | {total:.2f} | {templates:.2f} | {cursor:.2f} | "
+                  f"{total - templates - cursor:.2f} |")
+    finally:
+        Template.render = original  # type: ignore[method-assign]
 
 
 if __name__ == "__main__":
