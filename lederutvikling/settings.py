@@ -154,6 +154,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The portal runs short queries only; PostgreSQL's JIT compiler cost 90 ms on
     # Min side's group query (bench/RESULTS.md) and never pays off here.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Server-side binding: psycopg sends the SQL and its values apart, and a query run
+    # five times on a connection becomes a prepared statement, so PostgreSQL plans the
+    # portal's fixed queries once per connection (Min side's wall time 13.9 -> 7.4 ms,
+    # bench/RESULTS.md, sixth session). Needs a direct connection or PgBouncer in
+    # session mode (docs/DEPLOY.md); DATABASE_SERVER_SIDE_BINDING=false turns it off.
+    if env_bool("DATABASE_SERVER_SIDE_BINDING", True):
+        DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------
