@@ -11,6 +11,9 @@ class LibConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from . import checks  # registers production's refusals (lib/checks.py)
+        from . import lookups
+
+        lookups.register()  # field__any=[…]: a list as one parameter (lib/lookups.py)
         from .scoping import guard_history, guard_unique_checks, is_scoped
 
         for model in apps.get_models():

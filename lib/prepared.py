@@ -19,7 +19,8 @@ What it keeps exact:
 
 - **Values.** Only the call's keyword values vary; each must reach the SQL as one
   parameter, unchanged (an ``=``/``<``/``>``/``IN (subquery)`` comparison with an
-  int, str, date, datetime or UUID). ``True``/``False``/``None`` change a query's
+  int, str, date, datetime or UUID, or a list of them through ``field__any``,
+  :mod:`lib.lookups`). ``True``/``False``/``None`` change a query's
   shape, so each is compiled on its own. Anything else the builder reads would be
   frozen at the first call, so the builder must take it as a value: a value that
   changes between the two compilations (``timezone.now()``) or that Django rewrites
@@ -41,7 +42,9 @@ What it keeps exact:
   with ``prefetch_related_objects``.
 
 The result is a list, never a queryset: chaining ``filter()`` on a prepared query
-would silently run the kept SQL.
+would silently run the kept SQL. On SQLite (development) every call is the ordinary
+query: SQLite's driver gets dates and UUIDs as strings Django makes, which the places
+of a kept shape do not follow; production and CI run PostgreSQL.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -83,6 +86,8 @@ def _stand_in(value: Any, n: int, variant: int) -> Any:
     """
     kind = type(value)
     k = 100 * variant + n
+    if kind is list:  # for ``field__any``: one parameter, the list (its elements' type)
+        return [_stand_in(value[0] if value else 0, n, variant)]
     if kind is int:
         return 30_000 + k
     if kind is str:
@@ -96,7 +101,8 @@ def _stand_in(value: Any, n: int, variant: int) -> Any:
     if kind is uuid.UUID:
         return uuid.UUID(int=0x5EED_0000_0000_0000 + k)
     raise PreparedQueryError(f"a prepared query's values are int, str, date, datetime, UUID, "
-                             f"bool or None, not {kind.__name__}")
+                             f"a list of one of these (for field__any), bool or None, "
+                             f"not {kind.__name__}")
 
 
 @dataclass
@@ -125,6 +131,11 @@ class Prepared[R]:
     def __call__(self, **values: Any) -> list[R]:
         if set(values) != set(self._names):
             raise TypeError(f"prepared query takes {self._names}, got {tuple(values)}")
+        if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+            # SQLite (development, bin/run) turns dates, datetimes and UUIDs into strings
+            # of its own before they reach the SQL; the kept shape is PostgreSQL's, so
+            # elsewhere each call is the ordinary query.
+            return list(self._build(**values))
         state = _active.get()
         active = active_organisation_id()
         key = (state if state is _EVERY or state is None else "armed",
@@ -179,7 +190,11 @@ class Prepared[R]:
                          if isinstance(param, type(stand_ins[name])) and param == stand_ins[name]
                          and param_b == stand_ins_b[name]), None)
             if name is None:
-                raise PreparedQueryError(f"a value reached the SQL changed ({param!r}): {sql}")
+                hint = (" (a list reaches the SQL as one parameter only through field__any, "
+                        "lib/lookups.py)" if any(type(v) is list for v in values.values())
+                        else "")
+                raise PreparedQueryError(f"a value reached the SQL changed ({param!r}){hint}: "
+                                         f"{sql}")
             # Django may wrap a value for the driver (psycopg's Int8 for a big integer
             # field): each call's value is wrapped the same way.
             wrap = type(param) if type(param) is not type(stand_ins[name]) else None
