@@ -9,6 +9,8 @@ from lib.prepared import Prepared
 from .access import leader_for
 from .models import Leader, Organisation, Unit, User
 
+_UNITS_BY_PATH: Prepared[Unit] = Prepared(lambda paths: (
+    Unit.objects.filter(path__any=paths).order_by("depth")))
 _REPORTS: Prepared[Leader] = Prepared(lambda leader_id: (
     Leader.objects.filter(leader_above_id=leader_id).select_related("user", "unit")
     .only("title", "user__full_name", "unit__name")  # what the page shows of them
@@ -36,7 +38,7 @@ def min_side_get(*, user: User) -> MinSide:
         return MinSide(user=user, leader=None, organisation=user.organisation)
     ancestors = [leader.unit.path[:i] for i in range(Unit.steplen, len(leader.unit.path),
                                                       Unit.steplen)]
-    unit_path = list(Unit.objects.filter(path__in=ancestors).order_by("depth")) + [leader.unit]
+    unit_path = [*_UNITS_BY_PATH(paths=ancestors), leader.unit]
     reports = _REPORTS(leader_id=leader.pk)
     leader.__dict__[_HAS_REPORTS] = bool(reports)  # the approval panels' gate, read for free here
     return MinSide(user=user, leader=leader, organisation=leader.organisation,

@@ -206,9 +206,13 @@ class PosterPage:
         default_factory=list)
 
 
+_COMMITMENTS: Prepared[PosterCommitment] = Prepared(lambda version_ids: (
+    PosterCommitment.objects.filter(version__any=version_ids).order_by("position")))
+
+
 def _attach_commitments(versions: list[PosterVersion]) -> None:
     by_version: dict[int, list[PosterCommitment]] = {v.pk: [] for v in versions}
-    for c in PosterCommitment.objects.filter(version__in=versions).order_by("position"):
+    for c in _COMMITMENTS(version_ids=[v.pk for v in versions]):
         by_version[c.version_id].append(c)
     for v in versions:
         v.commitment_list = by_version[v.pk]  # type: ignore[attr-defined]

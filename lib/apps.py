@@ -10,8 +10,7 @@ class LibConfig(AppConfig):
         from django.apps import apps
         from django.utils.module_loading import autodiscover_modules
 
-        from . import checks  # registers production's refusals (lib/checks.py)
-        from . import lookups
+        from . import checks, lookups  # checks registers production's refusals
 
         lookups.register()  # field__any=[…]: a list as one parameter (lib/lookups.py)
         from .scoping import guard_history, guard_unique_checks, is_scoped

@@ -14,16 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.timeline import Milestone
+from lib.prepared import Prepared
 
 from .models import InstrumentKind, Phase, Round
+
+_EFFECT_ROUNDS: Prepared[Round] = Prepared(lambda group_ids: (
+    Round.objects.filter(kind=InstrumentKind.EFFECT, group__any=group_ids)
+    .annotate(invited=Count("invitations"),
+              answered=Count("invitations", filter=Q(invitations__submitted=True)))
+    .order_by("opens_on")))
 
 
 def effect_milestones(groups: list) -> dict[int, list[Milestone]]:
     today = timezone.localdate()
-    rounds = (Round.objects.filter(kind=InstrumentKind.EFFECT, group__in=[g.pk for g in groups])
-              .annotate(invited=Count("invitations"),
-                        answered=Count("invitations", filter=Q(invitations__submitted=True)))
-              .order_by("opens_on"))
+    rounds = _EFFECT_ROUNDS(group_ids=[g.pk for g in groups])
     result: dict[int, list[Milestone]] = defaultdict(list)
     for r in rounds:
         before = r.phase == Phase.BEFORE
