@@ -21,11 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.dashboard import shared_on_page
-from accounts.models import ApprovalDecision, Leader, User
+from accounts.models import ApprovalDecision, Leader, Unit, User
 from accounts.selectors import may_have_reports
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
-from lib.prepared import Prepared, narrowed
+from lib.prepared import Prepared, narrowed, place_prefetched
 
 from .access import ModuleAccess
 from .approvals import KIND as APPROVAL_KIND
@@ -145,6 +145,32 @@ _FACILITATED_MODULES: Prepared[int] = Prepared(lambda user_id: (
     ModuleSession.objects.filter(facilitators=user_id).values_list("module_id", flat=True)))
 
 
+_SESSIONS_OF_MODULES: Prepared[ModuleSession] = Prepared(lambda module_ids: (
+    ModuleSession.objects.filter(module__any=module_ids).order_by("date", "starts_at")))
+_AUDIENCE_OF_MODULES: Prepared[Any] = Prepared(lambda module_ids: (
+    Module.audience_units.through.objects.filter(module__any=module_ids)
+    .select_related("unit").order_by("pk")))
+
+
+def _place_sessions_and_audience(modules: list[Module]) -> None:
+    """``module.sessions.all()`` (by date) and ``module.audience_units.all()`` for every
+    module without a query each: two queries, compiled once per process, whatever the
+    number of modules (``prefetch_related`` would compile its ``IN`` list each time)."""
+    ids = [module.pk for module in modules]
+    sessions: dict[int, list[ModuleSession]] = {pk: [] for pk in ids}
+    for session in _SESSIONS_OF_MODULES(module_ids=ids):
+        sessions[session.module_id].append(session)
+    units: dict[int, list[Any]] = {pk: [] for pk in ids}
+    for row in _AUDIENCE_OF_MODULES(module_ids=ids):
+        units[row.module_id].append(row.unit)
+    session_base, unit_base = ModuleSession.objects.all(), Unit.objects.all()
+    for module in modules:
+        for session in sessions[module.pk]:
+            session.module = module
+        place_prefetched(module, "sessions", sessions[module.pk], session_base)
+        place_prefetched(module, "audience_units", units[module.pk], unit_base)
+
+
 def module_list(*, user: User, leader: Leader | None,
                 today: dt.date | None = None) -> list[ModuleCard]:
     """Current and coming modules for this user, with seats and their own status.
@@ -161,8 +187,7 @@ def module_list(*, user: User, leader: Leader | None,
     modules = _CURRENT_MODULES.visible_to(user, today=today, published_only=not manage)
     if not modules:
         return []
-    prefetch_related_objects(modules, Prefetch("sessions", queryset=ModuleSession.objects
-                                               .order_by("date", "starts_at")), "audience_units")
+    _place_sessions_and_audience(modules)
     mine = _mine(leader, [m.pk for m in modules])
     facilitated = set(_FACILITATED_MODULES(user_id=user.pk))
     positions = waiting_positions(module_ids=[m for m, e in mine.items()
