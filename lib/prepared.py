@@ -105,6 +105,17 @@ def _stand_in(value: Any, n: int, variant: int) -> Any:
                              f"not {kind.__name__}")
 
 
+def _is_stand_in(param: Any, stand_in: Any) -> bool:
+    """Whether a compiled parameter is this stand-in (Django may wrap it: ``Int8``).
+
+    A list's elements are prepared by the field (``lib.lookups``): an empty list is
+    compiled with an integer stand-in, which a text column makes a string.
+    """
+    if type(stand_in) is list:
+        return type(param) is list and [str(v) for v in param] == [str(v) for v in stand_in]
+    return isinstance(param, type(stand_in)) and param == stand_in
+
+
 @dataclass
 class _Compiled:
     queryset: QuerySet[Any]
@@ -187,8 +198,8 @@ class Prepared[R]:
             if param == param_b and type(param) is type(param_b):
                 continue  # a constant of the builder
             name = next((name for name in stand_ins
-                         if isinstance(param, type(stand_ins[name])) and param == stand_ins[name]
-                         and param_b == stand_ins_b[name]), None)
+                         if _is_stand_in(param, stand_ins[name])
+                         and _is_stand_in(param_b, stand_ins_b[name])), None)
             if name is None:
                 hint = (" (a list reaches the SQL as one parameter only through field__any, "
                         "lib/lookups.py)" if any(type(v) is list for v in values.values())

@@ -93,3 +93,14 @@ def test_asking_another_municipality_by_list_is_refused_as_before(people):
         organisation_id).filter(pk__any=ids))
     with scope(a.pk), pytest.raises(ScopeError):
         prepared(organisation_id=b.pk, ids=[1])
+
+
+@pytest.mark.postgres
+def test_an_empty_list_first_then_strings(people):
+    """The first call's empty list is compiled with a number; a text column's later
+    calls still put their strings in its place (Min side of a top-level unit first)."""
+    _, b, leaders = people
+    by_path = Prepared(lambda paths: Unit.objects.filter(path__any=paths).order_by("depth"))
+    with scope(b.pk):
+        assert by_path(paths=[]) == []
+        assert _ids(by_path(paths=[leaders[2].unit.path])) == {leaders[2].unit_id}

@@ -16,6 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import F
+
 from accounts.models import User
 
 from ..models import Answer, Dimension, InstrumentKind, Item, ItemKind, Round
@@ -150,7 +152,10 @@ def evaluation_summary(rounds: Any, today: dt.date | None = None) -> EvaluationS
     """
     rounds = list(rounds.filter(kind=InstrumentKind.EVALUATION)
                   .select_related("module_session__module__programme", "gathering__programme")
-                  .order_by("module_session__date", "gathering__date"))
+                  # Sessions first, then gatherings, by date, on every database
+                  # (SQLite sorts NULL first, PostgreSQL last).
+                  .order_by(F("module_session__date").asc(nulls_last=True),
+                            F("gathering__date").asc(nulls_last=True), "pk"))
     statuses = round_statuses(rounds, today)
     shown_ids = [pk for pk, s in statuses.items() if s.shown]
     answers = Answer.objects.filter(response__round_id__in=shown_ids)
