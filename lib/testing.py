@@ -157,3 +157,24 @@ def stop_process(process: subprocess.Popen[Any], *, timeout: float = 5) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def log_out(page: Any) -> None:
+    """Sign out with the menu's button, in any of the portal's languages, and wait for
+    the sign-in page (a click returns before the POST is answered: a ``goto`` right
+    after it could cancel the sign-out).
+
+    On a narrow screen the menu is folded: it is opened and the button waited for
+    (Bootstrap's collapse animates; a click during it can miss).
+    """
+    import re
+
+    from playwright.sync_api import expect
+
+    button = page.get_by_role("button", name=re.compile(r"^(Log out|Logg ut)$"))
+    toggle = page.get_by_role("button", name=re.compile(r"^(Show menu|Vis meny)$"))
+    if toggle.is_visible() and not button.is_visible():
+        toggle.click()
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+    button.click()
+    page.wait_for_url("**/konto/logg-inn/**")

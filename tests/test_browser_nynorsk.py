@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from coaching.models import Booking, BookingStatus
+from lib.testing import log_out
 from programs.models import Enrollment, EnrollmentStatus
 from surveys.models import Item, Response
 from tests.factories import PASSWORD
@@ -68,10 +69,6 @@ def _login(page, base: str, email: str) -> None:
     page.wait_for_url(f"{base}/min-side/")
 
 
-def _logout(page) -> None:
-    page.get_by_role("button", name="Logg ut").click()
-
-
 def test_a_whole_leader_journey_in_nynorsk(live_server, page, personas):
     base = live_server.url
     for user in (personas.bob, personas.boss_leader.user):
@@ -95,14 +92,14 @@ def test_a_whole_leader_journey_in_nynorsk(live_server, page, personas):
     page.get_by_role("button", name="Send søknad").click()
     assert_nynorsk(page, "Søknaden er send til leiaren din for godkjenning.",
                    "Søkt, ventar på godkjenning")
-    _logout(page)
+    log_out(page)
 
     # 2. Berit, the leader above, approves from Mi side.
     _login(page, base, "berit@askvik.example")
     assert_nynorsk(page, "Søknader som ventar på deg", "Vi skal slå saman to avdelingar.")
     page.get_by_role("button", name="Godkjenn Bob Leder").click()
     assert_nynorsk(page, "Godkjend: Bob Leder har fått plass.")
-    _logout(page)
+    log_out(page)
 
     # 3. Bob sees the seat on Mi side.
     _login(page, base, "bob@askvik.example")

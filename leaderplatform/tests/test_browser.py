@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from lib.testing import axe_violations
+from lib.testing import axe_violations, log_out
 from tests.factories import PASSWORD
 
 from .. import services
@@ -30,14 +30,6 @@ def _login(page, live_server, email: str) -> None:
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
     page.wait_for_url(f"{live_server.url}/min-side/")
-
-
-def _logout(page) -> None:
-    menu = page.get_by_role("button", name="Show menu")
-    if menu.is_visible():  # the collapsed navigation on a phone
-        menu.click()
-    page.get_by_role("button", name="Log out").click()
-    page.wait_for_url("**/konto/logg-inn/**")
 
 
 def _no_violations(page) -> None:
@@ -67,7 +59,7 @@ def test_proposals_sorting_rating_and_self_assessment(live_server, page, lp):
     expect(page.get_by_role("listitem").filter(has_text=PROPOSALS[2])).to_be_visible()
     _no_violations(page)
     assert Proposal.objects.filter(leader_group=lp.group).count() == 3
-    _logout(page)
+    log_out(page)
 
     # --- O&F moves the process to step 4 in the admin, then sorts the proposals.
     _login(page, live_server, lp.oaf.email)
@@ -93,7 +85,7 @@ def test_proposals_sorting_rating_and_self_assessment(live_server, page, lp):
     goals = Characteristic.objects.get(text_nb="Tydelig på mål og forventninger")
     seen = Characteristic.objects.get(text_nb="Ser den enkelte")
     assert goals.proposals.count() == 2 and seen.proposals.count() == 1
-    _logout(page)
+    log_out(page)
 
     # --- Step 5: a leader rates the candidates on a phone.
     services.version_advance(version=version, actor=lp.oaf)
@@ -106,7 +98,7 @@ def test_proposals_sorting_rating_and_self_assessment(live_server, page, lp):
     _no_violations(page)
     page.get_by_role("button", name="Send my scores").click()
     expect(page.get_by_text("Your scores are stored without your name")).to_be_visible()
-    _logout(page)
+    log_out(page)
 
     # --- The leadership decides and O&F publishes (the services the admin actions call).
     version.refresh_from_db()

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from lib.testing import axe_violations
+from lib.testing import axe_violations, log_out
 from tests.factories import PASSWORD, LeaderFactory, UnitFactory
 
 from ..models import NetworkMeeting, NetworkMembership
@@ -26,10 +26,6 @@ def _login(page, live_server, email: str) -> None:
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
     page.wait_for_url(f"{live_server.url}/min-side/")
-
-
-def _logout(page) -> None:
-    page.get_by_role("button", name="Logg ut").click()
 
 
 def _no_violations(page) -> None:
@@ -87,7 +83,7 @@ def test_compose_plan_vote_confirm_and_download(live_server, page, personas, pro
     page.get_by_role("button", name="Foreslå datoer for alle grupper").click()
     expect(page.get_by_text("møter foreslått")).to_be_visible()
     _no_violations(page)
-    _logout(page)
+    log_out(page)
 
     # --- Bob answers the poll for his group's first meeting.
     meeting = NetworkMeeting.objects.filter(group__name="Gygrene").order_by("number").first()
@@ -104,7 +100,7 @@ def test_compose_plan_vote_confirm_and_download(live_server, page, personas, pro
         page.locator(f'input[name="option_{option.pk}"][value="kanskje"]').check()
     page.get_by_role("button", name="Lagre svarene mine").click()
     expect(page.get_by_text("Takk, svarene dine er lagret.")).to_be_visible()
-    _logout(page)
+    log_out(page)
 
     # --- O&F sees the answers and confirms the date that suits.
     _login(page, live_server, "alice@askvik.example")
@@ -118,7 +114,7 @@ def test_compose_plan_vote_confirm_and_download(live_server, page, personas, pro
     expect(page.get_by_text("Møtet er lagret.")).to_be_visible()
     page.get_by_role("button", name="Bekreft denne datoen").nth(1).click()
     expect(page.get_by_text("Møtet er bekreftet")).to_be_visible()
-    _logout(page)
+    log_out(page)
 
     # --- Bob sees the confirmed meeting and downloads its .ics.
     _login(page, live_server, "bob@askvik.example")

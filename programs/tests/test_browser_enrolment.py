@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from lib.testing import log_out
 from programs.models import Enrollment, EnrollmentStatus
 from tests.factories import PASSWORD
 
@@ -18,10 +19,6 @@ def _login(page, base, email):
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
     page.wait_for_url(f"{base}/min-side/")
-
-
-def _logout(page):
-    page.get_by_role("button", name="Logg ut").click()
 
 
 def test_leader_asks_leader_above_approves_leader_sees_seat_and_gets_ics(
@@ -43,7 +40,7 @@ def test_leader_asks_leader_above_approves_leader_sees_seat_and_gets_ics(
     page.get_by_role("button", name="Send søknad").click()
     expect(page.get_by_text("Søknaden er sendt til lederen din for godkjenning.")).to_be_visible()
     expect(page.get_by_text("Søkt, venter på godkjenning")).to_be_visible()
-    _logout(page)
+    log_out(page)
 
     _login(page, base, "berit@askvik.example")
     panel = page.locator("section", has=page.get_by_role("heading", name="Ledelsesfordypning"))
@@ -51,7 +48,7 @@ def test_leader_asks_leader_above_approves_leader_sees_seat_and_gets_ics(
     panel.get_by_role("button", name="Godkjenn Bob Leder").click()
     page.wait_for_url(f"{base}/min-side/")
     expect(page.get_by_text("Godkjent: Bob Leder har fått plass.")).to_be_visible()
-    _logout(page)
+    log_out(page)
 
     _login(page, base, "bob@askvik.example")
     panel = page.locator("section", has=page.get_by_role("heading", name="Ledelsesfordypning"))
