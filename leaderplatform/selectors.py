@@ -16,7 +16,7 @@ from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Leader, LeaderLevel, Unit, User
-from lib.prepared import Prepared, place_prefetched
+from lib.prepared import Prepared, place_children
 from programs.models import Module, ModuleStatus
 from surveys.models import InstrumentKind
 from surveys.reports.anonymity import enough_answered
@@ -91,22 +91,13 @@ def themes_with_content(version: PlatformVersion, *, with_modules: bool = False)
     themes = _THEMES(version_id=version.pk)
     if not themes:
         return themes
-    by_theme: dict[int, list[Characteristic]] = {t.pk: [] for t in themes}
     characteristics = _ADOPTED(version_id=version.pk, status=str(CharacteristicStatus.ADOPTED))
-    for c in characteristics:
-        by_theme[c.theme_id].append(c)  # type: ignore[index]  # theme__version_id: not None
-    by_characteristic: dict[int, list[Any]] = {c.pk: [] for c in characteristics}
-    for b in _BEHAVIOURS(version_id=version.pk, status=str(CharacteristicStatus.ADOPTED)):
-        by_characteristic[b.characteristic_id].append(b)
-    by_theme_id = {t.pk: t for t in themes}
-    behaviours, adopted = Behaviour.objects.all(), Characteristic.objects.all()
-    for c in characteristics:
-        c.theme = by_theme_id[c.theme_id]  # type: ignore[index]  # as the prefetch did
-        for b in by_characteristic[c.pk]:
-            b.characteristic = c
-        place_prefetched(c, "behaviours", by_characteristic[c.pk], behaviours)
-    for t in themes:
-        place_prefetched(t, "characteristics", by_theme[t.pk], adopted)
+    place_children(themes, "characteristics",  # theme__version_id: theme_id is never None
+                   ((c.theme_id, c) for c in characteristics), back="theme")  # type: ignore[misc]
+    place_children(characteristics, "behaviours", (
+        (b.characteristic_id, b) for b in _BEHAVIOURS(
+            version_id=version.pk, status=str(CharacteristicStatus.ADOPTED))),
+        back="characteristic")
     if with_modules:
         modules: dict[int, list[Module]] = {c.pk: [] for c in characteristics}
         for m in _MODULES_BUILDING(version_id=version.pk,

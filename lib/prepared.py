@@ -38,7 +38,7 @@ What it keeps exact:
   instances with ``select_related`` objects and annotations, ``values()``,
   ``values_list()``). A builder may not ``prefetch_related`` (a ``Prefetch``'s
   queryset would be kept with the stand-in municipality): read the children with a
-  prepared query of their own and :func:`place_prefetched`, or prefetch on the list
+  prepared query of their own and :func:`place_children`, or prefetch on the list
   with ``prefetch_related_objects``.
 
 The result is a list, never a queryset: chaining ``filter()`` on a prepared query
@@ -54,7 +54,7 @@ import datetime as dt
 import inspect
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -299,19 +299,35 @@ def narrowed[Q: QuerySet[Any]](queryset: Q, organisation_id: int | None) -> Q:
         organisation_id)
 
 
-def place_prefetched(obj: Any, name: str, rows: list[Any], base: QuerySet[Any]) -> None:
-    """Leave ``rows`` where ``prefetch_related(Prefetch(name, queryset=base))`` leaves
-    them: ``obj.<name>.all()`` answers them without a query, and ``obj.<name>.filter()``
-    still asks the database for ``obj``'s own rows only.
+def place_children[P](parents: list[P], name: str, pairs: Iterable[tuple[int, Any]], *,
+                      back: str | None = None) -> dict[int, list[Any]]:
+    """Leave each parent's children where ``prefetch_related(name)`` leaves them:
+    ``parent.<name>.all()`` answers them without a query, and ``parent.<name>.filter()``
+    still asks the database for that parent's own rows only.
 
-    For children read by one prepared query for all their parents (``prefetch_related``
-    filters by a list of the parents' ids, which a prepared query cannot take) and
-    grouped in Python. The lines are Django's own ``prefetch_one_level``; ``base`` is
-    made once for all the parents (a fresh queryset of a municipality's model adds the
-    tenant guard's filter each time it is made), and each page that uses this has a
-    query-count test.
+    For children read by one prepared query for all their parents: ``pairs`` are
+    (parent id, child) in the order the children are to be listed, e.g.
+    ``((c.item_id, c) for c in choices)``, or (through row's parent id, the related
+    object) for a many-to-many. With ``back``, each child's ``child.<back>`` is its
+    parent, as Django sets it on a reverse foreign key. The lines are Django's own
+    ``prefetch_one_level``; the related model's queryset is made once for all the
+    parents (a fresh queryset of a municipality's model adds the tenant guard's filter
+    each time it is made), and each page that uses this has a query-count test.
+    Returns the children by parent id.
     """
-    queryset = getattr(obj, name)._apply_rel_filters(base._chain())  # type: ignore[attr-defined]
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+    by_parent: dict[int, list[Any]] = {parent.pk: [] for parent in parents}  # type: ignore[attr-defined]
+    for parent_id, child in pairs:
+        by_parent[parent_id].append(child)
+    if not parents:
+        return by_parent
+    base = getattr(parents[0], name).model._default_manager.all()
+    for parent in parents:
+        rows = by_parent[parent.pk]  # type: ignore[attr-defined]
+        if back is not None:
+            for child in rows:
+                setattr(child, back, parent)
+        queryset = getattr(parent, name)._apply_rel_filters(base._chain())
+        queryset._result_cache = rows
+        queryset._prefetch_done = True
+        parent.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+    return by_parent

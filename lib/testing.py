@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -167,8 +168,6 @@ def log_out(page: Any) -> None:
     On a narrow screen the menu is folded: it is opened and the button waited for
     (Bootstrap's collapse animates; a click during it can miss).
     """
-    import re
-
     from playwright.sync_api import expect
 
     button = page.get_by_role("button", name=re.compile(r"^(Log out|Logg ut)$"))

@@ -20,7 +20,7 @@ from accounts.access import leader_for
 from accounts.models import Leader, Unit, User
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
-from lib.prepared import Prepared, narrowed, place_prefetched
+from lib.prepared import Prepared, narrowed, place_children
 from programs.models import Gathering, Programme
 
 from .access import GroupAccess, MeetingAccess, is_oaf_for
@@ -281,15 +281,10 @@ def meeting_page(*, access: MeetingAccess) -> MeetingPage:
     meeting = access.meeting
     members = _MEMBERS(group_id=meeting.group_id)
     options = _OPTIONS_OF(meeting_id=meeting.pk)
-    votes_on: dict[int, list[MeetingVote]] = {option.pk: [] for option in options}
-    for vote in _VOTES_ON(meeting_id=meeting.pk):
-        votes_on[vote.option_id].append(vote)
-    base = MeetingVote.objects.all()
     for option in options:
         option.meeting = meeting  # as meeting.options would have set it
-        for vote in votes_on[option.pk]:
-            vote.option = option
-        place_prefetched(option, "votes", votes_on[option.pk], base)
+    place_children(options, "votes", ((v.option_id, v) for v in _VOTES_ON(meeting_id=meeting.pk)),
+                   back="option")
     rows: list[OptionRow] = []
     answered: set[int] = set()
     my_id = access.leader.pk if access.leader else None

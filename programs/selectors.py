@@ -21,11 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.dashboard import shared_on_page
-from accounts.models import ApprovalDecision, Leader, Unit, User
+from accounts.models import ApprovalDecision, Leader, User
 from accounts.selectors import may_have_reports
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
-from lib.prepared import Prepared, narrowed, place_prefetched
+from lib.prepared import Prepared, narrowed, place_children
 
 from .access import ModuleAccess
 from .approvals import KIND as APPROVAL_KIND
@@ -157,18 +157,10 @@ def _place_sessions_and_audience(modules: list[Module]) -> None:
     module without a query each: two queries, compiled once per process, whatever the
     number of modules (``prefetch_related`` would compile its ``IN`` list each time)."""
     ids = [module.pk for module in modules]
-    sessions: dict[int, list[ModuleSession]] = {pk: [] for pk in ids}
-    for session in _SESSIONS_OF_MODULES(module_ids=ids):
-        sessions[session.module_id].append(session)
-    units: dict[int, list[Any]] = {pk: [] for pk in ids}
-    for row in _AUDIENCE_OF_MODULES(module_ids=ids):
-        units[row.module_id].append(row.unit)
-    session_base, unit_base = ModuleSession.objects.all(), Unit.objects.all()
-    for module in modules:
-        for session in sessions[module.pk]:
-            session.module = module
-        place_prefetched(module, "sessions", sessions[module.pk], session_base)
-        place_prefetched(module, "audience_units", units[module.pk], unit_base)
+    place_children(modules, "sessions", ((s.module_id, s) for s in _SESSIONS_OF_MODULES(
+        module_ids=ids)), back="module")
+    place_children(modules, "audience_units", ((row.module_id, row.unit)
+                                               for row in _AUDIENCE_OF_MODULES(module_ids=ids)))
 
 
 def module_list(*, user: User, leader: Leader | None,

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Leader, User
 from groups.models import LeaderGroup, LeaderGroupMembership
-from lib.prepared import Prepared, place_prefetched
+from lib.prepared import Prepared, place_children
 from programs.models import Attendance, Enrollment, EnrollmentStatus
 
 from .models import (
@@ -75,14 +75,8 @@ def instrument_items(instrument_id: int) -> list[Item]:
     """The items in order with dimension and choices: two queries however many items,
     each compiled once per process (``item.choices.all()`` reads no more)."""
     items = _ITEMS(instrument_id=instrument_id)
-    by_item: dict[int, list[Choice]] = {item.pk: [] for item in items}
-    for choice in _CHOICES(instrument_id=instrument_id):
-        by_item[choice.item_id].append(choice)
-    base = Choice.objects.all()
-    for item in items:
-        for choice in by_item[item.pk]:
-            choice.item = item
-        place_prefetched(item, "choices", by_item[item.pk], base)
+    place_children(items, "choices", ((c.item_id, c) for c in _CHOICES(
+        instrument_id=instrument_id)), back="item")
     return items
 
 

@@ -4,6 +4,8 @@ the chosen option checked, errors in the legend and on the inputs, every value e
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.template import engines
 from django.utils import translation
@@ -56,8 +58,6 @@ def test_a_refused_answer_is_shown_on_the_legend_and_the_inputs():
 def test_each_link_of_the_error_summary_reaches_its_question():
     """The summary's links lead to the question's first option (a radio group has no
     element of the field's own id: Django's label of a radio group points nowhere)."""
-    import re
-
     class Form(_Form):
         note = forms.CharField(label="Merknad", max_length=3)
 

@@ -54,7 +54,6 @@ def test_the_same_rows_as_in_for_ids_strings_and_uuids(people):
 
 def test_one_sql_text_for_every_length(people):
     _, _, leaders = people
-    texts = set()
     with unscoped(), CaptureQueriesContext(connection) as queries:
         for ids in ([], [leaders[0].pk], [leader.pk for leader in leaders]):
             list(Leader.objects.filter(pk__any=ids))
