@@ -83,7 +83,11 @@ ENGLISH_WORDS = {
 # (A bare ``ability_trust`` is a survey item's key, which O&F type themselves.)
 CODE_NAME = re.compile(r"\b[a-z]+(?:\.[a-z]+)*\.[a-z]+_[a-z_]+\b")
 SNAKE_CASE = re.compile(r"\b\w+_\w+\b")
-NOT_TEXT = re.compile(r"\S+@\S+|https?://\S+|/\S*|\b[\w-]+\.(?:example|no|com|org)\b")
+# Not words: addresses, paths, and random values shown read-only (a calendar token, a
+# password's salt): a chunk of 20 or more characters, or one with a digit in it, whose
+# letters once read "oR" as English.
+NOT_TEXT = re.compile(r"\S+@\S+|https?://\S+|/\S*|\b[\w-]+\.(?:example|no|com|org)\b|"
+                      r"\S{20,}|\S*\d\S*")
 WORD = re.compile(r"[A-Za-zÆØÅæøåÉé]+(?:-[A-Za-zÆØÅæøå]+)*")
 VISIBLE_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
 
