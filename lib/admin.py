@@ -19,10 +19,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.utils.translation import gettext_lazy
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from .dates import validate_sane_date
@@ -61,6 +63,15 @@ class OrganisationScopedMixin:
             # Year 9999 is a valid date until something adds a session's length to it.
             formfield.validators = [*formfield.validators, validate_sane_date]
         return formfield
+
+    def action_checkbox(self, obj: Any) -> str:
+        """The list's select box, written directly: Django renders a CheckboxInput
+        through the form renderer's three templates for every row — a fifth of a
+        100-row list's CPU (issue 23). Same markup, same escaping."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" '
+            'aria-label="{}">', ACTION_CHECKBOX_NAME, str(obj.pk),
+            format_html(gettext("Select this object for an action - {}"), str(obj)))
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
         exclude = list(super().get_exclude(request, obj) or [])  # type: ignore[misc]
@@ -221,7 +232,6 @@ def permission_label(permission: Any) -> str:
     the four built-in ones are named again here from the model's verbose name.
     """
     from django.utils.text import capfirst
-    from django.utils.translation import gettext
 
     model = permission.content_type.model_class()
     if model is None:
@@ -321,7 +331,6 @@ class DocumentListAdmin(ReadOnlyScopedAdmin):
     @admin.display(description=gettext_lazy("file"))
     def open_link(self, obj: Any) -> str:
         from django.urls import reverse
-        from django.utils.html import format_html
 
         return format_html('<a href="{}">{}</a>', reverse("lib:document_detail", args=[obj.pk]),
                            gettext_lazy("open"))
