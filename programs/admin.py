@@ -102,6 +102,13 @@ def save_calendar_formset(request: HttpRequest, formset: Any, save: Callable[[],
         _calendar_moved(obj, before, request.user)
 
 
+def _cancel_before_delete(module: Module, actor: Any) -> None:
+    """A published module deleted (no enrolments: those are protected) still had its
+    facilitators booked: they get the cancellation the service sends."""
+    if module.status == ModuleStatus.PUBLISHED:
+        calendar_services.module_cancel(module=module, actor=actor)
+
+
 class CalendarNoticeAdminMixin:
     """Sessions and gatherings edited on their own admin page go through the same services."""
 
@@ -293,6 +300,24 @@ class ModuleAdmin(ModuleCopyMixin, RoomClashWarningMixin, OrganisationScopedAdmi
     def participants_link(self, obj: Module) -> str:
         url = reverse("admin:programs_enrollment_changelist") + f"?module__id__exact={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, _("participant list"))
+
+    def delete_model(self, request: HttpRequest, obj: Module) -> None:
+        _cancel_before_delete(obj, request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for module in queryset:
+            _cancel_before_delete(module, request.user)
+        super().delete_queryset(request, queryset)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        found = super().get_deleted_objects(objs, request)
+        if found[3]:  # protected: enrolments (Enrollment.module is PROTECT)
+            messages.warning(request, _(
+                "A module with enrolments cannot be deleted. Set its status to "
+                "“module cancelled” instead: everyone enrolled, waiting or "
+                "facilitating is told, and the enrolments are kept."))
+        return found
 
     def save_model(self, request: HttpRequest, obj: Module, form: Any, change: bool) -> None:
         # Cancelling goes through the service, which tells the module's people.

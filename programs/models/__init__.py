@@ -521,7 +521,9 @@ class Enrollment(models.Model):
     organisation_path = "module__programme__organisation"
 
     uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="enrollments",
+    # A module with enrolments is cancelled (which tells its people), never deleted: the
+    # delete would silently take the leaders' seats, requests and attendance with it.
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="enrollments",
                                verbose_name=_("module"))
     leader = models.ForeignKey(Leader, on_delete=models.CASCADE, related_name="enrollments",
                                verbose_name=_("leader"))

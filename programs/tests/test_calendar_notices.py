@@ -19,7 +19,7 @@ from lib.testing import assert_queries_stable, assert_refused
 from programs.models import EnrollmentStatus, ModuleStatus
 from programs.selectors import session_event
 from programs.services import calendar as calendar_services
-from tests.factories import LeaderFactory
+from tests.factories import LeaderFactory, UserFactory
 
 from .factories import (
     EnrollmentFactory,
@@ -291,3 +291,56 @@ def test_feed_query_count_is_stable(client, personas, module, people, committed)
 
     url = reverse("accounts:calendar_feed", kwargs={"token": personas.bob.calendar_token})
     assert_queries_stable(lambda: client.get(url), grow=grow)
+
+
+def test_a_module_with_enrolments_is_not_deleted_in_the_admin(client, personas, module, people):
+    """Deleting would take Bob's seat and Nora's place in the queue without a word; the
+    admin refuses and says to cancel instead (which tells them)."""
+    client.force_login(personas.alice)
+    url = reverse("admin:programs_module_delete", args=[module.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "En modul med påmeldinger kan ikke slettes." in page.content.decode()  # Alice: nb
+    client.post(url, {"post": "yes"})
+    changelist = reverse("admin:programs_module_changelist")
+    client.post(changelist, {"action": "delete_selected", "_selected_action": [module.pk],
+                             "post": "yes"})
+    assert module.enrollments.count() == 2 and module.sessions.count() == 3
+    assert mail.outbox == []
+    module.refresh_from_db()  # still there
+
+
+def test_not_even_a_superuser_deletes_an_enrolled_module(client, personas, module, people):
+    root = UserFactory(organisation=None, is_superuser=True, email="drift@example.no")
+    client.force_login(root)
+    url = reverse("admin:programs_module_delete", args=[module.pk])
+    page = client.get(url).content.decode()
+    assert "Nora Venteliste" in page  # the enrolments are listed as what stands in the way
+    client.post(url, {"post": "yes"})
+    assert module.enrollments.count() == 2
+    assert mail.outbox == []
+
+
+def test_deleting_a_module_nobody_enrolled_in_tells_its_facilitators(
+        client, personas, module, facilitator, committed):
+    for session in module.sessions.all():
+        session.facilitators.add(facilitator)
+    client.force_login(personas.alice)
+    with committed():
+        response = client.post(reverse("admin:programs_module_delete", args=[module.pk]),
+                               {"post": "yes"})
+    assert response.status_code == 302
+    assert not type(module).objects.filter(pk=module.pk).exists()
+    (message,) = _mail_to(facilitator)
+    assert {a.mimetype for a in message.attachments} == {"text/calendar; method=CANCEL"}
+    assert len(message.attachments) == 3
+
+
+def test_the_database_refuses_to_delete_an_enrolled_module(personas, module, people):
+    from django.db import IntegrityError, connection, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM programs_modulesession WHERE module_id = %s", [module.pk])
+            cursor.execute("DELETE FROM programs_module WHERE id = %s", [module.pk])
+            connection.check_constraints()
