@@ -150,6 +150,21 @@ def test_admin_page_for_o_and_f_only_and_only_their_municipality(client, persona
     assert "Kvernhuset barnehage" not in other.content.decode()
 
 
+def test_the_unit_choice_lists_the_municipalitys_units_indented_and_escaped(
+        client, personas, month_data):
+    odd = UnitFactory(organisation=personas.org_a, parent=month_data["unit_b"],
+                      name='Avd. "Sol" <&> Måne')
+    text = _admin_get(client, personas.alice, maned="2030-03",
+                      enhet=odd.pk).content.decode()
+    select = text[text.index('<select id="id_unit"'):]
+    select = select[:select.index("</select>")]
+    assert (f'<option value="{odd.pk}" selected>— Avd. &quot;Sol&quot; &lt;&amp;&gt; Måne'
+            "</option>") in select
+    assert f'<option value="{month_data["unit_b"].pk}">Kvernhuset barnehage</option>' in select
+    assert select.count(" selected") == 1
+    assert "Brattli skule" not in select  # the other municipality's
+
+
 def test_csv_download_from_the_admin(client, personas, month_data):
     client.force_login(personas.alice)
     response = client.get(reverse("admin:coaching_invoicebasis_csv"), {"maned": "2030-03"})
