@@ -339,8 +339,7 @@ def test_deleting_a_module_nobody_enrolled_in_tells_its_facilitators(
 def test_the_database_refuses_to_delete_an_enrolled_module(personas, module, people):
     from django.db import IntegrityError, connection, transaction
 
-    with pytest.raises(IntegrityError), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM programs_modulesession WHERE module_id = %s", [module.pk])
-            cursor.execute("DELETE FROM programs_module WHERE id = %s", [module.pk])
-            connection.check_constraints()
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM programs_modulesession WHERE module_id = %s", [module.pk])
+        cursor.execute("DELETE FROM programs_module WHERE id = %s", [module.pk])
+        connection.check_constraints()
