@@ -339,7 +339,9 @@ def test_deleting_a_module_nobody_enrolled_in_tells_its_facilitators(
 def test_the_database_refuses_to_delete_an_enrolled_module(personas, module, people):
     from django.db import IntegrityError, connection, transaction
 
-    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM programs_modulesession WHERE module_id = %s", [module.pk])
+    module.sessions.all().delete()  # only the enrolments are left pointing at it
+    with pytest.raises(IntegrityError) as refused, transaction.atomic(), \
+            connection.cursor() as cursor:
         cursor.execute("DELETE FROM programs_module WHERE id = %s", [module.pk])
         connection.check_constraints()
+    assert "programs_enrollment" in str(refused.value)
