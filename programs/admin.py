@@ -103,7 +103,7 @@ def save_calendar_formset(request: HttpRequest, formset: Any, save: Callable[[],
 
 
 def _cancel_before_delete(module: Module, actor: Any) -> None:
-    """A published module deleted (no enrolments: those are protected) still had its
+    """A published module deleted (no enrolments: those are restricted) still had its
     facilitators booked: they get the cancellation the service sends."""
     if module.status == ModuleStatus.PUBLISHED:
         calendar_services.module_cancel(module=module, actor=actor)
@@ -312,7 +312,7 @@ class ModuleAdmin(ModuleCopyMixin, RoomClashWarningMixin, OrganisationScopedAdmi
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         found = super().get_deleted_objects(objs, request)
-        if found[3]:  # protected: enrolments (Enrollment.module is PROTECT)
+        if found[3]:  # protected: enrolments (Enrollment.module is RESTRICT)
             messages.warning(request, _(
                 "A module with enrolments cannot be deleted. Set its status to "
                 "“module cancelled” instead: everyone enrolled, waiting or "

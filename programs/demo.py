@@ -356,7 +356,9 @@ def _seed_small(org: Organisation, rng: random.Random, today: dt.date) -> int:
 
 
 def delete_demo(*, organisations: QuerySet[Organisation]) -> None:
-    """Remove the programmes (and with them modules, enrolments, gatherings) and the
-    approval steps attached to them (a generic relation does not cascade)."""
+    """Remove the enrolments (a module with enrolments is protected), the programmes (and
+    with them modules and gatherings) and the approval steps attached to them (a generic
+    relation does not cascade)."""
     ApprovalStep.objects.filter(organisation__in=organisations).delete()
+    Enrollment.objects.filter(module__programme__organisation__in=organisations).delete()
     Programme.objects.filter(organisation__in=organisations).delete()

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lib.audit import audit_log
+from lib.emails import absolute_url, queue_email
 from lib.prepared import Prepared
 from lib.workdays import add_working_days, subtract_working_days, working_days_between
 
@@ -376,6 +377,11 @@ def request_hand_over(*, kind: str, pk: int, step_number: int, actor: User, to_u
     audit_log(organisation=Organisation.objects.get(pk=subject.organisation_id), actor=actor,
               action="accounts.approval.handed_over", obj=handover,
               summary=f"{kind}:{pk} → {to_user.full_name}", data={"step": step.number})
+    if to_user.email:  # the colleague learns of it now, not at the next reminder sweep
+        queue_email(to=to_user.email, template_base="emails/accounts/approval_handed_over",
+                    context={"recipient": to_user, "title": subject.title,
+                             "from_name": actor.full_name, "url": absolute_url(subject.url)},
+                    language=to_user.language)
     return handover
 
 

@@ -523,7 +523,7 @@ class Enrollment(models.Model):
     uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     # A module with enrolments is cancelled (which tells its people), never deleted: the
     # delete would silently take the leaders' seats, requests and attendance with it.
-    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="enrollments",
+    module = models.ForeignKey(Module, on_delete=models.RESTRICT, related_name="enrollments",
                                verbose_name=_("module"))
     leader = models.ForeignKey(Leader, on_delete=models.CASCADE, related_name="enrollments",
                                verbose_name=_("leader"))

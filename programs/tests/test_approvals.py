@@ -240,6 +240,30 @@ def test_leader_above_hands_one_request_to_a_colleague(personas, deputy, request
     assert ApprovalDecision.objects.get().on_behalf_of == boss
 
 
+def test_the_colleague_is_told_at_once_in_their_language(client, personas, deputy,
+                                                        request_of_bob, committed):
+    from django.core import mail
+
+    deputy.user.language = "nn"
+    deputy.user.save(update_fields=["language"])
+    boss = personas.boss_leader.user
+    with committed():
+        request_hand_over(kind=KIND, pk=request_of_bob.pk, step_number=1, actor=boss,
+                          to_user=deputy.user)
+    (message,) = mail.outbox
+    assert message.to == ["dag@askvik.example"]
+    assert message.subject.startswith("Overlaten til deg:")
+    assert "Berit Sjef har overlate søknaden" in message.body
+    link = reverse("programs:enrollment_detail", args=[request_of_bob.uuid])
+    assert f"http://127.0.0.1:8000{link}" in message.body  # where Dag decides it
+    with committed():  # refused: nobody is told
+        assert_refused("self_handover", lambda: request_hand_over(
+            kind=KIND, pk=request_of_bob.pk, step_number=1, actor=boss, to_user=boss))
+    assert len(mail.outbox) == 1
+    client.force_login(deputy.user)
+    assert client.get(link).status_code == 200
+
+
 def test_handover_rules(personas, deputy, request_of_bob, other_leader):
     boss = personas.boss_leader.user
 

@@ -345,3 +345,4 @@ def test_the_database_refuses_to_delete_an_enrolled_module(personas, module, peo
         cursor.execute("DELETE FROM programs_module WHERE id = %s", [module.pk])
         connection.check_constraints()
     assert "programs_enrollment" in str(refused.value)
+
