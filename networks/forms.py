@@ -124,8 +124,10 @@ class RecordForm(forms.Form):
         initial=MeetingStatus.PROPOSED)
     date = forms.DateField(label=_("Date"), widget=DateInput(), required=False,
                            help_text=_("Empty while the round is not yet proposed."))
-    slot = forms.ChoiceField(label=_("Slot"), choices=slot_choices, required=False,
-                             help_text=_("The slot's usual times are filled in."))
+    slot = forms.ChoiceField(label=_("Slot"), choices=slot_choices, required=False)
+    starts_at = forms.TimeField(label=_("Starts at"), widget=TimeInput(), required=False,
+                                help_text=_("Empty: the slot's usual time."))
+    ends_at = forms.TimeField(label=_("Ends at"), widget=TimeInput(), required=False)
     facilitator = forms.ModelChoiceField(
         label=_("Adviser"), required=False, queryset=User.objects.none(),
         empty_label=_("None: the group meets on its own"))

@@ -439,10 +439,11 @@ def _held_edit(request: HttpRequest, meeting: Any) -> HttpResponse:
         form = RecordForm(request.POST, plan=plan)
         if form.is_valid():
             data = dict(form.cleaned_data)
-            # What the form does not ask keeps its value: the focus, and the times unless
-            # the slot changes (then the slot's usual times, as everywhere).
+            # What the form does not ask keeps its value: the focus; times left empty keep
+            # the meeting's unless the slot changes (then the slot's usual times).
             data["focus"] = meeting.focus
-            if data["slot"] == meeting.slot:
+            if data["slot"] == meeting.slot and (data["starts_at"] is None
+                                                 or data["ends_at"] is None):
                 data["starts_at"], data["ends_at"] = meeting.starts_at, meeting.ends_at
             try:
                 services.meeting_record(group=meeting.group, meeting=meeting,
@@ -455,6 +456,7 @@ def _held_edit(request: HttpRequest, meeting: Any) -> HttpResponse:
     else:
         form = RecordForm(plan=plan, initial={
             "status": meeting.status, "date": meeting.date, "slot": meeting.slot,
+            "starts_at": meeting.starts_at, "ends_at": meeting.ends_at,
             "facilitator": meeting.facilitator_id, "place": meeting.place,
             "video_url": meeting.video_url})
     return render(request, "networks/meeting_edit.html", {"form": form, "meeting": meeting},

@@ -45,6 +45,47 @@ def test_adviser_adds_a_round_member_may_not(client, net, personas, english_user
     assert client.post(url, {"status": MeetingStatus.NOT_PROPOSED}).status_code == 403
 
 
+def test_a_round_added_by_hand_keeps_its_own_times(client, net, personas, english_users):
+    """A real plan says «13:15–15:45», not the slot's usual 12:30; a time that does not fit
+    the slot, or a meeting of the wrong length, is refused with the rule; nothing is added."""
+    url = reverse("networks:meeting_create", args=[net.group.uuid])
+    client.force_login(personas.alice)
+    day = _free(net, 40)
+    base = {"status": MeetingStatus.PROPOSED, "date": f"{day:%Y-%m-%d}",
+            "slot": Slot.AFTERNOON, "facilitator": "", "place": "Rådhuset", "video_url": ""}
+    for starts, ends in (("09:00", "11:30"), ("13:15", "14:45")):
+        refused = client.post(url, {**base, "starts_at": starts, "ends_at": ends})
+        assert refused.status_code == 400
+    assert "between 2.5 and 3 hours" in refused.content.decode()
+    assert NetworkMeeting.objects.filter(group=net.group).count() == 2
+    client.post(url, {**base, "starts_at": "13:15", "ends_at": "15:45"})
+    added = NetworkMeeting.objects.get(group=net.group, number=3)
+    assert (added.starts_at, added.ends_at) == (dt.time(13, 15), dt.time(15, 45))
+    assert [(o.starts_at, o.ends_at) for o in added.options.all()] == [
+        (dt.time(13, 15), dt.time(15, 45))]  # the poll's one option says the same
+
+
+def test_a_held_round_corrected_to_other_times(client, net, personas, english_users):
+    client.force_login(personas.alice)
+    client.post(reverse("networks:meeting_held", args=[net.past.uuid]))
+    net.past.refresh_from_db()
+    url = reverse("networks:meeting_edit", args=[net.past.uuid])
+    page = client.get(url).content.decode()
+    assert f'value="{net.past.starts_at:%H:%M}' in page  # the times are shown to correct
+    form = {"status": MeetingStatus.HELD, "date": f"{net.past.date:%Y-%m-%d}",
+            "slot": net.past.slot, "facilitator": net.past.facilitator_id or "",
+            "place": net.past.place, "video_url": ""}
+    late = dt.time(13, 0) if net.past.slot == Slot.AFTERNOON else dt.time(8, 30)
+    end = dt.time(15, 30) if net.past.slot == Slot.AFTERNOON else dt.time(11, 0)
+    response = client.post(url, {**form, "starts_at": f"{late:%H:%M}", "ends_at": f"{end:%H:%M}"})
+    assert response.status_code == 302
+    net.past.refresh_from_db()
+    assert (net.past.starts_at, net.past.ends_at) == (late, end)
+    client.post(url, form)  # times left empty: kept
+    net.past.refresh_from_db()
+    assert (net.past.starts_at, net.past.ends_at) == (late, end)
+
+
 def test_a_refused_round_shows_the_rule_and_saves_nothing(client, net, personas,
                                                           english_users):
     client.force_login(personas.alice)
