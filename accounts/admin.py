@@ -11,7 +11,7 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -427,7 +427,7 @@ class UserAdmin(ScopedHistoryMixin, OrganisationScopedAdmin, DjangoUserAdmin):
     form = UserChangeForm
     change_password_form = AdminPasswordChangeForm
     list_display = ["email", "full_name", "organisation", "is_oaf_admin", "is_facilitator",
-                    "is_coach", "is_active"]
+                    "is_coach", "is_active", "two_factor"]
     list_filter = ["is_oaf_admin", "is_facilitator", "is_coach", "is_active", "organisation"]
     list_select_related = ["organisation"]
     search_fields = ["email", "full_name"]
@@ -444,6 +444,7 @@ class UserAdmin(ScopedHistoryMixin, OrganisationScopedAdmin, DjangoUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal: list[str] = []
+    actions = ["reset_two_factor"]
 
     def get_queryset(self, request: HttpRequest) -> Any:
         """Superusers do not exist for an O&F administrator, even in their municipality.
@@ -451,10 +452,34 @@ class UserAdmin(ScopedHistoryMixin, OrganisationScopedAdmin, DjangoUserAdmin):
         Change, password (``user_change_password`` goes through ``get_object``),
         delete, history, export and autocomplete all start from this queryset.
         """
-        qs = super().get_queryset(request)
+        from allauth.mfa.models import Authenticator
+
+        qs = super().get_queryset(request).annotate(has_two_factor=Exists(
+            Authenticator.objects.filter(user=OuterRef("pk"))))
         if request.user.is_superuser:
             return qs
         return qs.filter(is_superuser=False)
+
+    @admin.display(description=_("two-factor"), boolean=True, ordering="has_two_factor")
+    def two_factor(self, obj: User) -> bool:
+        return bool(getattr(obj, "has_two_factor", False))
+
+    @admin.action(description=_("Reset two-factor sign-in (lost phone)"))
+    def reset_two_factor(self, request: HttpRequest, queryset: Any) -> None:
+        done = []
+        for user in queryset:
+            try:
+                services.user_reset_two_factor(user=user, actor=request.user)
+            except (ValidationError, PermissionDenied) as refusal:
+                messages_from_error(request, refusal, prefix=user.full_name,
+                                    level=messages.WARNING)
+            else:
+                done.append(user.full_name)
+        if done:
+            self.message_user(request, _(
+                "Two-factor sign-in reset for %(names)s. They set up a new one at their next "
+                "sign-in, and have been told by email.") % {"names": ", ".join(done)},
+                messages.SUCCESS)
 
     def get_history_queryset(self, request: HttpRequest, history_manager: Any, pk_name: str,
                              object_id: Any) -> Any:

@@ -11,4 +11,5 @@ register_action_labels({
     "accounts.deputy.named": _("Deputy named"),
     "accounts.deputy.ended": _("Deputy period ended"),
     "accounts.approval.handed_over": _("Request handed to a colleague"),
+    "accounts.two_factor_reset": _("Two-factor sign-in reset"),
 })

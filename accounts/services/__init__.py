@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..models import Leader, LeaderLevel, Organisation, Unit, UnitKind, User, new_calendar_token
@@ -91,3 +92,45 @@ def user_reset_calendar_token(*, user: User) -> str:
     user.calendar_token = new_calendar_token()
     user.save(update_fields=["calendar_token"])
     return user.calendar_token
+
+
+@transaction.atomic
+def user_reset_two_factor(*, user: User, actor: User) -> int:
+    """Remove a colleague's two-factor authenticators (app and recovery codes) after a lost
+    phone; returns how many went. Their next sign-in asks them to set one up again
+    (O&F and superusers must have one), and they are told by email at once.
+
+    Guarantees: only O&F of the user's municipality or a superuser resets
+    (PermissionDenied); a superuser's only by a superuser (``superuser_target``); never
+    one's own (``own_account``: one who is signed in can manage their own); a user
+    without an authenticator is refused (``nothing_to_reset``).
+    """
+    from allauth.mfa.models import Authenticator
+
+    from lib.audit import audit_log
+    from lib.emails import absolute_url, queue_email
+
+    from ..access import is_oaf_for
+
+    if not is_oaf_for(actor, user.organisation_id):
+        raise PermissionDenied(_("Only O&F of the person's municipality can do this."))
+    if user.is_superuser and not actor.is_superuser:
+        raise ValidationError(_("Only a system administrator can reset another system "
+                                "administrator's two-factor sign-in."), code="superuser_target")
+    if user.pk == actor.pk:
+        raise ValidationError(_("You cannot reset your own two-factor sign-in here; manage it "
+                                "under your account's security settings."), code="own_account")
+    removed, _by_model = Authenticator.objects.filter(user=user).delete()
+    if not removed:
+        raise ValidationError(_("%(name)s has no two-factor sign-in to reset.")
+                              % {"name": user.full_name}, code="nothing_to_reset")
+    organisation = user.organisation or actor.organisation
+    if organisation is not None:
+        audit_log(organisation=organisation, actor=actor, action="accounts.two_factor_reset",
+                  obj=user, summary=user.full_name, data={"removed": removed})
+    if user.email:
+        queue_email(to=user.email, template_base="emails/accounts/two_factor_reset",
+                    context={"recipient": user, "actor_name": actor.full_name,
+                             "url": absolute_url(reverse("login"))},
+                    language=user.language)
+    return removed
