@@ -277,6 +277,7 @@ class UnitSubtreeFilter(admin.SimpleListFilter):
 
     title = _("unit (with the units below)")
     parameter_name = "enhet"
+    template = "admin/filter_many.html"  # hundreds of units: joined in Python
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         units = (scope_queryset(Unit.objects.all(), request.user)

@@ -190,12 +190,14 @@ def wait_for(url: str, seconds: float = 30) -> None:
 
 
 def locust(user_class: str, users: int, seconds: int, env: dict[str, str],
-           workdir: Path, *, wait: str) -> dict[str, dict[str, float]]:
+           workdir: Path, *, wait: str, ramp: float = 0) -> dict[str, dict[str, float]]:
+    """One locust run; ``ramp`` seconds for all ``users`` to arrive (0: at once)."""
     prefix = workdir / f"{user_class}-{wait}"
     env = {**env, "BENCH_WAIT": wait}
     locustfile = str(workdir / "locustfile.py")
     result = subprocess.run([PYTHON, "-m", "locust", "-f", locustfile, user_class,
-                             "--headless", "-u", str(users), "-r", str(users),
+                             "--headless", "-u", str(users),
+                             "-r", str(users / ramp if ramp > 0 else users),
                              "-t", f"{seconds}s", "--host", HOST, "--csv", str(prefix),
                              "--only-summary", "--loglevel", "WARNING"],
                             cwd=ROOT, env=env, check=False, capture_output=True, text=True)
@@ -248,12 +250,14 @@ def bench_realistic(scale: int, args: argparse.Namespace, base_env: dict[str, st
         ceiling = locust("Ceiling", args.users, args.seconds, env, workdir,
                          wait="0")["Aggregated"]
         capacity = locust("Leader", args.users, args.seconds, env, workdir, wait="0")
-        paced = locust("Leader", args.users, args.seconds, env, workdir, wait="1")
+        paced = locust("Leader", args.users, args.seconds, env, workdir, wait="1",
+                       ramp=args.ramp)
     lines = [f"### Scale {scale}, realistic profile", "",
              f"Seeded in {seeded}; {found} (distinct leaders, each plays one journey, "
              f"then the list starts over); {args.users} users, {args.seconds} s per run, "
              f"think time {args.think / 2:.1f}–{args.think * 1.5:.1f} s between steps at a "
-             f"leader's pace; gunicorn {workers} sync workers, {os.cpu_count()} CPUs "
+             f"leader's pace, the leaders arriving over {args.ramp:g} s; "
+             f"gunicorn {workers} sync workers, {os.cpu_count()} CPUs "
              f"(locust on the same machine); load average at the end "
              f"{os.getloadavg()[0]:.1f}.", ""]
     lines += _table(f"At a leader's pace, {args.users} leaders at a time", paced)
@@ -279,7 +283,8 @@ def bench_pages(scale: int, args: argparse.Namespace, base_env: dict[str, str],
         locust("Pages", args.users, 15, env, workdir, wait="1")
         ceiling = locust("Ceiling", args.users, args.seconds, env, workdir, wait="0")
         capacity = locust("Pages", args.users, args.seconds, env, workdir, wait="0")
-        paced = locust("Pages", args.users, args.seconds, env, workdir, wait="1")
+        paced = locust("Pages", args.users, args.seconds, env, workdir, wait="1",
+                       ramp=args.ramp)
     lines = [f"### Scale {scale}, pages profile (the same leaders again and again)", "",
              f"Seeded in {seeded}; {found}; {args.users} users, {args.seconds} s per run.", ""]
     lines += _table("Capacity (no think time)", capacity,
@@ -323,6 +328,10 @@ def main() -> None:
                         help="distinct leaders to play (each journey takes the next)")
     parser.add_argument("--think", type=float, default=2.0,
                         help="mean seconds between steps at a leader's pace")
+    parser.add_argument("--ramp", type=float, default=5.0,
+                        help="seconds over which the leaders of the paced run arrive (0: all "
+                             "in the same instant, whose first requests then queue together "
+                             "— before the seventh session every run did that)")
     parser.add_argument("--profile", choices=("realistic", "pages"), default="realistic")
     parser.add_argument("--no-seed", action="store_true", help="use the data as it is")
     args = parser.parse_args()

@@ -46,3 +46,28 @@ def test_the_leader_list_selects_rows_and_an_action_runs_on_them(client, persona
     assert confirm.status_code == 200
     assert "Åse" in confirm.content.decode()
     assert Leader.objects.filter(pk=odd.pk).exists()  # only asked, nothing deleted yet
+
+
+def test_a_long_filter_is_djangos_filter_markup():
+    from django.template.loader import get_template
+    from django.utils.safestring import mark_safe
+
+    choices = [
+        {"selected": False, "query_string": "?", "display": "Alle"},
+        {"selected": True, "query_string": "?enhet=7&o=1", "display": "Oppvekst"},
+        {"selected": False, "query_string": "?enhet=8&q=Åse ø",
+         "display": '\u2003Nordby skole "A" <&>'},
+        {"selected": False, "query_string": "?enhet=9", "display": mark_safe("<b>x</b>")},
+    ]
+    context = {"title": "enhet (med enhetene under)", "choices": choices, "spec": None}
+    ours = get_template("admin/filter_many.html").render(context)
+    djangos = get_template("admin/filter.html").render(context)
+    assert ours == djangos
+    assert "&lt;&amp;&gt;" in ours and "%C3%85se%20%C3%B8" in ours
+
+
+def test_the_leader_list_uses_the_long_filter(client, personas):
+    client.force_login(personas.alice)
+    page = client.get(reverse("admin:accounts_leader_changelist")).content.decode()
+    unit = personas.boss_leader.unit  # «Helse og velferd», a service area
+    assert f'<a href="?enhet={unit.pk}">{unit.name}</a>' in page
