@@ -21,7 +21,7 @@ SELECTED = ' class="selected"'
 
 
 def _text(value: Any) -> str:
-    return value if isinstance(value, SafeData) else html.escape(str(value))
+    return str(value) if isinstance(value, SafeData) else html.escape(str(value))
 
 
 @register.simple_tag
