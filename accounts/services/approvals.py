@@ -370,6 +370,8 @@ def request_hand_over(*, kind: str, pk: int, step_number: int, actor: User, to_u
                               code="own_request")
     if not to_user.is_active:
         raise ValidationError(_("The colleague's account is not active."), code="inactive")
+    already_theirs = ApprovalHandover.objects.filter(
+        request_kind=kind, request_id=pk, step_number=step.number, to_user=to_user).exists()
     handover, _created = ApprovalHandover.objects.update_or_create(
         request_kind=kind, request_id=pk, step_number=step.number,
         defaults={"organisation_id": subject.organisation_id, "from_user": actor,
@@ -377,7 +379,8 @@ def request_hand_over(*, kind: str, pk: int, step_number: int, actor: User, to_u
     audit_log(organisation=Organisation.objects.get(pk=subject.organisation_id), actor=actor,
               action="accounts.approval.handed_over", obj=handover,
               summary=f"{kind}:{pk} → {to_user.full_name}", data={"step": step.number})
-    if to_user.email:  # the colleague learns of it now, not at the next reminder sweep
+    if to_user.email and not already_theirs:  # told now, not at the next reminder sweep;
+        # handed to the same colleague again, they were told the first time
         queue_email(to=to_user.email, template_base="emails/accounts/approval_handed_over",
                     context={"recipient": to_user, "title": subject.title,
                              "from_name": actor.full_name, "url": absolute_url(subject.url)},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from django.contrib import admin
@@ -20,6 +19,7 @@ from accounts.models import Organisation, Unit
 from lib.admin import OrganisationScopedAdmin
 from lib.documents import document_request
 from lib.scoping import scope_queryset
+from lib.templatetags.choice_fields import options
 
 from ..invoices import (
     PDF_KIND,
@@ -122,15 +122,12 @@ class InvoiceBasisAdmin(OrganisationScopedAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         organisation_id, month, unit = self._params(request)
         result = invoice_basis(organisation_id=organisation_id, month=month, unit=unit)
-        # Every unit of the municipality (2,488 at 10×): the options are joined here, not
-        # looped in the template, where they were most of the page's CPU (issue 23).
-        # (html.escape is Django's escape without its lazy-string wrapper.)
-        chosen = unit.pk if unit else None
-        unit_options = mark_safe("".join(  # noqa: S308 — every name is escaped
-            f'<option value="{pk}"{" selected" if pk == chosen else ""}>'
-            f'{"— " * (depth - 1)}{html.escape(name)}</option>'
-            for pk, name, depth in Unit.objects.in_organisation(organisation_id)
-            .order_by("path").values_list("pk", "name", "depth")))
+        # Every unit of the municipality (2,488 at 10×): the options are written in
+        # Python, not looped in the template, where they were most of the page's CPU.
+        unit_options = mark_safe(options(  # noqa: S308 — options() escapes every value
+            ((pk, f"{'— ' * (depth - 1)}{name}") for pk, name, depth
+             in Unit.objects.in_organisation(organisation_id).values_list("pk", "name", "depth")),
+            {str(unit.pk)} if unit else set()))
         query = f"?maned={month:%Y-%m}" + (f"&enhet={unit.pk}" if unit else "")
         if request.user.organisation_id is None:
             query += f"&kommune={organisation_id}"

@@ -9,25 +9,26 @@ CPU (issue 23). A filter opts in with ``template = "admin/filter_many.html"``;
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from django import template
 from django.utils.encoding import iri_to_uri
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
+from .choice_fields import escape
+
 register = template.Library()
 SELECTED = ' class="selected"'
 
 
 def _text(value: Any) -> str:
-    return str(value) if isinstance(value, SafeData) else html.escape(str(value))
+    return str(value) if isinstance(value, SafeData) else escape(value)
 
 
 @register.simple_tag
 def filter_choices(choices: list[dict[str, Any]]) -> SafeString:
     return mark_safe("".join(  # noqa: S308 — every value is escaped
         f'\n    <li{SELECTED if choice["selected"] else ""}>\n'
-        f'    <a href="{html.escape(iri_to_uri(choice["query_string"]))}">'
+        f'    <a href="{escape(iri_to_uri(choice["query_string"]))}">'
         f'{_text(choice["display"])}</a></li>\n  '
         for choice in choices))

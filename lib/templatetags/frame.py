@@ -7,10 +7,11 @@ What they show depends only on a few facts: the language, whether someone is sig
 and in which roles, which section is open (the menu's highlight), the URL prefix. The
 part is rendered from ``templates/includes/frame_<part>.html`` with *only* those facts in
 its context, kept per combination, and the three per-request values — the CSRF token,
-the CSP nonce and the page's own path (the language form's ``next``) — are put in as
-placeholders and replaced on the way out. A fact the key does not hold is not in the
-context either, so it renders empty rather than leaking one person's menu to another
-(``lib/tests/test_frame.py`` compares every part with a full render, for each role).
+the CSP nonce and the page's own path (the language form's ``next``) — are rendered as
+fixed marker strings, replaced with the request's values on the way out. A fact the
+key does not hold is not in the context either, so it renders empty rather than leaking
+one person's menu to another (``lib/tests/test_frame.py`` compares every part with a
+full render, for each role).
 
 Not kept: with ``DEBUG`` (templates change under ``runserver``), and where a page has no
 request or no CSRF token (error pages rendered without them): those render in full.
@@ -33,9 +34,9 @@ from django.utils.translation import get_language
 register = template.Library()
 
 PARTS = ("head", "header", "footer")
-CSRF = "frameCsrfPlaceholder7f3a"
-NONCE = "frameNoncePlaceholder7f3a"
-NEXT = "/frame-next-placeholder-7f3a/"
+CSRF = "frameCsrfMarker7f3a"
+NONCE = "frameNonceMarker7f3a"
+NEXT = "/frame-next-marker-7f3a/"
 _KEPT: dict[tuple[Any, ...], str] = {}
 _MOST = 4096
 ENABLED = True  # the tests turn it off to compare with the full render
@@ -61,7 +62,7 @@ class _Match:
 
 
 class _Request:
-    """The request as the frame sees it: the open section and a placeholder path."""
+    """The request as the frame sees it: the open section, and the path's marker."""
 
     def __init__(self, match: _Match) -> None:
         self.resolver_match = match

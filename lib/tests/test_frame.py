@@ -101,6 +101,6 @@ def test_the_page_path_in_the_language_form_is_this_requests_and_escaped(client,
         value = re.search(r'name="next" value="([^"]*)"', page).group(1)
         assert value == reverse("programs:module_list") + shown  # this page's, escaped
     token = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    assert len(token) == 2 and "Placeholder" not in token[0]
+    assert len(token) == 2 and "Marker" not in token[0]
     # The log-out form works with the token put in.
     assert client.post(reverse("logout"), {"csrfmiddlewaretoken": token[0]}).status_code == 302

@@ -260,6 +260,10 @@ def test_the_colleague_is_told_at_once_in_their_language(client, personas, deput
         assert_refused("self_handover", lambda: request_hand_over(
             kind=KIND, pk=request_of_bob.pk, step_number=1, actor=boss, to_user=boss))
     assert len(mail.outbox) == 1
+    with committed():  # handed to Dag again: he knows already
+        request_hand_over(kind=KIND, pk=request_of_bob.pk, step_number=1, actor=boss,
+                          to_user=deputy.user)
+    assert len(mail.outbox) == 1
     client.force_login(deputy.user)
     assert client.get(link).status_code == 200
 

@@ -27,6 +27,7 @@ from lib.templatetags.choice_fields import (
     escape,
     fieldset,
     help_paragraph,
+    options,
     required_mark,
 )
 
@@ -72,11 +73,8 @@ def _select(field: BoundField) -> str:
         attrs += f' aria-invalid="true" aria-describedby="{escape(field.auto_id)}_error"'
     if field.auto_id:
         attrs += f' id="{escape(field.auto_id)}"'
-    options = "".join(
-        f'\n  <option value="{escape(option)}"{" selected" if str(option) in picked else ""}>'
-        f"{escape(label)}</option>\n"
-        for option, label in field.field.choices)  # type: ignore[attr-defined]
-    return f'<select name="{escape(field.html_name)}"{attrs}>{options}\n</select>'
+    listed = options(field.field.choices, picked)  # type: ignore[attr-defined]
+    return f'<select name="{escape(field.html_name)}"{attrs}>{listed}\n</select>'
 
 
 def scale_question(item: Any, field: BoundField) -> SafeString:
