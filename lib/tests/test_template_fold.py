@@ -1,0 +1,183 @@
+"""Folded templates (``lib/template_fold.py``) say exactly what the unfolded ones say.
+
+Three checks:
+
+- every folded run in every template of the project and of Django's admin, rendered in
+  nb, nn and en, with and without autoescape, under a sub-path and in the admin's
+  namespace — one after another, so a string kept for one of these and served for
+  another is caught — equals its original nodes rendered afresh;
+- what is folded and what is not (a variable, a filter, ``as``, a count: never);
+- whole pages, for several roles and languages, are the same bytes with folding off
+  and on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template import Context, Template, engines
+from django.template.base import TextNode
+from django.test import RequestFactory
+from django.urls import ResolverMatch, clear_script_prefix, reverse, set_script_prefix
+from django.utils import translation
+
+from lib import template_fold
+from lib.template_fold import FoldedNode, fold
+from lib.templatetags import frame as frame_tag
+from lib.tests.test_frame import _body
+from tests.factories import LeaderFactory
+
+ENGINE = engines["django"].engine
+
+
+def _template_names() -> list[str]:
+    """Every template of the project's apps and folders, and of Django's admin."""
+    import django.contrib.admin
+
+    roots = [Path(d) for d in ENGINE.dirs]
+    roots += [p for p in Path(settings.BASE_DIR).glob("*/templates")
+              if ".venv" not in p.parts and "mutants" not in p.parts]
+    roots.append(Path(django.contrib.admin.__file__).parent / "templates")
+    names = set()
+    for root in roots:
+        for path in root.rglob("*"):
+            if path.suffix in (".html", ".txt", ".xml", ".ics") and path.is_file():
+                names.add(str(path.relative_to(root)))
+    return sorted(names)
+
+
+def _folded_nodes(nodelist) -> list[FoldedNode]:
+    return nodelist.get_nodes_by_type(FoldedNode)
+
+
+def test_every_folded_run_renders_as_its_nodes_in_every_language_and_place():
+    request = RequestFactory().get("/admin/")
+    request.resolver_match = ResolverMatch(lambda r: None, (), {}, app_names=["admin"],
+                                           namespaces=["admin"])
+    names = _template_names()
+    assert len(names) > 150
+    folded = 0
+    for name in names:
+        template = ENGINE.get_template(name)
+        for node in _folded_nodes(template.nodelist):
+            folded += 1
+            for prefix in ("/", "/lederutvikling/"):
+                set_script_prefix(prefix)
+                try:
+                    for language in ("nb", "nn", "en"):
+                        for autoescape in (True, False):
+                            for with_request in (False, True):
+                                context = Context({}, autoescape=autoescape)
+                                if with_request:
+                                    context.request = request
+                                with translation.override(language), \
+                                        context.bind_template(template):
+                                    expected = "".join(
+                                        n.render_annotated(context) for n in node.nodelist)
+                                    assert node.render(context) == expected, (name, language)
+                finally:
+                    clear_script_prefix()
+    assert folded > 500
+
+
+def _nodes(source: str):
+    return fold(Template("{% load i18n static %}" + source).nodelist)
+
+
+@pytest.mark.parametrize("source", [
+    '{% translate "Name" %}', "{% translate 'Name' context 'person' %}",
+    '{% blocktranslate %}Leader above{% endblocktranslate %}',
+    '{% url "accounts:min_side" %}', '{% url "programs:module_detail" "x" %}',
+    '{% static "css/site.css" %}', "text {# comment #} {% translate 'Name' %} text",
+])
+def test_fixed_nodes_are_folded(source):
+    nodes = _nodes(source)
+    assert [type(n) for n in nodes if not isinstance(n, TextNode)][-1] is FoldedNode
+
+
+@pytest.mark.parametrize("source", [
+    "{% translate name %}", '{% translate "Name" as label %}', '{% translate "Name"|upper %}',
+    "{% translate 'Name' context kind %}",
+    "{% blocktranslate %}Hello {{ name }}{% endblocktranslate %}",
+    "{% blocktranslate with n=name %}Hello{% endblocktranslate %}",
+    "{% blocktranslate count n=items %}one{% plural %}many{% endblocktranslate %}",
+    "{% url name %}", '{% url "programs:module_detail" module.uuid %}',
+    '{% url "accounts:min_side" as here %}', "{% static path %}",
+    '{% static "css/site.css" as css %}', "{{ name }}", "{% csrf_token %}", "plain text",
+])
+def test_what_depends_on_the_context_is_not_folded(source):
+    assert not _folded_nodes(_nodes(source))
+
+
+def test_a_run_inside_if_and_for_is_folded_and_the_rest_kept():
+    nodes = _nodes('{% if a %}{% translate "Name" %} <b>{% url "accounts:min_side" %}</b>'
+                   '{% else %}{{ b }}{% endif %}'
+                   '{% for x in xs %}{{ x }}{% translate "Email" %}{% endfor %}')
+    assert len(_folded_nodes(nodes)) == 2
+    template = Template("")
+    template.nodelist = nodes
+    with translation.override("en"):
+        assert template.render(Context({"a": True})) == "Name <b>/min-side/</b>"
+        assert template.render(Context({"a": False, "b": "<x>"})) == "&lt;x&gt;"
+        assert template.render(Context({"a": False, "xs": [1, 2]})) == "1Email2Email"
+    with translation.override("nb"):
+        assert template.render(Context({"a": True})).startswith("Navn <b>")
+
+
+def test_a_settings_change_drops_what_was_kept(settings):
+    template = Template("")
+    template.nodelist = _nodes("{% static 'css/site.css' %}")
+    node = _folded_nodes(template.nodelist)[0]
+    first = template.render(Context())
+    settings.STATIC_URL = "/annen-static/"
+    assert node._generation != template_fold._generation[0]
+    assert template.render(Context()) != first
+    assert "/annen-static/" in template.render(Context())
+
+
+@pytest.fixture
+def unfolded(monkeypatch):
+    """Templates loaded afresh without folding (the loader's cache emptied before and after)."""
+    def reset():
+        for loader in ENGINE.template_loaders:
+            loader.reset()
+
+    def use(on: bool) -> None:
+        reset()
+        if on:
+            monkeypatch.undo()
+        else:
+            monkeypatch.setattr(template_fold, "fold_template", lambda template: template)
+
+    yield use
+    monkeypatch.undo()
+    reset()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["leader", "oaf", "nynorsk"])
+def test_pages_are_the_same_folded_and_unfolded(client, personas, unfolded, role):
+    user = {"leader": personas.bob, "oaf": personas.alice,
+            "nynorsk": LeaderFactory(organisation=personas.org_a, user__language="nn",
+                                     user__email="nn@askvik.example").user}[role]
+    client.force_login(user)
+    pages = [reverse("accounts:min_side"), reverse("programs:module_list"),
+             reverse("surveys:index"), reverse("coaching:overview"),
+             reverse("networks:index"), reverse("groups:index"), reverse("privacy:privacy")]
+    if role == "oaf":
+        pages += ["/admin/", "/admin/accounts/leader/", "/admin/programs/module/add/"]
+    frame_tag.ENABLED = False  # the frame through the loader too
+    try:
+        bodies = {}
+        for on in (False, True):
+            unfolded(on)
+            bodies[on] = [(url, client.get(url)) for url in pages]
+    finally:
+        frame_tag.ENABLED = True
+    for (url, plain), (_, folded) in zip(bodies[False], bodies[True], strict=True):
+        assert plain.status_code == folded.status_code == 200, url
+        assert _body(plain) == _body(folded), url
+    assert any(_folded_nodes(ENGINE.get_template(name).nodelist)
+               for name in ("accounts/min_side_body.html", "base.html"))
