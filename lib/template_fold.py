@@ -70,7 +70,7 @@ def _fixed_literal(expression: Any) -> bool:
                  or not expression.is_var))
 
 
-def _fixed_kind(node: Node) -> str | None:
+def _fixed_kind(node: Any) -> str | None:
     """``"text"``, ``"fixed"`` (same output per language and autoescape), ``"url"``
     (also per urlconf, prefix and current app) or ``None`` (not fixed)."""
     kind = type(node)
@@ -110,7 +110,7 @@ class FoldedNode(Node):
         self.nodelist = NodeList(nodes)
         self.urls = urls
         self.token = nodes[0].token
-        self.origin = getattr(nodes[0], "origin", None)
+        self.origin = getattr(nodes[0], "origin", None)  # type: ignore[assignment]
         self._kept: dict[tuple[Any, ...], str] = {}
         self._generation = _generation[0]
 
@@ -135,7 +135,7 @@ class FoldedNode(Node):
         kept = self._kept.get(key)
         if kept is None:
             kept = self._kept[key] = "".join(
-                [node.render_annotated(context) for node in self.nodelist])
+                [str(node.render_annotated(context)) for node in self.nodelist])
         return kept
 
 
