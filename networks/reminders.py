@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from lib.emails import absolute_url
@@ -24,7 +25,7 @@ from .selectors import meeting_event
 
 
 def meeting_reminders(now: dt.datetime) -> Iterator[Due]:
-    today = now.date()
+    today = timezone.localdate(now)  # the municipality's date: 23–24 UTC is tomorrow in Oslo
     confirmed = NetworkMeeting.objects.filter(status=MeetingStatus.CONFIRMED, date__gte=today)
     org_ids = set(confirmed.filter(date__lte=today + dt.timedelta(days=60))
                   .values_list("group__plan__programme__organisation_id", flat=True)
@@ -66,7 +67,7 @@ POLL_REMINDER_DAYS = 2  # members who have not answered hear once, this close to
 def poll_reminders(now: dt.datetime) -> Iterator[Due]:
     """Members who have not answered an open date poll, once, in the last days before it
     closes (four queries whatever the number of polls)."""
-    today = now.date()
+    today = timezone.localdate(now)  # the municipality's date: 23–24 UTC is tomorrow in Oslo
     meetings = list(NetworkMeeting.objects
                     .filter(status=MeetingStatus.PROPOSED, poll_closes_on__gte=today,
                             poll_closes_on__lte=today + dt.timedelta(days=POLL_REMINDER_DAYS))

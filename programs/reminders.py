@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Leader, User
 from lib.emails import absolute_url
@@ -37,7 +38,7 @@ def _organisations_in_window(model, lookup: str, today: dt.date, until: dt.date)
 
 def session_reminders(now: dt.datetime) -> Iterator[Due]:
     """Seated leaders and facilitators, N days before each session of a published module."""
-    today = now.date()
+    today = timezone.localdate(now)  # the municipality's date: 23–24 UTC is tomorrow in Oslo
     org_ids = _organisations_in_window(ModuleSession, "module__programme__organisation_id",
                                        today, today + dt.timedelta(days=60))
     policy_map = policies(org_ids)
@@ -75,7 +76,7 @@ def session_reminders(now: dt.datetime) -> Iterator[Due]:
 
 def gathering_reminders(now: dt.datetime) -> Iterator[Due]:
     """Programme participants and advisers, N days before each gathering."""
-    today = now.date()
+    today = timezone.localdate(now)  # the municipality's date: 23–24 UTC is tomorrow in Oslo
     org_ids = _organisations_in_window(Gathering, "programme__organisation_id",
                                        today, today + dt.timedelta(days=60))
     policy_map = policies(org_ids)

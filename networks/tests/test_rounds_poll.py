@@ -118,6 +118,20 @@ def test_the_poll_closes_on_its_deadline_and_reminds_once_before(net, personas, 
     assert list(poll_reminders(timezone.now())) == []
 
 
+def test_the_poll_reminder_counts_days_in_oslo_not_in_utc(net, english):
+    """At 23:30 UTC it is already tomorrow in Oslo: a poll that closed on the UTC date has
+    closed, one closing on Oslo's date has not (the sweep once used the UTC date)."""
+    now = dt.datetime.combine(timezone.localdate() + dt.timedelta(days=3), dt.time(23, 30),
+                              tzinfo=dt.UTC)
+    oslo_today = timezone.localdate(now)
+    assert oslo_today == now.date() + dt.timedelta(days=1)
+    NetworkMeeting.objects.filter(pk=net.proposed.pk).update(poll_closes_on=now.date())
+    assert list(poll_reminders(now)) == []
+    NetworkMeeting.objects.filter(pk=net.proposed.pk).update(poll_closes_on=oslo_today)
+    assert {d.occasion for d in poll_reminders(now)} == {
+        f"networks.poll:{net.proposed.pk}:{oslo_today:%Y%m%d}"}
+
+
 def test_members_cannot_answer_dates_that_have_passed(net, english):
     old = OptionFactory(meeting=net.proposed, date=weekday_after(timezone.localdate(), -3))
     with assert_refused("invalid_answer"):
