@@ -129,6 +129,8 @@ TEMPLATES = [
                 "django.template.loaders.filesystem.Loader",
                 "django.template.loaders.app_directories.Loader",
             ])],
+            # Django's date and time filters, each value's text kept (lib/dates.py).
+            "builtins": ["lib.templatetags.kept_dates"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

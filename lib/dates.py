@@ -9,9 +9,13 @@ range here; a refusal carries the code ``date_out_of_range``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # Wide enough for any real record (leaders employed since the 1970s, agreements
@@ -77,8 +81,52 @@ def local_format(name: str) -> str:
 
 def format_date(value: dt.date | dt.datetime, name: str = "DATE_FORMAT") -> str:
     """``value`` written the active language's way (aware datetimes in local time)."""
-    from django.utils import dateformat
-
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
+    return formatted("portal", value, name)
+
+
+def _portal(value: dt.date | dt.datetime | dt.time, name: str) -> str:
+    from django.utils import dateformat
+
     return dateformat.format(value, local_format(name))
+
+
+def _django(how: str) -> Any:
+    from django.template import defaultfilters
+
+    return getattr(defaultfilters, how)
+
+
+_KEPT_TYPES = (dt.date, dt.datetime, dt.time)
+
+
+def formatted(how: str, value: Any, arg: Any = None) -> str:
+    """``value`` written by Django's ``date`` or ``time`` filter (``how``) or
+    :func:`format_date` (``"portal"``), kept per process for the next time the same
+    value is written the same way (issue 23).
+
+    Writing a date costs 20–40 µs (the format's lookup, a ``DateFormat``, a translated
+    month name), and list pages write the same few dates again and again. The output
+    depends only on the value (with its time zone and ``fold``: equal instants in two
+    zones are different keys), the format and the active language; the formats and the
+    default time zone are settings, and a settings change (tests) forgets what is kept.
+    A value of another type, or a format that is not a plain string, is written afresh.
+    """
+    if type(value) in _KEPT_TYPES and (arg is None or isinstance(arg, str)):
+        return _kept(how, type(value).__name__, value, getattr(value, "tzinfo", None),
+                     getattr(value, "fold", 0), arg, get_language())
+    return _portal(value, arg) if how == "portal" else _django(how)(value, arg)
+
+
+@functools.lru_cache(maxsize=4096)
+def _kept(how: str, kind: str, value: Any, tzinfo: Any, fold: int, arg: str | None,
+          language: str | None) -> str:
+    return _portal(value, arg or "DATE_FORMAT") if how == "portal" else _django(how)(value, arg)
+
+
+def _forget(**kwargs: Any) -> None:
+    _kept.cache_clear()
+
+
+setting_changed.connect(_forget, dispatch_uid="lib.dates.formatted")

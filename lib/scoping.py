@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import SimpleLazyObject, empty
 from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
 
@@ -204,6 +205,11 @@ class ScopeMiddleware:
     def __call__(self, request: Any) -> Any:
         user = getattr(request, "user", None)
         organisation_id = _organisation_of(user)
+        if isinstance(user, SimpleLazyObject) and user._wrapped is not empty:
+            # Read above, so loaded: the page's hundreds of reads of request.user (menu,
+            # access checks, templates) go to the user itself, not through the lazy
+            # wrapper's __getattribute__ (as after login(), which sets the user itself).
+            request.user = user._wrapped
         if organisation_id is None:
             return self.get_response(request)
         with scope(organisation_id):
