@@ -46,6 +46,9 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 AXES_ENABLED = False
 # …and so are other rate limits (lib/ratelimit.py): their counters in Redis outlive a run.
 RATELIMIT_ENABLED = False
+# …and allauth's: its "login_failed" limit counts wrong codes per IP (10 a minute), and
+# every test's client is 127.0.0.1, so a worker's two-factor tests ran into each other's.
+ACCOUNT_RATE_LIMITS = False
 # Query counts pinned by the tests include the session read, with or without Redis.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # No worker or beat runs beside the unit tests: /healthz leaves them out; the tests
