@@ -144,22 +144,22 @@ def fold(nodelist: NodeList) -> NodeList:
     by a :class:`FoldedNode`, and the same done inside every other node's lists. Returns
     a new list where anything changed (the given one is left as it was)."""
     out: list[Node] = []
-    run: list[Node] = []
+    run: list[tuple[Node, str]] = []  # (node, its fixed kind)
     changed = False
 
     def close() -> None:
         nonlocal changed
-        kinds = [_fixed_kind(node) for node in run]
-        if any(kind != "text" for kind in kinds):
-            out.append(FoldedNode(run[:], urls="url" in kinds))
+        kinds = {kind for _, kind in run}
+        if kinds - {"text"}:
+            out.append(FoldedNode([node for node, _ in run], urls="url" in kinds))
             changed = True
         else:
-            out.extend(run)
+            out.extend(node for node, _ in run)
         run.clear()
 
     for node in nodelist:
-        if _fixed_kind(node) is not None:
-            run.append(node)
+        if (kind := _fixed_kind(node)) is not None:
+            run.append((node, kind))
             continue
         close()
         changed = _fold_children(node) or changed

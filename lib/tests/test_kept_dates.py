@@ -87,3 +87,9 @@ def test_other_values_are_written_afresh():
     assert formatted("date", Day(2026, 1, 2), "Y") == "2026"
     assert formatted("date", "not a date", "Y") == ""
     assert formatted("date", dt.date(2026, 1, 2), None)  # the language's DATE_FORMAT
+
+
+def test_a_date_and_the_midnight_of_that_day_are_two_texts():
+    assert formatted("date", dt.date(2026, 1, 2), "c") == "2026-01-02"
+    assert formatted("date", dt.datetime(2026, 1, 2), "c") == "2026-01-02T00:00:00"
+    assert formatted("date", dt.date(2026, 1, 2), "c") == "2026-01-02"
