@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Leader
-from groups.models import LeaderGroupMembership
+from groups.models import LeaderGroup, LeaderGroupMembership
 from lib.prepared import Prepared, PreparedQueryError
 from lib.scoping import ScopeError, scope, unscoped
 from tests.factories import (
@@ -211,3 +211,62 @@ def test_visible_scope_narrows_as_visible_to_does(two_municipalities):
         with CaptureQueriesContext(connection) as queries:
             assert by_title.visible_to(user, title="Rektor") == []
         assert len(queries) == 0
+
+
+# place_children: a parent's children left as prefetch_related leaves them, the
+# parent's own queryset built only when something other than its rows is asked.
+
+
+def _groups_with_children(organisation, people):
+    from lib.prepared import place_children
+
+    second = LeaderGroupFactory(organisation=organisation, head=people["per"], name="Helse 2")
+    LeaderGroupMembershipFactory(group=second, leader=people["åse"])
+    groups = list(LeaderGroup.objects.order_by("name"))
+    memberships = LeaderGroupMembership.objects.select_related("leader").order_by("pk")
+    placed = place_children(groups, "memberships", ((m.group_id, m) for m in memberships),
+                            back="group")
+    place_children(groups, "members", ((m.group_id, m.leader) for m in memberships))
+    return groups, placed, next(g for g in groups if g.pk == second.pk)
+
+
+def test_placed_children_are_read_without_a_query_and_filter_asks_for_the_parent_s_own(
+        two_municipalities):
+    a, _b, people = two_municipalities
+    with scope(a.pk):
+        groups, placed, second = _groups_with_children(a, people)
+        first = next(g for g in groups if g.pk != second.pk)
+        with CaptureQueriesContext(connection) as reads:
+            assert [m.leader for m in first.memberships.all()] == [people["per"]]
+            assert list(second.members.all()) == [people["åse"]]
+            assert first.memberships.count() == 1 and first.members.exists()
+            assert len(second.memberships.all()) == 1 and bool(second.members.all())
+            assert first.memberships.all()[0].group is first  # ``back``
+        assert len(reads) == 0, [q["sql"] for q in reads.captured_queries]
+        assert placed == {first.pk: list(first.memberships.all()),
+                          second.pk: list(second.memberships.all())}
+        # Anything else is Django's own query for that parent only, in order, with the
+        # parent set on what it reads as a prefetched reverse foreign key leaves it.
+        with CaptureQueriesContext(connection) as reads:
+            assert list(first.memberships.filter(leader=people["per"])) == list(
+                first.memberships.all())
+            assert list(second.memberships.filter(leader=people["per"])) == []
+            assert second.members.order_by("pk").first() == people["åse"]
+            assert list(first.members.values_list("pk", flat=True)) == [people["per"].pk]
+            assert first.memberships.filter(leader=people["per"]).get().group is first
+        assert len(reads) == 5
+        # The guard's filter is in the parent's query too.
+        sql = str(second.members.all().query)
+        assert f'"organisation_id" = {a.pk}' in sql.replace("accounts_leader.", "")
+
+
+def test_placed_children_pickle_as_a_plain_queryset(two_municipalities):
+    import pickle
+
+    a, _b, people = two_municipalities
+    with scope(a.pk):
+        groups, _placed, _second = _groups_with_children(a, people)
+        again = pickle.loads(pickle.dumps(groups))  # noqa: S301 - the test's own objects
+        children = again[0]._prefetched_objects_cache["members"]
+        assert type(children) is type(Leader.objects.all())
+        assert [list(g.members.all()) for g in again] == [list(g.members.all()) for g in groups]
