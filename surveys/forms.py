@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,6 +31,28 @@ def field_name(item: Item) -> str:
 
 def rank_field_name(item: Item, choice_pk: int) -> str:
     return f"item_{item.pk}_rank_{choice_pk}"
+
+
+class _Normal(BaseChoiceIterator):
+    """Options already in Django's normal form, (value, label) pairs of strings: a field
+    and its widget take them as they are. Each field and widget otherwise walks every
+    option again (``normalize_choices``): a third of building a survey's form."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.pairs = pairs
+
+    def __iter__(self) -> Any:
+        return iter(self.pairs)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
+def _scale(top: int) -> _Normal:
+    return _Normal([(str(i), str(i)) for i in range(1, top + 1)])
+
+
+_SCALES = {top: _scale(top) for top in range(2, 11)}
 
 
 class AnswerForm(forms.Form):
@@ -51,7 +74,7 @@ class AnswerForm(forms.Form):
         if item.kind == ItemKind.SCALE:
             top = item.scale_max or 5
             self.fields[name] = forms.TypedChoiceField(
-                choices=[(str(i), str(i)) for i in range(1, top + 1)], coerce=int,
+                choices=_SCALES.get(top) or _scale(top), coerce=int,
                 widget=forms.RadioSelect(attrs=CHECK), initial=value, **common,
                 error_messages={"invalid_choice": _("Choose a value from 1 to %(max)s.")
                                 % {"max": top}})
@@ -61,18 +84,18 @@ class AnswerForm(forms.Form):
                                                 initial=value, strip=True, **common)
         elif item.kind == ItemKind.SINGLE:
             self.fields[name] = forms.TypedChoiceField(
-                choices=[(str(c.pk), c.label) for c in item.choices.all()], coerce=int,
+                choices=_Normal([(str(c.pk), c.label) for c in item.choices.all()]), coerce=int,
                 widget=forms.RadioSelect(attrs=CHECK), initial=value, error_messages=invalid,
                 **common)
         elif item.kind == ItemKind.MULTIPLE:
             self.fields[name] = forms.TypedMultipleChoiceField(
-                choices=[(str(c.pk), c.label) for c in item.choices.all()], coerce=int,
+                choices=_Normal([(str(c.pk), c.label) for c in item.choices.all()]), coerce=int,
                 widget=forms.CheckboxSelectMultiple(attrs=CHECK), initial=value,
                 error_messages=invalid,
                 **common)
         else:
             choices = list(item.choices.all())
-            places = [("", "–")] + [(str(i), str(i)) for i in range(1, len(choices) + 1)]
+            places = _Normal([("", "–")] + [(str(i), str(i)) for i in range(1, len(choices) + 1)])
             for choice in choices:
                 self.fields[rank_field_name(item, choice.pk)] = forms.TypedChoiceField(
                     label=choice.label, choices=places, coerce=int, required=False,
