@@ -323,7 +323,7 @@ def place_children[P](parents: list[P], name: str, pairs: Iterable[tuple[int, An
         return by_parent
     model = getattr(parents[0], name).model
     queryset_class = _placed_class(model._default_manager._queryset_class)
-    fresh: list[QuerySet[Any]] = []  # the related model's queryset, made once if needed
+    fresh: list[Any] = []  # the related model's queryset, made once if needed
 
     def rel_filtered(parent: Any) -> Callable[[], QuerySet[Any]]:
         def build() -> QuerySet[Any]:
@@ -331,7 +331,7 @@ def place_children[P](parents: list[P], name: str, pairs: Iterable[tuple[int, An
                 # A fresh queryset of a municipality's model carries the tenant guard's
                 # filter: made under the municipality active when the rows were placed.
                 fresh.append(model._default_manager.all())
-            return getattr(parent, name)._apply_rel_filters(fresh[0]._chain())  # type: ignore[no-any-return]
+            return getattr(parent, name)._apply_rel_filters(fresh[0]._chain())
         return build
 
     for parent in parents:
@@ -365,7 +365,8 @@ def _placed_class(queryset_class: type[QuerySet[Any]]) -> type[QuerySet[Any]]:
         return _PLACED_CLASSES[queryset_class]
     except KeyError:
         pass
-    plain_query = queryset_class.query  # the property: its deferred filter, its setter
+    # The class's own ``query`` property: its deferred filter, its setter.
+    plain_query: Any = next(vars(c)["query"] for c in queryset_class.__mro__ if "query" in vars(c))
 
     def query_get(self: Any) -> Any:
         build = self.__dict__.pop("_placed_build", None)
@@ -393,6 +394,6 @@ def _placed_class(queryset_class: type[QuerySet[Any]]) -> type[QuerySet[Any]]:
 
 def _plain_queryset(queryset_class: type[QuerySet[Any]], state: dict[str, Any]) -> QuerySet[Any]:
     """A placed queryset unpickled: its plain class, as Django unpickles one."""
-    queryset = object.__new__(queryset_class)
+    queryset: Any = object.__new__(queryset_class)
     queryset.__setstate__(state)
     return queryset
