@@ -71,13 +71,26 @@ _CHOICES: Prepared[Choice] = Prepared(lambda instrument_id: (
     Choice.objects.filter(item__instrument_id=instrument_id).order_by("order", "pk")))
 
 
-def instrument_items(instrument_id: int) -> list[Item]:
+class InstrumentItems(list[Item]):
+    """Every item of one instrument, in order, as :func:`instrument_items` read them.
+
+    The answering services take them from a caller that has read them already (the
+    answer page reads them to build its form) instead of reading them again; the type
+    and ``instrument_id`` are how they know the list is whole and the round's own.
+    """
+
+    def __init__(self, items: list[Item], instrument_id: int) -> None:
+        super().__init__(items)
+        self.instrument_id = instrument_id
+
+
+def instrument_items(instrument_id: int) -> InstrumentItems:
     """The items in order with dimension and choices: two queries however many items,
     each compiled once per process (``item.choices.all()`` reads no more)."""
     items = _ITEMS(instrument_id=instrument_id)
     place_children(items, "choices", ((c.item_id, c) for c in _CHOICES(
         instrument_id=instrument_id)), back="item")
-    return items
+    return InstrumentItems(items, instrument_id)
 
 
 def group_ids_of(leader_id: int) -> QuerySet:

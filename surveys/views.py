@@ -80,7 +80,6 @@ def _answer_page(request: HttpRequest, *, round: Round, invitation: Invitation |
         return render(request, "surveys/answer.html",
                       {"title": shown.display_title, "body": html})
     items = instrument_items(round.instrument_id)
-    draft = _draft(invitation)
     form = AnswerForm(request.POST, items=items)
     submitting = request.POST.get("action") == "submit"
     answers = form.check(complete=submitting)
@@ -88,10 +87,10 @@ def _answer_page(request: HttpRequest, *, round: Round, invitation: Invitation |
         target = {"invitation": invitation} if invitation else {"leader": leader}
         try:
             if submitting:
-                services.response_submit(round=round, answers=answers, **target)
+                services.response_submit(round=round, answers=answers, items=items, **target)
                 messages.success(request, _("Thank you! Your answers are in."))
                 return redirect(done_url)
-            services.draft_save(round=round, answers=answers, **target)
+            services.draft_save(round=round, answers=answers, items=items, **target)
             messages.success(request, _(
                 "Your answers are saved. Come back and submit them before the survey "
                 "closes on %(date)s.") % {"date": formats.date_format(round.closes_on)})
@@ -101,7 +100,7 @@ def _answer_page(request: HttpRequest, *, round: Round, invitation: Invitation |
         except AnswerRefused as refusal:
             return _refused(request, round, refusal)
     shown = with_title_parts(round)
-    html = _answer_body(request, round=shown, form=form, items=items, draft=draft)
+    html = _answer_body(request, round=shown, form=form, items=items, draft=_draft(invitation))
     return render(request, "surveys/answer.html",
                   {"title": shown.display_title, "body": html}, status=400)
 

@@ -32,7 +32,7 @@ from ..models import (
     Round,
 )
 from ..models.responses import week_start
-from ..selectors import eligible_leaders, instrument_items, is_eligible
+from ..selectors import InstrumentItems, eligible_leaders, instrument_items, is_eligible
 from .validation import Answers, answers_clean
 
 
@@ -110,10 +110,22 @@ def _locked_invitation(round: Round, leader: Leader, today: dt.date) -> Invitati
     return invitation
 
 
+def _items_of(round: Round, items: InstrumentItems | None) -> InstrumentItems:
+    """The round's instrument's items: the caller's when it has read them whole with
+    :func:`instrument_items` (the answer page has), else read here."""
+    if items is None:
+        return instrument_items(round.instrument_id)
+    if not isinstance(items, InstrumentItems) or items.instrument_id != round.instrument_id:
+        raise ValueError("the items given are not every item of this round's instrument")
+    return items
+
+
 @transaction.atomic
 def draft_save(*, round: Round, answers: dict[str, Any], leader: Leader | None = None,
-               invitation: Invitation | None = None, today: dt.date | None = None) -> Draft:
+               invitation: Invitation | None = None, today: dt.date | None = None,
+               items: InstrumentItems | None = None) -> Draft:
     """Keep answers so far. Values are checked; unanswered questions are allowed.
+    ``items``: the instrument's items, if the caller has read them.
 
     Guarantees: on any error (ValidationError, AnswerRefused) nothing changes
     and an earlier draft stays as it was.
@@ -126,7 +138,7 @@ def draft_save(*, round: Round, answers: dict[str, Any], leader: Leader | None =
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         _check_not_answered(invitation)
         _check_open(round, today)
-    cleaned = answers_clean(instrument_items(round.instrument_id), answers, complete=False)
+    cleaned = answers_clean(_items_of(round, items), answers, complete=False)
     draft, _created = Draft.objects.update_or_create(
         invitation=invitation, defaults={"data": cleaned, "updated_at": timezone.now()})
     return draft
@@ -169,8 +181,10 @@ def _answer_rows(response: Response, items: list[Item], cleaned: Answers) -> lis
 @transaction.atomic
 def response_submit(*, round: Round, answers: dict[str, Any], leader: Leader | None = None,
                     invitation: Invitation | None = None,
-                    today: dt.date | None = None) -> Response:
+                    today: dt.date | None = None,
+                    items: InstrumentItems | None = None) -> Response:
     """Store one complete response and mark the invitation answered, once.
+    ``items``: the instrument's items, if the caller has read them.
 
     Guarantees: the round row is locked, so submissions to one round are
     serialised and a second submission by the same person is refused; on any
@@ -190,7 +204,7 @@ def response_submit(*, round: Round, answers: dict[str, Any], leader: Leader | N
         _check_not_answered(invitation)
         _check_open(round, today)
     leader = Leader.objects.get(pk=invitation.leader_id)
-    items = instrument_items(round.instrument_id)
+    items = _items_of(round, items)
     cleaned = answers_clean(items, answers, complete=True)
 
     response = Response.objects.create(

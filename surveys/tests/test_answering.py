@@ -224,6 +224,34 @@ def test_a_named_round_keeps_the_person_and_audits(personas, instruments):
                                      actor=personas.bob).exists()
 
 
+def test_the_services_take_read_items_only_if_they_are_every_item_of_the_round_s_own(
+        personas, team, instruments):
+    from surveys.selectors import instrument_items
+
+    round, leader = team.before, personas.bob_leader
+    answers = scale_answers(round, 4)
+    refused = [
+        instrument_items(instruments["needs"].pk),  # another instrument's
+        list(instrument_items(round.instrument_id)),  # a plain list: whole? nobody knows
+        instrument_items(round.instrument_id)[:3],  # a slice is a plain list too
+    ]
+    for items in refused:
+        for service in (services.draft_save, services.response_submit):
+            with pytest.raises(ValueError, match="every item of this round"):
+                service(round=round, leader=leader, answers=answers, items=items)
+    assert not Draft.objects.exists() and not Response.objects.exists()
+    # The round's own, read whole: used as they are, and the rules hold as when read here.
+    services.draft_save(round=round, leader=leader, answers={}, items=instrument_items(
+        round.instrument_id))
+    with pytest.raises(ValidationError):
+        services.response_submit(round=round, leader=leader, answers={},
+                                 items=instrument_items(round.instrument_id))
+    services.response_submit(round=round, leader=leader, answers=answers,
+                             items=instrument_items(round.instrument_id))
+    assert Response.objects.get(round=round).answers.count() == len(answers)
+    assert not Draft.objects.exists()
+
+
 def test_answer_access_takes_a_loaded_invitation_only_if_it_is_the_leaders(personas, team):
     mine = Invitation.objects.create(round=team.before, leader=personas.bob_leader)
     other = Invitation.objects.create(round=team.before, leader=team.members[0])
