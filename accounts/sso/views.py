@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse
 
+from lib.blank_forms import blank_form_html
 from lib.scoping import unscoped
 
 from .provider import MunicipalityOIDCAdapter
@@ -53,6 +54,8 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["providers"] = login_buttons()
+        if not context["form"].is_bound:  # the same blank form for everyone
+            context["blank_form"] = blank_form_html(context["form"])
         return context
 
     def render_to_response(self, context: dict, **kwargs: Any) -> HttpResponse:

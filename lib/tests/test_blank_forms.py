@@ -1,0 +1,44 @@
+"""lib.blank_forms: a blank form's HTML kept per language is what crispy-forms writes."""
+
+from __future__ import annotations
+
+import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+from django.utils import translation
+
+from accounts.forms import EmailAuthenticationForm, PasswordResetForm
+from lib.blank_forms import blank_form_html
+
+
+@pytest.mark.parametrize("form_class", [EmailAuthenticationForm, PasswordResetForm])
+def test_kept_html_is_crispy_forms_own_in_each_language(form_class):
+    written = {}
+    for language in ("nb", "nn", "en"):
+        with translation.override(language):
+            kept = blank_form_html(form_class())
+            assert kept == as_crispy_form(form_class())
+            assert blank_form_html(form_class()) is kept  # kept, not written again
+            written[language] = kept
+    assert len(set(written.values())) >= 2  # the labels are the language's
+    assert "Email address" in written["en"]
+
+
+def test_only_a_blank_form_is_kept():
+    with pytest.raises(ValueError, match="blank form"):
+        blank_form_html(EmailAuthenticationForm(data={"username": "a@b.no", "password": "x"}))
+    with pytest.raises(ValueError, match="blank form"):
+        blank_form_html(PasswordResetForm(initial={"email": "kari@fjordvik.example"}))
+
+
+@pytest.mark.django_db
+def test_the_login_page_writes_the_blank_form_and_a_posted_one_afresh(client):
+    with translation.override("nb"):
+        blank = str(as_crispy_form(EmailAuthenticationForm()))
+    page = client.get("/konto/logg-inn/").content.decode()
+    assert blank in page
+    posted = client.post("/konto/logg-inn/", {"username": "ørjan.ås@fjordvik.example",
+                                               "password": "feil"})
+    assert posted.status_code == 200
+    html = posted.content.decode()
+    assert 'value="ørjan.ås@fjordvik.example"' in html and blank not in html
+    assert "is-invalid" in html or "invalid-feedback" in html or "alert" in html
