@@ -29,6 +29,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import re
 import sys
 import time
 from pathlib import Path
@@ -76,7 +77,7 @@ def main() -> None:
     _measure(pages, args)
 
 
-def _pages(journeys: Any, leaders: int) -> dict[str, list[tuple[Any, str]]]:
+def _pages(journeys: Any, leaders: int) -> dict[str, list[tuple[Any, ...]]]:
     """Page name → (client, URL) pairs, one per leader who has such a page."""
     from django.test import Client
 
@@ -120,6 +121,7 @@ def _pages(journeys: Any, leaders: int) -> dict[str, list[tuple[Any, str]]]:
         "module detail": leader_pages(None, f"/fordypning/moduler/{module}/"),
         "surveys": leader_pages(None, "/undersokelser/"),
         "survey answer": leader_pages("survey"),
+        "survey draft save (POST)": _draft_saves(leader_pages("survey")),
         "leader groups": leader_pages("progress", "/ledergrupper/"),
         "group progress": leader_pages("progress"),
         "poster": leader_pages("poster"),
@@ -136,15 +138,35 @@ def _pages(journeys: Any, leaders: int) -> dict[str, list[tuple[Any, str]]]:
     }
 
 
-def _measure(pages: dict[str, list[tuple[Any, str]]], args: argparse.Namespace) -> None:
+def _hit(pair: tuple[Any, ...]) -> Any:
+    """GET (client, URL), or POST (client, URL, data) as the page's form would."""
+    client, url, *data = pair
+    return client.post(url, data[0]) if data else client.get(url)
+
+
+def _draft_saves(pairs: list[tuple[Any, str]]) -> list[tuple[Any, str, dict[str, str]]]:
+    """Each survey leader saves a draft of the first three questions (as bench/load.py's
+    journey does): the POST alone, the page it redirects to is not followed."""
+    radio = re.compile(r'type="radio" name="([^"]+)" value="([^"]+)"')
+    saves = []
+    for client, url in pairs:
+        answers: dict[str, str] = {}
+        for match in radio.finditer(client.get(url).content.decode()):
+            answers.setdefault(match.group(1), match.group(2))
+        if answers:
+            saves.append((client, url, {**dict(list(answers.items())[:3]), "action": "save"}))
+    return saves
+
+
+def _measure(pages: dict[str, list[tuple[Any, ...]]], args: argparse.Namespace) -> None:
     from django.db import connection
 
     queries: dict[str, int] = {}
     for name, pairs in pages.items():
-        for client, url in pairs:  # warm: templates, translations, this leader's connection
-            response = client.get(url)
-            if response.status_code != 200:
-                sys.exit(f"{name}: {url} answered {response.status_code}")
+        for pair in pairs:  # warm: templates, translations, this leader's connection
+            response = _hit(pair)
+            if response.status_code != (302 if len(pair) == 3 else 200):
+                sys.exit(f"{name}: {pair[1]} answered {response.status_code}")
         if not pairs:
             continue
         # Counted by a wrapper: the query log is emptied when a request starts.
@@ -155,8 +177,7 @@ def _measure(pages: dict[str, list[tuple[Any, str]]], args: argparse.Namespace) 
             return run(sql, *rest)
 
         with connection.execute_wrapper(count):
-            client, url = pairs[0]
-            client.get(url)
+            _hit(pairs[0])
         queries[name] = len(executed)
     best: dict[str, tuple[float, float]] = {}
     for _ in range(args.rounds):
@@ -165,8 +186,7 @@ def _measure(pages: dict[str, list[tuple[Any, str]]], args: argparse.Namespace) 
                 continue
             started, started_wall = time.process_time(), time.perf_counter()
             for i in range(args.requests):
-                client, url = pairs[i % len(pairs)]
-                client.get(url)
+                _hit(pairs[i % len(pairs)])
             cpu = (time.process_time() - started) * 1000 / args.requests
             wall = (time.perf_counter() - started_wall) * 1000 / args.requests
             if name not in best or cpu < best[name][0]:
@@ -192,8 +212,7 @@ def _measure(pages: dict[str, list[tuple[Any, str]]], args: argparse.Namespace) 
             profile = cProfile.Profile()
             profile.enable()
             for i in range(10):
-                client, url = pairs[i % len(pairs)]
-                client.get(url)
+                _hit(pairs[i % len(pairs)])
             profile.disable()
             print(f"| {name} | {pstats.Stats(profile).total_calls // 10} |")  # type: ignore[attr-defined]
     if args.split:
@@ -203,14 +222,13 @@ def _measure(pages: dict[str, list[tuple[Any, str]]], args: argparse.Namespace) 
         profile = cProfile.Profile(time.process_time)
         profile.enable()
         for i in range(args.requests):
-            client, url = pairs[i % len(pairs)]
-            client.get(url)
+            _hit(pairs[i % len(pairs)])
         profile.disable()
         print(f"\n### cProfile: {name} ({args.requests} requests, sorted by {args.sort})\n")
         pstats.Stats(profile).sort_stats(args.sort).print_stats(50)
 
 
-def _split(pages: dict[str, list[tuple[Any, str]]], args: argparse.Namespace) -> None:
+def _split(pages: dict[str, list[tuple[Any, ...]]], args: argparse.Namespace) -> None:
     """Per page, the CPU inside the template backend's outermost ``render`` and inside
     the cursor's ``execute`` (fastest of ``--rounds``); the rest is middleware, session,
     the view's Python and rows turned into objects."""
@@ -250,8 +268,7 @@ def _split(pages: dict[str, list[tuple[Any, str]]], args: argparse.Namespace) ->
                 with connection.execute_wrapper(execute):
                     started = time.process_time()
                     for i in range(args.requests):
-                        client, url = pairs[i % len(pairs)]
-                        client.get(url)
+                        _hit(pairs[i % len(pairs)])
                     total = time.process_time() - started
                 if best is None or total < best[0]:
                     best = (total, spent["templates"], spent["cursor"])
