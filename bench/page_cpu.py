@@ -10,7 +10,9 @@ Each leader page is requested by ``--leaders`` different leaders who have such a
 page (``bench/journeys.py``), in turn, through Django's test client with the load
 benchmark's settings (DEBUG off, Redis cache and sessions). Nothing of a page is
 cached between requests (see docs/ARCHITECTURE.md), so this is what a first visit costs.
-The admin lists are requested by the municipality's O&F administrator.
+The admin lists are requested by the municipality's O&F administrator. One row is a
+POST: each survey leader saves a draft of the first three questions (the redirect that
+follows is not requested).
 
 It prints, per page, the process CPU per request (``time.process_time``: Django's
 own work, not PostgreSQL's, so a busy machine inflates it less than wall time),
