@@ -13,24 +13,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import forms
 from django.core.signals import setting_changed
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from .templatetags.crispy_fields import crispy_fields
+
 _kept: dict[tuple[Any, ...], SafeString] = {}
 
 
 def blank_form_html(form: forms.BaseForm) -> SafeString:
-    """``{{ form|crispy }}`` for an unbound form without initial values, kept per
-    form class, prefix, id format and language."""
+    """``{{ form|crispy_fields }}`` for an unbound form without initial values, kept
+    per form class, prefix, id format and language."""
     if form.is_bound or form.initial or any(field.initial for field in form.fields.values()):
         raise ValueError("only a blank form, the same for everyone, is kept")
     key = (type(form), form.prefix, form.auto_id, get_language())
     html = _kept.get(key)
     if html is None:
-        html = _kept[key] = as_crispy_form(form)
+        html = _kept[key] = crispy_fields(form)
     return html
 
 

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.utils import translation
 
 from accounts.forms import EmailAuthenticationForm, PasswordResetForm
 from lib.blank_forms import blank_form_html
+from lib.templatetags.crispy_fields import crispy_fields
 
 
 @pytest.mark.parametrize("form_class", [EmailAuthenticationForm, PasswordResetForm])
-def test_kept_html_is_crispy_forms_own_in_each_language(form_class):
+def test_kept_html_is_the_fields_as_crispy_forms_writes_them_in_each_language(form_class):
     written = {}
     for language in ("nb", "nn", "en"):
         with translation.override(language):
             kept = blank_form_html(form_class())
-            assert kept == as_crispy_form(form_class())
+            assert kept == crispy_fields(form_class())
             assert blank_form_html(form_class()) is kept  # kept, not written again
             written[language] = kept
     assert len(set(written.values())) >= 2  # the labels are the language's
@@ -33,7 +33,7 @@ def test_only_a_blank_form_is_kept():
 @pytest.mark.django_db
 def test_the_login_page_writes_the_blank_form_and_a_posted_one_afresh(client):
     with translation.override("nb"):
-        blank = str(as_crispy_form(EmailAuthenticationForm()))
+        blank = str(crispy_fields(EmailAuthenticationForm()))
     page = client.get("/konto/logg-inn/").content.decode()
     assert blank in page
     posted = client.post("/konto/logg-inn/", {"username": "ørjan.ås@fjordvik.example",
@@ -42,3 +42,17 @@ def test_the_login_page_writes_the_blank_form_and_a_posted_one_afresh(client):
     html = posted.content.decode()
     assert 'value="ørjan.ås@fjordvik.example"' in html and blank not in html
     assert "is-invalid" in html or "invalid-feedback" in html or "alert" in html
+
+
+@pytest.mark.django_db
+def test_a_non_field_error_is_shown_once_in_the_summary_and_fields_keep_theirs(client):
+    """The summary lists every error; crispy-forms' own box above the fields used to
+    repeat a non-field error ("Wrong email address or password") a second time."""
+    html = client.post("/konto/logg-inn/", {"username": "kari@fjordvik.example",
+                                            "password": "feil"}).content.decode()
+    assert html.count("Feil e-postadresse eller passord") == 1
+    assert 'id="error-summary"' in html and "alert-block" not in html
+    # A field's own error is still written next to it (and linked from the summary).
+    html = client.post("/konto/logg-inn/", {"username": "ikke en adresse",
+                                            "password": "x"}).content.decode()
+    assert 'href="#id_username"' in html and 'id="error_1_id_username"' in html
