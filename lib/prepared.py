@@ -312,7 +312,7 @@ def place_children[P](parents: list[P], name: str, pairs: Iterable[tuple[int, An
     parent, as Django sets it on a reverse foreign key. Each parent's queryset is
     Django's own (``prefetch_one_level``: the related manager's ``_apply_rel_filters``
     on the related model's queryset), built only when something other than its rows is
-    asked of it (:func:`_placed`): building it for each of a survey's 22 items was a
+    asked of it (:func:`_placed_class`): building it for each of a survey's 22 items was a
     tenth of the answer page (issue 23). Each page that uses this has a query-count test.
     Returns the children by parent id.
     """

@@ -8,6 +8,7 @@ again before storing anything.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -48,11 +49,10 @@ class _Normal(BaseChoiceIterator):
         return len(self.pairs)
 
 
+@functools.cache
 def _scale(top: int) -> _Normal:
+    """A scale's options, 1 to ``top``: one list for every form of the process."""
     return _Normal([(str(i), str(i)) for i in range(1, top + 1)])
-
-
-_SCALES = {top: _scale(top) for top in range(2, 11)}
 
 
 class AnswerForm(forms.Form):
@@ -74,7 +74,7 @@ class AnswerForm(forms.Form):
         if item.kind == ItemKind.SCALE:
             top = item.scale_max or 5
             self.fields[name] = forms.TypedChoiceField(
-                choices=_SCALES.get(top) or _scale(top), coerce=int,
+                choices=_scale(top), coerce=int,
                 widget=forms.RadioSelect(attrs=CHECK), initial=value, **common,
                 error_messages={"invalid_choice": _("Choose a value from 1 to %(max)s.")
                                 % {"max": top}})
