@@ -52,6 +52,8 @@ def main() -> None:
     parser.add_argument("--leaders", type=int, default=10,
                         help="different leaders per leader page")
     parser.add_argument("--profile", metavar="PAGE", action="append", default=[])
+    parser.add_argument("--dump", metavar="PREFIX",
+                        help="also write each --profile to PREFIX.<page>.prof (pstats)")
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--calls", action="store_true",
                         help="also count Python function calls per request (cProfile over "
@@ -228,6 +230,8 @@ def _measure(pages: dict[str, list[tuple[Any, ...]]], args: argparse.Namespace) 
         profile.disable()
         print(f"\n### cProfile: {name} ({args.requests} requests, sorted by {args.sort})\n")
         pstats.Stats(profile).sort_stats(args.sort).print_stats(50)
+        if args.dump:
+            profile.dump_stats(f"{args.dump}.{name.replace(' ', '_').replace(':', '')}.prof")
 
 
 def _split(pages: dict[str, list[tuple[Any, ...]]], args: argparse.Namespace) -> None:

@@ -1,4 +1,4 @@
-"""On-site coaching sessions as room bookings (``lib.rooms``), one query.
+"""On-site coaching sessions as room bookings (``lib.rooms``), one prepared query.
 
 The room is the coach's "place for sessions on site". Others see only "a
 coaching session": who is coached is nobody else's business.
@@ -7,11 +7,14 @@ coaching session": who is coached is nobody else's business.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from lib.rooms import Organisations, RoomBooking, RoomSource, register_room_source
+from lib.prepared import Prepared
+from lib.rooms import Organisations, RoomBooking, RoomSource, organisation_ids, register_room_source
 
 from .models import OCCUPYING, Booking, Mode
 
@@ -24,17 +27,30 @@ def booking_room(booking: Booking) -> RoomBooking | None:
     return RoomBooking(
         uid=f"coaching-booking-{booking.uuid}", organisation_id=booking.course.organisation_id,
         place=booking.coach.location, start=booking.starts_at, end=booking.ends_at,
-        title=_("A coaching session"),
-        url=reverse("admin:coaching_booking_change", args=[booking.pk]))
+        describe=partial(_describe, booking.pk))
+
+
+def _describe(booking_id: int) -> tuple[str, str]:
+    return _("A coaching session"), reverse("admin:coaching_booking_change", args=[booking_id])
+
+
+def _bookings(organisation_ids: list[int] | None, start: dt.datetime,
+              end: dt.datetime) -> QuerySet[Booking]:
+    rows = (Booking.objects.occupying()
+            .filter(mode=Mode.ON_SITE, starts_at__lt=end, ends_at__gt=start)
+            .exclude(coach__location="").select_related("coach", "course"))
+    if organisation_ids is not None:
+        rows = rows.filter(course__organisation_id__any=organisation_ids)
+    return rows
+
+
+_BOOKINGS: Prepared[Booking] = Prepared(_bookings)
 
 
 def bookings_in(organisations: Organisations, start: dt.datetime,
                 end: dt.datetime) -> list[RoomBooking]:
-    rows = (Booking.objects.occupying()
-            .filter(mode=Mode.ON_SITE, starts_at__lt=end, ends_at__gt=start)
-            .exclude(coach__location="").select_related("coach", "course"))
-    if organisations is not None:
-        rows = rows.filter(course__organisation_id__in=list(organisations))
+    rows = _BOOKINGS(organisation_ids=organisation_ids(organisations),
+                     start=start, end=end)
     return [b for row in rows if (b := booking_room(row)) is not None]
 
 

@@ -1,13 +1,16 @@
-"""Leader-group sessions as room bookings (``lib.rooms``), one query."""
+"""Leader-group sessions as room bookings (``lib.rooms``), one prepared query."""
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from lib.rooms import Organisations, RoomBooking, RoomSource, register_room_source
+from lib.prepared import Prepared
+from lib.rooms import Organisations, RoomBooking, RoomSource, organisation_ids, register_room_source
 
 from .models import ProcessSession
 
@@ -20,22 +23,34 @@ def session_booking(session: ProcessSession) -> RoomBooking | None:
     """Needs ``process__group``."""
     if not session.location:
         return None
-    group = session.process.group
     return RoomBooking(
-        uid=f"groups-session-{session.pk}", organisation_id=group.organisation_id,
+        uid=f"groups-session-{session.pk}", organisation_id=session.process.group.organisation_id,
         place=session.location, start=session.planned_at, end=session.ends_at,
-        title=_("%(kind)s: %(group)s") % {"kind": session.get_kind_display().capitalize(),
-                                           "group": group.name},
-        url=reverse("admin:groups_groupprocess_change", args=[session.process_id]))
+        describe=partial(_describe, session))
+
+
+def _describe(session: ProcessSession) -> tuple[str, str]:
+    return (_("%(kind)s: %(group)s") % {"kind": session.get_kind_display().capitalize(),
+                                         "group": session.process.group.name},
+            reverse("admin:groups_groupprocess_change", args=[session.process_id]))
+
+
+def _sessions(organisation_ids: list[int] | None, after: dt.datetime,
+              before: dt.datetime) -> QuerySet[ProcessSession]:
+    rows = (ProcessSession.objects.filter(planned_at__lt=before, planned_at__gt=after)
+            .exclude(location="").select_related("process__group"))
+    if organisation_ids is not None:
+        rows = rows.filter(process__group__organisation_id__any=organisation_ids)
+    return rows
+
+
+_SESSIONS: Prepared[ProcessSession] = Prepared(_sessions)
 
 
 def sessions_in(organisations: Organisations, start: dt.datetime,
                 end: dt.datetime) -> list[RoomBooking]:
-    rows = (ProcessSession.objects.filter(planned_at__lt=end,
-                                          planned_at__gt=start - LONGEST_SESSION)
-            .exclude(location="").select_related("process__group"))
-    if organisations is not None:
-        rows = rows.filter(process__group__organisation_id__in=list(organisations))
+    rows = _SESSIONS(organisation_ids=organisation_ids(organisations),
+                     after=start - LONGEST_SESSION, before=end)
     return [b for s in rows if (b := session_booking(s)) is not None]
 
 

@@ -9,7 +9,8 @@ events in a place registers a source in its ``AppConfig.ready()``::
     register_room_source(RoomSource("networks.meeting", load, model=NetworkMeeting, of=one))
 
 ``load(organisations, start, end)`` answers the app's events overlapping the
-period (one query), ``of(row)`` the booking of one saved row (the admin's
+period (one prepared query, :mod:`lib.prepared`; a booking's title and link are
+worked out only when shown), ``of(row)`` the booking of one saved row (the admin's
 warning). Each booking's ``uid`` is the calendar feed's uid of the same
 event, so the personal feed and week view (``accounts.calendar``) can say
 which of a person's events share a room with someone else's. Layers point
@@ -26,7 +27,8 @@ import datetime as dt
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -36,6 +38,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 Organisations = Sequence[int] | None  # None: every municipality (a system administrator)
+
+
+def organisation_ids(organisations: Organisations) -> list[int] | None:
+    """A loader's ``organisations`` as a prepared query's value (``field__any``, or None)."""
+    return None if organisations is None else list(organisations)
 
 
 def normalise_place(text: str) -> str:
@@ -54,12 +61,26 @@ class RoomBooking:
     place: str  # as typed
     start: dt.datetime
     end: dt.datetime
-    title: str  # what anyone of the municipality may see: no leader's name, no coaching client
-    url: str = ""  # where O&F changes it
+    # () -> (title, url): what anyone of the municipality may see (no leader's name, no
+    # coaching client) and where O&F changes it. Worked out when first read: a clash check
+    # reads every booking of the period and names only the few that clash.
+    describe: Callable[[], tuple[str, str]] = field(compare=False, repr=False)
 
-    @property
+    @cached_property
     def room(self) -> str:
         return normalise_place(self.place)
+
+    @cached_property
+    def _description(self) -> tuple[str, str]:
+        return self.describe()
+
+    @property
+    def title(self) -> str:
+        return self._description[0]
+
+    @property
+    def url(self) -> str:
+        return self._description[1]
 
     def overlaps(self, other: RoomBooking) -> bool:
         return self.start < other.end and other.start < self.end

@@ -1,4 +1,4 @@
-"""Network meetings as room bookings (``lib.rooms``), one query.
+"""Network meetings as room bookings (``lib.rooms``), one prepared query.
 
 Proposed meetings count too: the planner proposes every group of an adviser
 at the plan's usual place, which is how four groups came to share one room.
@@ -8,12 +8,15 @@ A meeting without a slot ("time to be agreed") has no time, so no clash yet.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lib.rooms import Organisations, RoomBooking, RoomSource, register_room_source
+from lib.prepared import Prepared
+from lib.rooms import Organisations, RoomBooking, RoomSource, organisation_ids, register_room_source
 
 from .models import ACTIVE_MEETING, MeetingStatus, NetworkMeeting
 
@@ -29,19 +32,31 @@ def meeting_booking(meeting: NetworkMeeting) -> RoomBooking | None:
     return RoomBooking(
         uid=f"networks-meeting-{meeting.uuid}",
         organisation_id=meeting.group.plan.programme.organisation_id, place=meeting.place,
-        start=meeting.start, end=meeting.end,
-        title=_("Network group %(group)s") % {"group": meeting.group.name},
-        url=reverse("networks:meeting_edit", args=[meeting.uuid]))
+        start=meeting.start, end=meeting.end, describe=partial(_describe, meeting))
+
+
+def _describe(meeting: NetworkMeeting) -> tuple[str, str]:
+    return (_("Network group %(group)s") % {"group": meeting.group.name},
+            reverse("networks:meeting_edit", args=[meeting.uuid]))
+
+
+def _meetings(organisation_ids: list[int] | None, first: dt.date,
+              last: dt.date) -> QuerySet[NetworkMeeting]:
+    rows = (NetworkMeeting.objects.filter(ACTIVE_MEETING)
+            .filter(date__gte=first, date__lte=last, starts_at__isnull=False)
+            .exclude(place="").select_related("group__plan__programme"))
+    if organisation_ids is not None:
+        rows = rows.filter(group__plan__programme__organisation_id__any=organisation_ids)
+    return rows
+
+
+_MEETINGS: Prepared[NetworkMeeting] = Prepared(_meetings)
 
 
 def meetings_in(organisations: Organisations, start: dt.datetime,
                 end: dt.datetime) -> list[RoomBooking]:
-    rows = (NetworkMeeting.objects.filter(ACTIVE_MEETING)
-            .filter(date__gte=timezone.localdate(start), date__lte=timezone.localdate(end),
-                    starts_at__isnull=False)
-            .exclude(place="").select_related("group__plan__programme"))
-    if organisations is not None:
-        rows = rows.filter(group__plan__programme__organisation_id__in=list(organisations))
+    rows = _MEETINGS(organisation_ids=organisation_ids(organisations),
+                     first=timezone.localdate(start), last=timezone.localdate(end))
     return [b for m in rows if (b := meeting_booking(m)) is not None]
 
 

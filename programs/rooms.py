@@ -1,13 +1,16 @@
-"""Module sessions and gatherings as room bookings (``lib.rooms``), one query each."""
+"""Module sessions and gatherings as room bookings (``lib.rooms``), one prepared query each."""
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from lib.rooms import Organisations, RoomBooking, RoomSource, register_room_source
+from lib.prepared import Prepared
+from lib.rooms import Organisations, RoomBooking, RoomSource, organisation_ids, register_room_source
 
 from .models import Gathering, ModuleSession, ModuleStatus
 
@@ -21,11 +24,16 @@ def session_booking(session: ModuleSession) -> RoomBooking | None:
     module = session.module
     if not session.place or module.status == ModuleStatus.CANCELLED:
         return None
-    title = f"{module.topic}: {session.theme}" if session.theme else str(module.topic)
     return RoomBooking(
         uid=f"programs-session-{session.uuid}", organisation_id=module.programme.organisation_id,
-        place=session.place, start=session.start, end=session.end, title=title,
-        url=reverse("admin:programs_modulesession_change", args=[session.pk]))
+        place=session.place, start=session.start, end=session.end,
+        describe=partial(_describe_session, session))
+
+
+def _describe_session(session: ModuleSession) -> tuple[str, str]:
+    module = session.module
+    return (f"{module.topic}: {session.theme}" if session.theme else str(module.topic),
+            reverse("admin:programs_modulesession_change", args=[session.pk]))
 
 
 def gathering_booking(gathering: Gathering) -> RoomBooking | None:
@@ -34,29 +42,50 @@ def gathering_booking(gathering: Gathering) -> RoomBooking | None:
     return RoomBooking(
         uid=f"programs-gathering-{gathering.uuid}",
         organisation_id=gathering.programme.organisation_id, place=gathering.place,
-        start=gathering.start, end=gathering.end,
-        title=f"{gathering.programme.name}: {gathering.theme}",
-        url=reverse("admin:programs_gathering_change", args=[gathering.pk]))
+        start=gathering.start, end=gathering.end, describe=partial(_describe_gathering, gathering))
+
+
+def _describe_gathering(gathering: Gathering) -> tuple[str, str]:
+    return (f"{gathering.programme.name}: {gathering.theme}",
+            reverse("admin:programs_gathering_change", args=[gathering.pk]))
+
+
+def _sessions(organisation_ids: list[int] | None, first: dt.date,
+              last: dt.date) -> QuerySet[ModuleSession]:
+    rows = (ModuleSession.objects.filter(date__gte=first, date__lte=last)
+            .exclude(place="").exclude(module__status=ModuleStatus.CANCELLED)
+            .select_related("module__programme"))
+    if organisation_ids is not None:
+        rows = rows.filter(module__programme__organisation_id__any=organisation_ids)
+    return rows
+
+
+def _gatherings(organisation_ids: list[int] | None, first: dt.date,
+                last: dt.date) -> QuerySet[Gathering]:
+    rows = (Gathering.objects.filter(date__gte=first, date__lte=last).exclude(place="")
+            .select_related("programme"))
+    if organisation_ids is not None:
+        rows = rows.filter(programme__organisation_id__any=organisation_ids)
+    return rows
+
+
+_SESSIONS: Prepared[ModuleSession] = Prepared(_sessions)
+_GATHERINGS: Prepared[Gathering] = Prepared(_gatherings)
 
 
 def sessions_in(organisations: Organisations, start: dt.datetime,
                 end: dt.datetime) -> list[RoomBooking]:
     first, last = _days(start, end)
-    rows = (ModuleSession.objects.filter(date__gte=first, date__lte=last)
-            .exclude(place="").exclude(module__status=ModuleStatus.CANCELLED)
-            .select_related("module__programme"))
-    if organisations is not None:
-        rows = rows.filter(module__programme__organisation_id__in=list(organisations))
+    rows = _SESSIONS(organisation_ids=organisation_ids(organisations),
+                     first=first, last=last)
     return [b for s in rows if (b := session_booking(s)) is not None]
 
 
 def gatherings_in(organisations: Organisations, start: dt.datetime,
                   end: dt.datetime) -> list[RoomBooking]:
     first, last = _days(start, end)
-    rows = (Gathering.objects.filter(date__gte=first, date__lte=last).exclude(place="")
-            .select_related("programme"))
-    if organisations is not None:
-        rows = rows.filter(programme__organisation_id__in=list(organisations))
+    rows = _GATHERINGS(organisation_ids=organisation_ids(organisations),
+                       first=first, last=last)
     return [b for g in rows if (b := gathering_booking(g)) is not None]
 
 
