@@ -27,7 +27,7 @@ from lib.emails import absolute_url
 from lib.ical import CalendarEvent
 from lib.prepared import Prepared, narrowed, place_children
 
-from .access import ModuleAccess
+from .access import ModuleAccess, place_audience
 from .approvals import KIND as APPROVAL_KIND
 from .models import (
     ACTIVE_STATUSES,
@@ -147,9 +147,9 @@ _FACILITATED_MODULES: Prepared[int] = Prepared(lambda user_id: (
 
 _SESSIONS_OF_MODULES: Prepared[ModuleSession] = Prepared(lambda module_ids: (
     ModuleSession.objects.filter(module__any=module_ids).order_by("date", "starts_at")))
-_AUDIENCE_OF_MODULES: Prepared[Any] = Prepared(lambda module_ids: (
-    Module.audience_units.through.objects.filter(module__any=module_ids)
-    .select_related("unit").order_by("pk")))
+_FACILITATORS_OF_SESSIONS: Prepared[Any] = Prepared(lambda session_ids: (
+    ModuleSession.facilitators.through.objects.filter(modulesession__any=session_ids)
+    .select_related("user").order_by("user__full_name", "pk")))
 
 
 def _place_sessions_and_audience(modules: list[Module]) -> None:
@@ -159,8 +159,7 @@ def _place_sessions_and_audience(modules: list[Module]) -> None:
     ids = [module.pk for module in modules]
     place_children(modules, "sessions", ((s.module_id, s) for s in _SESSIONS_OF_MODULES(
         module_ids=ids)), back="module")
-    place_children(modules, "audience_units", ((row.module_id, row.unit)
-                                               for row in _AUDIENCE_OF_MODULES(module_ids=ids)))
+    place_audience(modules)
 
 
 def module_list(*, user: User, leader: Leader | None,
@@ -226,7 +225,9 @@ def module_page(*, access: ModuleAccess, user: User, today: dt.date | None = Non
     today = today or timezone.localdate()
     module = _MODULE_WITH_SEATS(module_id=access.module.pk)[0]
     sessions = _SESSIONS_OF(module_id=module.pk)
-    prefetch_related_objects(sessions, "facilitators")
+    place_children(sessions, "facilitators", ((row.modulesession_id, row.user) for row in
+                                              _FACILITATORS_OF_SESSIONS(
+                                                  session_ids=[s.pk for s in sessions])))
     mine = _mine(access.leader, [module.pk]).get(module.pk)
     view = None
     if mine is not None:
