@@ -13,7 +13,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from django import template
-from django.utils import dateformat, formats, timezone
+from django.utils import dateformat, formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -30,9 +30,9 @@ def published_poster_items(posters: Sequence[PublishedPoster]) -> SafeString:
     days: dict[object, str] = {}  # many posters share a day: each formatted once
 
     def published(poster: PublishedPoster) -> str:
-        if poster.published_at is None:
+        day = poster.published_on
+        if day is None:
             return label % {"date": ""}
-        day = timezone.localtime(poster.published_at).date()
         if day not in days:
             days[day] = label % {"date": dateformat.format(day, date_format)}
         return days[day]

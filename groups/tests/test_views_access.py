@@ -268,3 +268,18 @@ def test_the_published_posters_list_escapes_names_and_shows_the_day_in_the_reade
             f'</a> – {group.unit.name}') in text
     assert f"(publisert {shown_day})" in text
     assert '<b>"Sør"</b>' not in text
+
+
+@pytest.mark.usefixtures("bokmaal")
+def test_the_published_posters_list_shows_the_day_in_norway_not_in_utc(client, personas,
+                                                                          published):
+    """Published 23:30 UTC on New Year's Eve is 00:30 on 1 January in Norway: the list
+    says the Norwegian day (the database's TruncDate in the current time zone)."""
+    poster = published.group.poster
+    poster.published_at = dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.UTC)
+    poster.save(update_fields=["published_at"])
+    client.force_login(published.outsider_leader)
+    client.cookies["django_language"] = "nb"
+    text = client.get(reverse("groups:index")).content.decode()
+    assert "(publisert 1. januar 2026)" in text
+    assert "31. desember 2025" not in text
