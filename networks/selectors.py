@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -224,6 +224,8 @@ _MEMBERS: Prepared[Leader] = Prepared(lambda group_id: (
     .select_related("user").order_by("user__full_name")))
 _OPTIONS_OF: Prepared[MeetingOption] = Prepared(lambda meeting_id: (
     MeetingOption.objects.filter(meeting_id=meeting_id).order_by("date", "starts_at")))
+_OPTIONS_OF_GROUP: Prepared[MeetingOption] = Prepared(lambda group_id: (
+    MeetingOption.objects.filter(meeting__group_id=group_id).order_by("date", "starts_at", "pk")))
 
 
 def group_page(*, access: GroupAccess) -> GroupPage:
@@ -231,8 +233,8 @@ def group_page(*, access: GroupAccess) -> GroupPage:
     group = access.group
     members = _MEMBERS_WITH_UNIT(group_id=group.pk)
     meetings = _MEETINGS_OF(group_id=group.pk)
-    prefetch_related_objects(meetings, Prefetch("options", queryset=MeetingOption.objects
-                                                .order_by("date", "starts_at")))
+    place_children(meetings, "options", ((o.meeting_id, o) for o in _OPTIONS_OF_GROUP(
+        group_id=group.pk)), back="meeting")
     rounds = sum(1 for m in meetings if not m.is_cancelled)
     for m in meetings:
         m.group = group  # as group.meetings would have set it: no query per meeting
