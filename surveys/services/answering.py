@@ -139,8 +139,12 @@ def draft_save(*, round: Round, answers: dict[str, Any], leader: Leader | None =
         _check_not_answered(invitation)
         _check_open(round, today)
     cleaned = answers_clean(_items_of(round, items), answers, complete=False)
-    draft, _created = Draft.objects.update_or_create(
-        invitation=invitation, defaults={"data": cleaned, "updated_at": timezone.now()})
+    # One INSERT … ON CONFLICT (invitation) DO UPDATE: the invitation's row lock above
+    # keeps a submit from running in between; one statement instead of a locking read
+    # and an update (the draft save is the survey's most frequent POST, issue 23).
+    (draft,) = Draft.objects.bulk_create(
+        [Draft(invitation=invitation, data=cleaned, updated_at=timezone.now())],
+        update_conflicts=True, unique_fields=["invitation"], update_fields=["data", "updated_at"])
     return draft
 
 

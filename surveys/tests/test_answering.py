@@ -275,3 +275,22 @@ def test_an_eligible_leader_without_an_invitation_answers_all_the_same(client, p
     assert saved.status_code == 302
     assert Draft.objects.filter(invitation__round=team.before,
                                 invitation__leader=personas.bob_leader).exists()
+
+
+def test_saving_again_replaces_the_one_draft_and_returns_it(personas, team):
+    """The draft is written in one statement (INSERT … ON CONFLICT DO UPDATE): a second
+    save replaces the answers and the time of the same row, and both calls return it."""
+    round, leader = team.before, personas.bob_leader
+    first_items = _first_items(round, 3)
+    first = services.draft_save(round=round, leader=leader,
+                                answers={str(first_items[0].pk): 2})
+    assert first.pk is not None and Draft.objects.get(pk=first.pk).data == {
+        str(first_items[0].pk): 2}
+    second = services.draft_save(round=round, leader=leader,
+                                 answers={str(i.pk): 4 for i in first_items[1:]})
+    assert second.pk == first.pk
+    assert Draft.objects.filter(invitation__round=round).count() == 1
+    kept = Draft.objects.get(pk=first.pk)
+    assert kept.data == {str(i.pk): 4 for i in first_items[1:]}
+    assert kept.updated_at >= first.updated_at
+    assert kept.invitation == Invitation.objects.get(round=round, leader=leader)
