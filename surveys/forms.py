@@ -8,6 +8,7 @@ again before storing anything.
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Sequence
 from typing import Any
@@ -15,8 +16,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.choices import BaseChoiceIterator
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import LeaderLevel
 
@@ -55,53 +56,102 @@ def _scale(top: int) -> _Normal:
     return _Normal([(str(i), str(i)) for i in range(1, top + 1)])
 
 
+def _fields_of(item: Item) -> dict[str, forms.Field]:
+    """The item's field (a ranking: one place field per option), without a value."""
+    common = {"label": item.text, "required": False, "help_text": item.help}
+    invalid = {"invalid_choice": _("Choose one of the options.")}
+    if item.kind == ItemKind.SCALE:
+        top = item.scale_max or 5
+        return {field_name(item): forms.TypedChoiceField(
+            choices=_scale(top), coerce=int, widget=forms.RadioSelect(attrs=CHECK), **common,
+            error_messages={"invalid_choice": _("Choose a value from 1 to %(max)s.")
+                            % {"max": top}})}
+    if item.kind == ItemKind.TEXT:
+        return {field_name(item): forms.CharField(widget=forms.Textarea(attrs={
+            "rows": 4, "class": "form-control", "maxlength": TEXT_MAX_LENGTH}),
+            strip=True, **common)}
+    if item.kind == ItemKind.SINGLE:
+        return {field_name(item): forms.TypedChoiceField(
+            choices=_Normal([(str(c.pk), c.label) for c in item.choices.all()]), coerce=int,
+            widget=forms.RadioSelect(attrs=CHECK), error_messages=invalid, **common)}
+    if item.kind == ItemKind.MULTIPLE:
+        return {field_name(item): forms.TypedMultipleChoiceField(
+            choices=_Normal([(str(c.pk), c.label) for c in item.choices.all()]), coerce=int,
+            widget=forms.CheckboxSelectMultiple(attrs=CHECK), error_messages=invalid,
+            **common)}
+    choices = list(item.choices.all())
+    places = _Normal([("", "–")] + [(str(i), str(i)) for i in range(1, len(choices) + 1)])
+    return {rank_field_name(item, choice.pk): forms.TypedChoiceField(
+        label=choice.label, choices=places, coerce=int, required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        empty_value=None, error_messages=invalid) for choice in choices}
+
+
+def shown_key(item: Item) -> tuple[Any, ...]:
+    """What the item's question shows in the active language: its texts, options and
+    kind. The key of its kept fields (:class:`AnswerForm`) and of its kept blank HTML
+    (``surveys.templatetags.survey_answer``); an edited text is another key."""
+    language = get_language()
+    kept = item.__dict__.get("_shown_key")
+    if kept is not None and kept[0] == language:
+        return kept
+    options = (() if item.kind in (ItemKind.SCALE, ItemKind.TEXT)
+               else tuple((c.pk, c.label) for c in item.choices.all()))
+    key = (language, item.pk, item.kind, item.required, item.scale_max, item.text, item.help,
+           item.low_label, item.high_label, options)
+    item.__dict__["_shown_key"] = key
+    return key
+
+
+# Each instrument's fields, per language and texts (shown_key): up to this many sets.
+_KEPT_FIELD_SETS = 64
+_kept_fields: dict[tuple[Any, ...], dict[str, forms.Field]] = {}
+
+
+def _clone(field: forms.Field) -> forms.Field:
+    """A kept field for one form: what Django's deepcopy of a form's base fields copies
+    (the field, its widget and the widget's attributes, its messages and validators),
+    without copying the options, which nothing changes (``_Normal``)."""
+    copied = copy.copy(field)
+    widget = copied.widget = copy.copy(field.widget)
+    widget.attrs = field.widget.attrs.copy()
+    copied.error_messages = field.error_messages.copy()
+    copied.validators = field.validators[:]
+    return copied
+
+
 class AnswerForm(forms.Form):
-    """One field per item (a ranking has one place field per option)."""
+    """One field per item (a ranking has one place field per option).
+
+    A survey is answered by hundreds of leaders with the same items: the fields are built
+    once per process for each instrument's texts and language (building 22 items' fields
+    was a tenth of the answer page, issue 23) and cloned for each form; the answers so
+    far are the form's ``initial``.
+    """
 
     def __init__(self, *args: Any, items: Sequence[Item], answers: Answers | None = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.items = list(items)
-        answers = answers or {}
+        key = tuple(shown_key(item) for item in self.items)
+        kept = _kept_fields.get(key)
+        if kept is None:
+            kept = {}
+            for item in self.items:
+                kept.update(_fields_of(item))
+            if len(_kept_fields) >= _KEPT_FIELD_SETS:
+                _kept_fields.clear()
+            _kept_fields[key] = kept
+        for name, field in kept.items():
+            self.fields[name] = _clone(field)
         for item in self.items:
-            value = answers.get(str(item.pk))
-            self._add_fields(item, value)
-
-    def _add_fields(self, item: Item, value: Any) -> None:
-        name = field_name(item)
-        common = {"label": item.text, "required": False, "help_text": item.help}
-        invalid = {"invalid_choice": _("Choose one of the options.")}
-        if item.kind == ItemKind.SCALE:
-            top = item.scale_max or 5
-            self.fields[name] = forms.TypedChoiceField(
-                choices=_scale(top), coerce=int,
-                widget=forms.RadioSelect(attrs=CHECK), initial=value, **common,
-                error_messages={"invalid_choice": _("Choose a value from 1 to %(max)s.")
-                                % {"max": top}})
-        elif item.kind == ItemKind.TEXT:
-            self.fields[name] = forms.CharField(widget=forms.Textarea(attrs={
-                "rows": 4, "class": "form-control", "maxlength": TEXT_MAX_LENGTH}),
-                                                initial=value, strip=True, **common)
-        elif item.kind == ItemKind.SINGLE:
-            self.fields[name] = forms.TypedChoiceField(
-                choices=_Normal([(str(c.pk), c.label) for c in item.choices.all()]), coerce=int,
-                widget=forms.RadioSelect(attrs=CHECK), initial=value, error_messages=invalid,
-                **common)
-        elif item.kind == ItemKind.MULTIPLE:
-            self.fields[name] = forms.TypedMultipleChoiceField(
-                choices=_Normal([(str(c.pk), c.label) for c in item.choices.all()]), coerce=int,
-                widget=forms.CheckboxSelectMultiple(attrs=CHECK), initial=value,
-                error_messages=invalid,
-                **common)
-        else:
-            choices = list(item.choices.all())
-            places = _Normal([("", "–")] + [(str(i), str(i)) for i in range(1, len(choices) + 1)])
-            for choice in choices:
-                self.fields[rank_field_name(item, choice.pk)] = forms.TypedChoiceField(
-                    label=choice.label, choices=places, coerce=int, required=False,
-                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
-                    initial=(value or {}).get(str(choice.pk)), empty_value=None,
-                    error_messages=invalid)
+            value = (answers or {}).get(str(item.pk))
+            if item.kind == ItemKind.RANKING:
+                for choice in item.choices.all():
+                    self.initial[rank_field_name(item, choice.pk)] = (value or {}).get(
+                        str(choice.pk))
+            else:
+                self.initial[field_name(item)] = value
 
     def raw_answers(self) -> Answers:
         """The posted answers as the answers dict (from cleaned fields)."""

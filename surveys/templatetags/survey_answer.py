@@ -9,6 +9,11 @@ option and resolving its lookups in templates was most of the answer page's cost
 (``surveys/tests/test_survey_question.py`` compares them for every kind of question).
 A text question's textarea is still Django's widget (one per question, and it
 carries Django's own attributes such as ``aria-describedby``).
+
+A question not yet answered, on a page that was not posted, is the same HTML for every
+leader answering the survey: it is kept per process, by what the question shows in the
+language (``surveys.forms.shown_key``) and the form's prefix and id format. A question
+with an answer so far or an error is always written afresh.
 """
 
 from __future__ import annotations
@@ -31,7 +36,13 @@ from lib.templatetags.choice_fields import (
     required_mark,
 )
 
+from ..forms import shown_key
+
 register = template.Library()
+
+# Blank questions' HTML (see the module docstring): up to this many, then written afresh.
+_KEPT_QUESTIONS = 2048
+_kept: dict[tuple[Any, ...], SafeString] = {}
 
 
 @register.simple_tag
@@ -39,6 +50,21 @@ def survey_question(item: Any, field: BoundField | None,
                     fields: list[BoundField] | None) -> SafeString:
     """The whole question as ``surveys/includes/question.html`` wrote it (each value
     escaped; the rest is this function's own markup)."""
+    shown = fields or ([field] if field is not None else [])
+    form = shown[0].form if shown else None
+    if form is None or form.is_bound or any(f.initial not in (None, "", []) for f in shown):
+        return _question(item, field, fields)
+    key = (shown_key(item), form.prefix, form.auto_id)
+    html = _kept.get(key)
+    if html is None:
+        if len(_kept) >= _KEPT_QUESTIONS:
+            _kept.clear()
+        html = _kept[key] = _question(item, field, fields)
+    return html
+
+
+def _question(item: Any, field: BoundField | None,
+              fields: list[BoundField] | None) -> SafeString:
     if item.is_scale:
         assert field is not None
         return scale_question(item, field)

@@ -111,3 +111,55 @@ def test_every_kind_of_question_is_written_as_the_include_wrote_it(language):
                         assert got == want, f"{question['item'].kind}\n{got!r}\n{want!r}"
                         compared += 1
     assert compared >= 4 * 5 + 10
+
+
+def test_a_blank_question_is_kept_and_an_answered_or_edited_one_is_written_afresh():
+    """Blank questions are kept per process by what they show (``shown_key``): the kept
+    HTML is what the include wrote, a draft's answer is never served from it, an edited
+    text and another language are other keys, and each form gets its own field objects."""
+    from surveys.templatetags.survey_answer import _kept
+
+    instrument = _instrument()
+    items = list(instrument.items.order_by("order", "pk"))
+    single = next(i for i in items if i.kind == ItemKind.SINGLE)
+    name = field_name(single)
+
+    def written(form, item):
+        question = next(q for s in _sections(form, list(form.items)) for q in s["questions"]
+                        if q["item"].pk == item.pk)
+        context = Context({"item": question["item"], "field": question["field"],
+                           "fields": question["fields"]})
+        return TAG.render(context), REFERENCE.render(context)
+
+    with translation.override("nb"):
+        _kept.clear()
+        first, want = written(AnswerForm(items=items), single)
+        assert first == want and len(_kept) == 1
+        again, want = written(AnswerForm(items=items), single)
+        assert again == want == first and len(_kept) == 1  # served from the kept HTML
+        chosen = single.choices.all()[1]
+        drafted, want = written(AnswerForm(items=items, answers={str(single.pk): chosen.pk}),
+                                single)
+        assert drafted == want and drafted != first and " checked" in drafted
+        assert len(_kept) == 1  # an answered question is not kept
+
+        single.text_nb = "Et nytt spørsmål"
+        single.save()
+        edited_items = list(instrument.items.order_by("order", "pk"))
+        edited_single = next(i for i in edited_items if i.pk == single.pk)
+        edited, want = written(AnswerForm(items=edited_items), edited_single)
+        assert edited == want and "Et nytt spørsmål" in edited and "Hvem leder" not in edited
+        form_a, form_b = AnswerForm(items=edited_items), AnswerForm(items=edited_items)
+        assert form_a.fields[name].label == "Et nytt spørsmål"
+    with translation.override("en"):
+        english, want = written(AnswerForm(items=edited_items), edited_single)
+        assert english == want and "(required)" in english
+    assert "(påkrevd)" in edited or "(obligatorisk)" in edited
+
+    # Each form has its own fields and widgets: one form's change stays in that form.
+    assert form_a.fields[name] is not form_b.fields[name]
+    form_a.fields[name].widget.attrs["class"] = "changed"
+    form_a.fields[name].error_messages["invalid_choice"] = "changed"
+    assert form_b.fields[name].widget.attrs["class"] == "form-check-input"
+    assert form_b.fields[name].error_messages["invalid_choice"] != "changed"
+    assert AnswerForm(items=edited_items).fields[name].widget.attrs["class"] == "form-check-input"
