@@ -270,3 +270,49 @@ def test_placed_children_pickle_as_a_plain_queryset(two_municipalities):
         children = again[0]._prefetched_objects_cache["members"]
         assert type(children) is type(Leader.objects.all())
         assert [list(g.members.all()) for g in again] == [list(g.members.all()) for g in groups]
+
+
+def test_rows_are_read_as_django_s_own_iterables_read_them(two_municipalities):
+    """A kept shape reads its rows itself (``_reader``: no per-read populators, converters
+    or chunked cursor): the same objects, related objects (a missing one is None without a
+    query), annotations, converted JSON, dicts, tuples and flat values as Django's."""
+    from lib.models import AuditEntry
+
+    a, _, people = two_municipalities
+    people["per"].leader_above = people["åse"]
+    people["per"].save(update_fields=["leader_above"])
+    AuditEntry.objects.create(organisation=a, action="test", summary="Å\nB",
+                              data={"names": ["Åse", "Per\nOlsen"], "n": 2})
+
+    def leaders(organisation_id):
+        return (Leader.objects.filter(organisation_id=organisation_id)
+                .select_related("user", "unit", "leader_above__user")
+                .annotate(groups=Count("group_memberships")).order_by("user__full_name"))
+
+    shapes = {
+        "objects": Prepared(leaders),
+        "dicts": Prepared(lambda organisation_id: leaders(organisation_id).values(
+            "pk", "user__full_name", "groups")),
+        "tuples": Prepared(lambda organisation_id: leaders(organisation_id).values_list(
+            "user__full_name", "leader_above__user__full_name", "groups")),
+        "flat": Prepared(lambda organisation_id: leaders(organisation_id).values_list(
+            "user__full_name", flat=True)),
+        "json": Prepared(lambda organisation_id: AuditEntry.objects.filter(
+            organisation_id=organisation_id).values_list("data", flat=True)),
+    }
+    got = {name: shape(organisation_id=a.pk) for name, shape in shapes.items()}
+    assert all(next(iter(shape._compiled.values())).reader is not None
+               for shape in shapes.values())  # the kept reader, not Django's iterable
+    expected = list(leaders(a.pk))
+    assert [(x.pk, x.user.full_name, x.unit.name, x.groups, x._state.adding, x._state.db)
+            for x in got["objects"]] == [
+        (x.pk, x.user.full_name, x.unit.name, x.groups, False, "default") for x in expected]
+    per, åse = got["objects"]
+    with CaptureQueriesContext(connection) as queries:
+        assert per.leader_above.user.full_name == "Åse Ødegård"
+        assert åse.leader_above is None
+    assert len(queries) == 0
+    assert got["dicts"] == list(leaders(a.pk).values("pk", "user__full_name", "groups"))
+    assert got["tuples"] == [("Per\nOlsen", "Åse Ødegård", 1), ("Åse Ødegård", None, 0)]
+    assert got["flat"] == ["Per\nOlsen", "Åse Ødegård"]
+    assert got["json"] == [{"names": ["Åse", "Per\nOlsen"], "n": 2}]
