@@ -11,10 +11,8 @@ from django.db.models import (
     Count,
     Exists,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
-    prefetch_related_objects,
 )
 from django.urls import reverse
 from django.utils import timezone
@@ -269,8 +267,10 @@ def leader_enrollments(*, leader: Leader, today: dt.date | None = None) -> list[
     today = today or timezone.localdate()
     rows = [e for e in enrollments_of(leader)
             if e.module.year >= today.year - 1 and e.module.status != ModuleStatus.DRAFT]
-    prefetch_related_objects(rows, Prefetch(
-        "module__sessions", queryset=ModuleSession.objects.order_by("date", "starts_at")))
+    if rows:
+        modules = [e.module for e in rows]
+        place_children(modules, "sessions", ((s.module_id, s) for s in _SESSIONS_OF_MODULES(
+            module_ids=sorted({m.pk for m in modules}))), back="module")
     positions = waiting_positions(module_ids={e.module_id for e in rows
                                               if e.status == EnrollmentStatus.WAITING})
     return [EnrollmentView(e, e.attended, positions.get(e.pk),
@@ -388,15 +388,22 @@ def programmes_for_leader(*, leader: Leader, today: dt.date | None = None) -> li
     """Programmes the leader takes part in, each with ``coming`` gatherings (two queries)."""
     today = today or timezone.localdate()
     programmes = _PROGRAMMES_OF(leader_id=leader.pk, today=today)
-    prefetch_related_objects(programmes, Prefetch(
-        "gatherings", to_attr="coming",
-        queryset=Gathering.objects.filter(date__gte=today).order_by("date", "starts_at")))
+    if programmes:
+        by_id = {p.pk: p for p in programmes}
+        for programme in programmes:
+            programme.coming = []  # type: ignore[attr-defined]
+        for gathering in _COMING_GATHERINGS(programme_ids=sorted(by_id), today=today):
+            gathering.programme = by_id[gathering.programme_id]
+            gathering.programme.coming.append(gathering)  # type: ignore[attr-defined]
     return programmes
 
 
 _PROGRAMMES_OF: Prepared[Programme] = Prepared(lambda leader_id, today: (
     Programme.objects.filter(participations__leader_id=leader_id, ends_on__gte=today)
     .order_by("starts_on")))
+_COMING_GATHERINGS: Prepared[Gathering] = Prepared(lambda programme_ids, today: (
+    Gathering.objects.filter(programme__any=programme_ids, date__gte=today)
+    .order_by("date", "starts_at", "pk")))
 
 
 def facilitated_sessions(*, user: User, today: dt.date | None = None) -> list[ModuleSession]:

@@ -28,6 +28,33 @@ def test_min_side_shows_status_position_and_next_session(client, personas, modul
     assert "Neste samling:" in text and first.place in text
 
 
+def test_min_side_names_each_programme_s_next_gathering_not_a_past_one(client, personas):
+    """Two programmes: each shows its own next gathering (the earliest to come, whatever
+    the order they were made in); a past gathering and another programme's never."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .factories import GatheringFactory, ProgrammeParticipantFactory
+
+    today = timezone.localdate()
+    first = ProgrammeParticipantFactory(programme__organisation=personas.org_a,
+                                        programme__name="Askvik-lederen",
+                                        leader=personas.bob_leader).programme
+    second = ProgrammeParticipantFactory(programme__organisation=personas.org_a,
+                                         programme__name="Talent\nprogrammet",
+                                         leader=personas.bob_leader).programme
+    GatheringFactory(programme=first, theme="Seinere samling", date=today + dt.timedelta(40))
+    GatheringFactory(programme=first, theme="Forrige samling", date=today - dt.timedelta(3))
+    GatheringFactory(programme=first, theme="Neste «samling»", date=today + dt.timedelta(10))
+    GatheringFactory(programme=second, theme="Talentsamling", date=today + dt.timedelta(5))
+    client.force_login(personas.bob)
+    text = client.get(reverse("accounts:min_side")).content.decode()
+    assert "Neste «samling»" in text.replace("&laquo;", "«").replace("&raquo;", "»")
+    assert "Talentsamling" in text
+    assert "Forrige samling" not in text and "Seinere samling" not in text
+
+
 def test_min_side_lists_requests_for_the_leader_above_only(client, personas, request_of_bob,
                                                            other_leader):
     client.force_login(personas.boss_leader.user)
