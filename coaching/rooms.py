@@ -13,8 +13,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from lib.prepared import Prepared
-from lib.rooms import Organisations, RoomBooking, RoomSource, organisation_ids, register_room_source
+from lib.rooms import RoomBooking, of_organisations, prepared_source, register_room_source
 
 from .models import OCCUPYING, Booking, Mode
 
@@ -39,21 +38,10 @@ def _bookings(organisation_ids: list[int] | None, start: dt.datetime,
     rows = (Booking.objects.occupying()
             .filter(mode=Mode.ON_SITE, starts_at__lt=end, ends_at__gt=start)
             .exclude(coach__location="").select_related("coach", "course"))
-    if organisation_ids is not None:
-        rows = rows.filter(course__organisation_id__any=organisation_ids)
-    return rows
-
-
-_BOOKINGS: Prepared[Booking] = Prepared(_bookings)
-
-
-def bookings_in(organisations: Organisations, start: dt.datetime,
-                end: dt.datetime) -> list[RoomBooking]:
-    rows = _BOOKINGS(organisation_ids=organisation_ids(organisations),
-                     start=start, end=end)
-    return [b for row in rows if (b := booking_room(row)) is not None]
+    return of_organisations(rows, "course__organisation_id", organisation_ids)
 
 
 def register() -> None:
-    register_room_source(RoomSource("coaching.booking", bookings_in, model=Booking,
-                                    of=booking_room))
+    register_room_source(prepared_source(
+        "coaching.booking", Booking, _bookings, booking_room,
+        period=lambda start, end: {"start": start, "end": end}))

@@ -9,8 +9,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from lib.prepared import Prepared
-from lib.rooms import Organisations, RoomBooking, RoomSource, organisation_ids, register_room_source
+from lib.rooms import RoomBooking, of_organisations, prepared_source, register_room_source
 
 from .models import ProcessSession
 
@@ -37,25 +36,13 @@ def _describe(session: ProcessSession) -> tuple[str, str]:
 
 def _sessions(organisation_ids: list[int] | None, after: dt.datetime,
               before: dt.datetime) -> QuerySet[ProcessSession]:
+    """Sessions in the period (reaching back for one that started before it)."""
     rows = (ProcessSession.objects.filter(planned_at__lt=before, planned_at__gt=after)
             .exclude(location="").select_related("process__group"))
-    if organisation_ids is not None:
-        rows = rows.filter(process__group__organisation_id__any=organisation_ids)
-    return rows
-
-
-_SESSIONS: Prepared[ProcessSession] = Prepared(_sessions)
-
-
-def sessions_in(organisations: Organisations, start: dt.datetime,
-                end: dt.datetime) -> list[RoomBooking]:
-    rows = _SESSIONS(organisation_ids=organisation_ids(organisations),
-                     after=start - LONGEST_SESSION, before=end)
-    return [b for s in rows if (b := session_booking(s)) is not None]
+    return of_organisations(rows, "process__group__organisation_id", organisation_ids)
 
 
 def register() -> None:
-    register_room_source(RoomSource("groups.session", sessions_in, model=ProcessSession,
-                                    of=session_booking))
-
-
+    register_room_source(prepared_source(
+        "groups.session", ProcessSession, _sessions, session_booking,
+        period=lambda start, end: {"after": start - LONGEST_SESSION, "before": end}))

@@ -6,7 +6,8 @@ room when they read the same after :func:`normalise_place` (case, spaces and
 punctuation ignored) within one municipality. Every track app that puts
 events in a place registers a source in its ``AppConfig.ready()``::
 
-    register_room_source(RoomSource("networks.meeting", load, model=NetworkMeeting, of=one))
+    register_room_source(prepared_source("networks.meeting", NetworkMeeting, build, one,
+                                         period=lambda start, end: {...}))
 
 ``load(organisations, start, end)`` answers the app's events overlapping the
 period (one prepared query, :mod:`lib.prepared`; a booking's title and link are
@@ -32,17 +33,21 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from .prepared import Prepared
+
 Organisations = Sequence[int] | None  # None: every municipality (a system administrator)
 
 
-def organisation_ids(organisations: Organisations) -> list[int] | None:
-    """A loader's ``organisations`` as a prepared query's value (``field__any``, or None)."""
-    return None if organisations is None else list(organisations)
+def of_organisations[Q: QuerySet[Any]](rows: Q, path: str, ids: list[int] | None) -> Q:
+    """A source's rows of these municipalities (``path`` leads to the organisation id;
+    None: every municipality), the list as one parameter so the query can be prepared."""
+    return rows if ids is None else rows.filter(**{f"{path}__any": ids})
 
 
 def normalise_place(text: str) -> str:
@@ -105,6 +110,23 @@ class RoomSource:
 
 
 _sources: dict[str, RoomSource] = {}
+
+
+def prepared_source(key: str, model: type, build: Callable[..., QuerySet[Any]],
+                    of: Callable[[Any], RoomBooking | None],
+                    period: Callable[[dt.datetime, dt.datetime], dict[str, Any]]) -> RoomSource:
+    """A source whose load is one query compiled once per process (:mod:`lib.prepared`):
+    ``build(organisation_ids=…, **period(start, end))`` gives the rows (narrowed with
+    :func:`of_organisations`), ``of(row)`` each row's booking or None."""
+    query: Prepared[Any] = Prepared(build)
+
+    def load(organisations: Organisations, start: dt.datetime,
+             end: dt.datetime) -> list[RoomBooking]:
+        ids = None if organisations is None else list(organisations)
+        return [booking for row in query(organisation_ids=ids, **period(start, end))
+                if (booking := of(row)) is not None]
+
+    return RoomSource(key, load, model=model, of=of)
 
 
 def register_room_source(source: RoomSource) -> None:

@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lib.prepared import Prepared
-from lib.rooms import Organisations, RoomBooking, RoomSource, organisation_ids, register_room_source
+from lib.rooms import RoomBooking, of_organisations, prepared_source, register_room_source
 
 from .models import ACTIVE_MEETING, MeetingStatus, NetworkMeeting
 
@@ -45,21 +44,11 @@ def _meetings(organisation_ids: list[int] | None, first: dt.date,
     rows = (NetworkMeeting.objects.filter(ACTIVE_MEETING)
             .filter(date__gte=first, date__lte=last, starts_at__isnull=False)
             .exclude(place="").select_related("group__plan__programme"))
-    if organisation_ids is not None:
-        rows = rows.filter(group__plan__programme__organisation_id__any=organisation_ids)
-    return rows
-
-
-_MEETINGS: Prepared[NetworkMeeting] = Prepared(_meetings)
-
-
-def meetings_in(organisations: Organisations, start: dt.datetime,
-                end: dt.datetime) -> list[RoomBooking]:
-    rows = _MEETINGS(organisation_ids=organisation_ids(organisations),
-                     first=timezone.localdate(start), last=timezone.localdate(end))
-    return [b for m in rows if (b := meeting_booking(m)) is not None]
+    return of_organisations(rows, "group__plan__programme__organisation_id", organisation_ids)
 
 
 def register() -> None:
-    register_room_source(RoomSource("networks.meeting", meetings_in, model=NetworkMeeting,
-                                    of=meeting_booking))
+    register_room_source(prepared_source(
+        "networks.meeting", NetworkMeeting, _meetings, meeting_booking,
+        period=lambda start, end: {"first": timezone.localdate(start),
+                                   "last": timezone.localdate(end)}))

@@ -9,14 +9,14 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from lib.prepared import Prepared
-from lib.rooms import Organisations, RoomBooking, RoomSource, organisation_ids, register_room_source
+from lib.rooms import RoomBooking, of_organisations, prepared_source, register_room_source
 
 from .models import Gathering, ModuleSession, ModuleStatus
 
 
-def _days(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date]:
-    return timezone.localdate(start), timezone.localdate(end)
+def _days(start: dt.datetime, end: dt.datetime) -> dict[str, dt.date]:
+    """The period as the local days it touches (sessions and gatherings have a date)."""
+    return {"first": timezone.localdate(start), "last": timezone.localdate(end)}
 
 
 def session_booking(session: ModuleSession) -> RoomBooking | None:
@@ -55,42 +55,18 @@ def _sessions(organisation_ids: list[int] | None, first: dt.date,
     rows = (ModuleSession.objects.filter(date__gte=first, date__lte=last)
             .exclude(place="").exclude(module__status=ModuleStatus.CANCELLED)
             .select_related("module__programme"))
-    if organisation_ids is not None:
-        rows = rows.filter(module__programme__organisation_id__any=organisation_ids)
-    return rows
+    return of_organisations(rows, "module__programme__organisation_id", organisation_ids)
 
 
 def _gatherings(organisation_ids: list[int] | None, first: dt.date,
                 last: dt.date) -> QuerySet[Gathering]:
     rows = (Gathering.objects.filter(date__gte=first, date__lte=last).exclude(place="")
             .select_related("programme"))
-    if organisation_ids is not None:
-        rows = rows.filter(programme__organisation_id__any=organisation_ids)
-    return rows
-
-
-_SESSIONS: Prepared[ModuleSession] = Prepared(_sessions)
-_GATHERINGS: Prepared[Gathering] = Prepared(_gatherings)
-
-
-def sessions_in(organisations: Organisations, start: dt.datetime,
-                end: dt.datetime) -> list[RoomBooking]:
-    first, last = _days(start, end)
-    rows = _SESSIONS(organisation_ids=organisation_ids(organisations),
-                     first=first, last=last)
-    return [b for s in rows if (b := session_booking(s)) is not None]
-
-
-def gatherings_in(organisations: Organisations, start: dt.datetime,
-                  end: dt.datetime) -> list[RoomBooking]:
-    first, last = _days(start, end)
-    rows = _GATHERINGS(organisation_ids=organisation_ids(organisations),
-                       first=first, last=last)
-    return [b for g in rows if (b := gathering_booking(g)) is not None]
+    return of_organisations(rows, "programme__organisation_id", organisation_ids)
 
 
 def register() -> None:
-    register_room_source(RoomSource("programs.gathering", gatherings_in, model=Gathering,
-                                    of=gathering_booking))
-    register_room_source(RoomSource("programs.session", sessions_in, model=ModuleSession,
-                                    of=session_booking))
+    register_room_source(prepared_source("programs.gathering", Gathering, _gatherings,
+                                         gathering_booking, period=_days))
+    register_room_source(prepared_source("programs.session", ModuleSession, _sessions,
+                                         session_booking, period=_days))
