@@ -54,6 +54,9 @@ class Milestone:
     kind: str = ""      # "session" | "task" | "poster" | "survey" | …
 
 
+# The key this app's own source (:func:`group_milestones`) is registered under.
+OWN_SOURCE = "groups"
+
 MilestoneSource = Callable[[list["LeaderGroup"]], dict[int, list[Milestone]]]
 
 _sources: dict[str, MilestoneSource] = {}
@@ -69,16 +72,21 @@ def _sort_key(milestone: Milestone) -> tuple[bool, datetime.date, str]:
     return (milestone.date is None, milestone.date or datetime.date.min, milestone.key)
 
 
-def milestones_for(groups: list[LeaderGroup]) -> dict[int, list[Milestone]]:
+def milestones_for(groups: list[LeaderGroup], *,
+                   known: dict[str, dict[int, list[Milestone]]] | None = None
+                   ) -> dict[int, list[Milestone]]:
     """Every registered source's milestones per group pk, sorted by date (undated last).
 
-    Every group of ``groups`` has a key, possibly with an empty list.
+    Every group of ``groups`` has a key, possibly with an empty list. ``known``: what a
+    source (by its key) answers for these groups, worked out by the caller from rows it
+    has read already (the progress page: :func:`group_rows`); that source is not asked.
     """
     result: dict[int, list[Milestone]] = {group.pk: [] for group in groups}
     if not groups:
         return result
-    for source in _sources.values():
-        for group_pk, items in source(groups).items():
+    for key, source in _sources.items():
+        answered = (known or {}).get(key)
+        for group_pk, items in (answered if answered is not None else source(groups)).items():
             if group_pk in result:
                 result[group_pk].extend(items)
     for items in result.values():
@@ -158,15 +166,56 @@ def _rows(name: str, build: Callable[[Q], QuerySet], field: str, pks: list[int])
     return build(Q(**{f"{field}__in": pks}))
 
 
-def group_milestones(groups: list[LeaderGroup]) -> dict[int, list[Milestone]]:
+@dataclass(frozen=True)
+class GroupRows:
+    """The rows :func:`group_milestones` reads for its groups besides the posters, in the
+    shape of its queries (``values()`` dicts; member counts as (group id, count))."""
+
+    processes: list[dict[str, Any]]
+    sessions: list[dict[str, Any]]
+    members: list[tuple[int, int]]
+    tasks: list[dict[str, Any]]
+
+
+def group_rows(group: LeaderGroup, process: GroupProcess | None,
+               sessions: list[ProcessSession], tasks: list[TrainingTask],
+               member_count: int) -> GroupRows:
+    """The same rows for one group, from what its progress page has read: the process
+    (with ``wave``), its sessions, its tasks (with ``n_done``) and the number of members.
+    ``groups/tests/test_timeline.py`` compares the milestones with the queries' own."""
+    members = [(group.pk, member_count)] if member_count else []
+    if process is None:
+        return GroupRows([], [], members, [])
+    return GroupRows(
+        processes=[{"group_id": group.pk, "phase": process.phase,
+                    "started_on": process.started_on, "finished_on": process.finished_on,
+                    "wave__starts_on": process.wave.starts_on if process.wave else None}],
+        sessions=[{"process__group_id": group.pk, "pk": s.pk, "number": s.number,
+                   "kind": s.kind, "planned_at": s.planned_at, "held_on": s.held_on}
+                  for s in sessions],
+        members=members,
+        tasks=[{"process__group_id": group.pk, "pk": t.pk, "title": t.title,
+                "due_on": t.due_on, "created_at": t.created_at,
+                "n_done": t.n_done}  # type: ignore[attr-defined]
+               for t in tasks])
+
+
+def group_milestones(groups: list[LeaderGroup], rows: GroupRows | None = None
+                     ) -> dict[int, list[Milestone]]:
     """Processes, sessions, tasks, member counts and posters of the groups: five queries
-    (for one group, as on the progress page, each compiled once per process)."""
+    (for one group, as on the progress page, each compiled once per process); with
+    ``rows`` (read already, :func:`group_rows`) only the posters' query."""
     pks = [g.pk for g in groups]
     public_ids = {g.pk: g.public_id for g in groups}
     result: dict[int, list[Milestone]] = defaultdict(list)
+    if rows is None:
+        rows = GroupRows(
+            processes=list(_rows("processes", _processes, "group_id", pks)),
+            sessions=list(_rows("sessions", _sessions, "process__group_id", pks)),
+            members=list(_rows("members", _member_counts, "group_id", pks)),
+            tasks=list(_rows("tasks", _tasks, "process__group_id", pks)))
 
-    processes = _rows("processes", _processes, "group_id", pks)
-    for p in processes:
+    for p in rows.processes:
         group_pk = p["group_id"]
         started = p["started_on"]
         result[group_pk].append(Milestone(
@@ -177,21 +226,19 @@ def group_milestones(groups: list[LeaderGroup]) -> dict[int, list[Milestone]]:
             key="process_finished", kind="process", label=_("Process finished"),
             date=p["finished_on"], done=p["finished_on"] is not None))
 
-    sessions = _rows("sessions", _sessions, "process__group_id", pks)
-    by_group: dict[int, list[dict]] = defaultdict(list)
-    for s in sessions:
+    by_group: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for s in rows.sessions:
         by_group[s["process__group_id"]].append(s)
-    for group_pk, rows in by_group.items():
-        labels = session_labels([(s["number"], s["kind"]) for s in rows])
-        for s, label in zip(rows, labels, strict=True):
+    for group_pk, group_sessions in by_group.items():
+        labels = session_labels([(s["number"], s["kind"]) for s in group_sessions])
+        for s, label in zip(group_sessions, labels, strict=True):
             held = s["held_on"] is not None
             result[group_pk].append(Milestone(
                 key=f"session_{s['pk']}", kind="session", label=label,
                 date=s["held_on"] if held else timezone.localdate(s["planned_at"]), done=held))
 
-    members = dict(_rows("members", _member_counts, "group_id", pks))
-    tasks = _rows("tasks", _tasks, "process__group_id", pks)
-    for t in tasks:
+    members = dict(rows.members)
+    for t in rows.tasks:
         group_pk = t["process__group_id"]
         total = members.get(group_pk, 0)
         result[group_pk].append(Milestone(

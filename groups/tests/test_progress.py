@@ -138,10 +138,34 @@ def test_progress_page_query_count_is_stable(client, running, personas, own_mile
                          or None)
 
     # session, user; the group with head, unit, process, wave, facilitator and
-    # membership flag; members; sessions; tasks with counts and my ticks; milestones:
-    # processes, sessions, member counts, tasks, posters.
+    # membership flag; members; sessions; tasks with counts and my ticks; the timeline's
+    # posters (its processes, sessions, member counts and tasks are the rows read above).
     url = reverse("groups:progress", args=[running.group.public_id])
-    assert_queries_stable(lambda: client.get(url), grow=grow, expected=11)
+    assert_queries_stable(lambda: client.get(url), grow=grow, expected=7)
+
+
+def test_the_progress_page_s_timeline_from_its_own_rows_equals_the_queries(running,
+                                                                             personas):
+    """The progress page builds the timeline from the process, sessions, tasks and members
+    it has read (group_rows): the same milestones as the timeline's own five queries, for
+    a running process with a held session, a task done by some, a published poster, and
+    for a group without a process."""
+    from groups.access import get_group_for_user
+    from groups.selectors import progress_get
+
+    from tests.factories import LeaderGroupFactory
+
+    task = TrainingTaskFactory(process=running.process, title="Gi «konkret»\nros",
+                               due_on=None)
+    services.task_mark_done(task=task, leader=running.member.leader)
+    save_version(running, running.member, ["Sette retning"])
+    services.poster_publish(version=PosterVersion.objects.get(number=1), actor=running.head)
+    bare = LeaderGroupFactory(organisation=personas.org_a, name="Ledergruppe uten prosess",
+                              head=personas.bob_leader)
+    for group, user in ((running.group, running.member), (bare, personas.bob)):
+        page = progress_get(access=get_group_for_user(user, group.public_id))
+        assert page.milestones == milestones_for([group])[group.pk]
+        assert page.milestones  # not two empty lists
 
 
 def test_min_side_panel_query_count_is_stable(running, personas):
