@@ -126,6 +126,45 @@ def test_a_run_inside_if_and_for_is_folded_and_the_rest_kept():
         assert template.render(Context({"a": True})).startswith("Navn <b>")
 
 
+def test_plain_values_are_written_as_django_writes_every_value():
+    """``{{ value }}`` through PlainVariableNode: a plain or safe str by the short path,
+    everything else by Django's — the same text as Django's own VariableNode, escaped or
+    not, for markup, safe HTML, numbers with the thousand separator, dates, lazy strings,
+    None, an object and a filter's output."""
+    import datetime as dt
+
+    from django.template.base import VariableNode
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from lib.template_fold import PlainVariableNode
+
+    class Named:  # an object written by its str(), as a model instance is
+        def __str__(self) -> str:
+            return "<Rektor> & co"
+
+    source = "{{ v }}|{{ v|default:'–' }}|{{ v|upper }}"
+    plain, django_own = Template(""), Template(source)
+    plain.nodelist = fold(Template(source).nodelist)
+    assert [type(n) for n in plain.nodelist if not isinstance(n, TextNode)] == [
+        PlainVariableNode] * 3
+    assert all(type(n) is VariableNode for n in django_own.nodelist
+               if not isinstance(n, TextNode))
+    values = ['Åse <b>"Sør"</b> & Nord\nvest', mark_safe("<em>trygt</em>"), 6476, 2.5,
+              dt.date(2026, 12, 7), dt.datetime(2026, 12, 7, 23, 30, tzinfo=dt.UTC),
+              gettext_lazy("Name"), None, "", Named(),
+              ["<a>", 1]]
+    for language in ("nb", "nn", "en"):
+        with translation.override(language):
+            for value in values:
+                for autoescape in (True, False):
+                    context = {"v": value}
+                    assert plain.render(Context(context, autoescape=autoescape)) == \
+                        django_own.render(Context(context, autoescape=autoescape)), value
+    with translation.override("nb"):
+        assert plain.render(Context({"v": 6476})).startswith("6\xa0476|")
+
+
 def test_a_settings_change_drops_what_was_kept(settings):
     template = Template("")
     template.nodelist = _nodes("{% static 'css/site.css' %}")
