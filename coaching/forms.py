@@ -87,6 +87,8 @@ class ProjectForm(forms.Form):
 
 
 class ReflectionForm(forms.Form):
+    same_for_everyone = True  # its blank HTML is kept per language (lib/blank_forms.py)
+
     body = forms.CharField(label=_("New reflection note"), max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 4}))
 

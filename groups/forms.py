@@ -60,6 +60,8 @@ def commitments_from(formset: Any) -> list[CommitmentInput]:
 
 
 class CommentForm(forms.Form):
+    same_for_everyone = True  # its blank HTML is kept per language (lib/blank_forms.py)
+
     body = forms.CharField(label=_("Your comment"), max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3}))
 

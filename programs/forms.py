@@ -13,6 +13,8 @@ NOTE_MAX = 2000
 
 
 class EnrollmentRequestForm(forms.Form):
+    same_for_everyone = True  # its blank HTML is kept per language (lib/blank_forms.py)
+
     note = forms.CharField(
         label=_("Why do you want to take part?"), max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -267,7 +267,16 @@ def test_apply_through_the_page(client, who, personas, setup):
 
 def test_reflection_note_through_the_page(client, who, setup):
     client.force_login(who["bob"])
+    page = client.get(reverse("coaching:course_detail", args=[setup.course.uuid]))
+    text = page.content.decode()
     url = reverse("coaching:reflection_add", args=[setup.course.uuid])
+    # The owner's blank note form (kept per language): its label, its field, its action.
+    assert f'action="{url}"' in text and 'name="body"' in text
+    assert 'for="id_body"' in text and "Nytt refleksjonsnotat" in text
+    client.force_login(who["coach"])  # the coach reads the notes but writes none
+    text = client.get(reverse("coaching:course_detail", args=[setup.course.uuid])).content
+    assert url.encode() not in text and b'name="body"' not in text
+    client.force_login(who["bob"])
     client.post(url, {"body": ""})
     assert not ReflectionNote.objects.exists()
     client.post(url, {"body": "Jeg lyttet mer i dag."})

@@ -6,19 +6,18 @@ each field's linked to it) showed a non-field error twice, in the summary and ag
 the box crispy-forms' ``{{ form|crispy }}`` puts above the fields ("Wrong email address
 or password" on the login page). Each field here is crispy-forms' own
 (``as_crispy_field``, the template ``{{ form|crispy }}`` includes per field), with its
-inline error. A page without the summary keeps ``{{ form|crispy }}``.
+inline error. A page without the summary keeps ``{{ form|crispy }}``. A blank form
+whose class says it is the same for everyone is written once per language
+(:func:`lib.blank_forms.fields_html`).
 """
 
 from __future__ import annotations
 
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
-from django import forms, template
-from django.utils.safestring import SafeString, mark_safe
+from django import template
+
+from lib.blank_forms import crispy_fields, fields_html
 
 register = template.Library()
+register.filter("crispy_fields", fields_html)
 
-
-@register.filter
-def crispy_fields(form: forms.BaseForm) -> SafeString:
-    # Each part is crispy-forms' rendered (escaped) template output.
-    return mark_safe("\n".join(as_crispy_field(field) for field in form))  # noqa: S308
+__all__ = ["crispy_fields", "fields_html"]

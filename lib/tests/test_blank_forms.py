@@ -56,3 +56,37 @@ def test_a_non_field_error_is_shown_once_in_the_summary_and_fields_keep_theirs(c
     html = client.post("/konto/logg-inn/", {"username": "ikke en adresse",
                                             "password": "x"}).content.decode()
     assert 'href="#id_username"' in html and 'id="error_1_id_username"' in html
+
+
+def test_crispy_fields_keeps_a_blank_form_only_when_its_class_says_it_is_everyone_s():
+    """``{{ form|crispy_fields }}``: a blank form of a class with ``same_for_everyone`` is
+    served from the kept HTML (the same text as crispy-forms' own, per language); a bound
+    one is written afresh with its value and error; a class without the flag never is."""
+    from django.template import Context, Template
+
+    from coaching.forms import ReflectionForm
+    from groups.forms import CommentForm
+    from lib import blank_forms
+    from programs.forms import EnrollmentRequestForm
+
+    tag = Template("{% load crispy_fields %}{{ form|crispy_fields }}")
+    for form_class in (CommentForm, EnrollmentRequestForm, ReflectionForm):
+        assert form_class.same_for_everyone
+        for language in ("nb", "en"):
+            with translation.override(language):
+                blank_forms._kept.clear()
+                html = tag.render(Context({"form": form_class()}))
+                assert html == blank_forms.crispy_fields(form_class())
+                assert len(blank_forms._kept) == 1  # kept ...
+                assert tag.render(Context({"form": form_class()})) == html  # ... and served
+                field = next(iter(form_class.base_fields))
+                posted = form_class(data={field: "<b>Mitt svar</b> & mer" * 400})
+                posted.is_valid()
+                written = tag.render(Context({"form": posted}))
+                assert written != html and "&lt;b&gt;Mitt svar&lt;/b&gt; &amp; mer" in written
+                assert "invalid" in written and len(blank_forms._kept) == 1
+    blank_forms._kept.clear()
+    assert not getattr(PasswordResetForm, "same_for_everyone", False)
+    with translation.override("nb"):
+        tag.render(Context({"form": PasswordResetForm()}))
+    assert blank_forms._kept == {}  # a class that does not say so is never kept
