@@ -189,3 +189,16 @@ def test_a_long_unbroken_word_wraps_inside_the_pdf_page(client, world,
     assert len(reader.pages) == 1
     assert word in "".join(text.split())  # every character is printed…
     assert not any(word in line for line in text.splitlines())  # …over several lines
+
+
+def test_the_poster_page_offers_both_paper_sizes_with_a3_chosen(client, published):
+    """The paper size's radios (``{% inline_choices %}``): both sizes side by side, each
+    label tied to its radio, A3 chosen as the form's initial value says."""
+    client.force_login(published.outsider_leader)
+    text = client.get(reverse("groups:poster", args=[published.group.public_id])).content.decode()
+    assert ('<input type="radio" name="page_size" value="A4" class="form-check-input" '
+            'id="id_page_size_0">') in text
+    assert ('<input type="radio" name="page_size" value="A3" class="form-check-input" '
+            'id="id_page_size_1" checked>') in text
+    assert '<label class="form-check-label" for="id_page_size_0">A4 stående</label>' in text
+    assert text.count('class="form-check form-check-inline"') == 2

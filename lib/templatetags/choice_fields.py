@@ -57,8 +57,10 @@ def chosen(field: BoundField) -> set[str]:
             for v in (value if isinstance(value, (list, tuple)) else [value])}
 
 
-def checks(field: BoundField) -> str:
-    """A single or multiple choice's radios or checkboxes, one ``form-check`` each."""
+def checks(field: BoundField, *, inline: bool = False) -> str:
+    """A single or multiple choice's radios or checkboxes, one ``form-check`` each (side
+    by side with ``inline``)."""
+    box = "form-check form-check-inline" if inline else "form-check"
     kind = "checkbox" if field.field.widget.allow_multiple_selected else "radio"
     picked = chosen(field)
     invalid = ' aria-invalid="true"' if field.errors else ""
@@ -68,7 +70,7 @@ def checks(field: BoundField) -> str:
         option_id = escape(f"{field.auto_id}_{index}")
         checked = " checked" if str(option) in picked else ""
         rows.append(
-            '\n  <div class="form-check">\n'
+            f'\n  <div class="{box}">\n'
             f'    <input type="{kind}" name="{name}" value="{escape(option)}" '
             f'class="form-check-input" id="{option_id}"{checked}{invalid}>\n'
             f'    <label class="form-check-label" for="{option_id}">{escape(label)}</label>\n'
@@ -85,6 +87,13 @@ def fieldset(*, css: str, legend: str, required: bool, help_text: str, shown: li
         f'  <legend class="fs-6 fw-semibold">{escape(legend)}{required_mark(required)}\n'
         f'    {errors(shown)}</legend>\n  {help_paragraph(help_text)}\n'
         f'  {body}\n</fieldset>')
+
+
+@register.simple_tag
+def inline_choices(field: BoundField) -> SafeString:
+    """A short choice's options side by side, without a fieldset of their own (the
+    poster's paper size inside the PDF form's fieldset)."""
+    return mark_safe(checks(field, inline=True))  # noqa: S308 - every value escaped
 
 
 @register.simple_tag
