@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from types import EllipsisType
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import formats, timezone
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Leader, Unit
 from lib.audit import audit_log
+from lib.prepared import Prepared
 
 from ..bands import band_for
 from ..models import (
@@ -101,11 +103,28 @@ def answer_access(*, round: Round, leader: Leader | None, today: dt.date | None 
     return invitation
 
 
+# The invitation row, locked for the rest of the transaction (compiled once per process:
+# every draft save and submit takes it).
+_LOCK_INVITATION: Prepared[Invitation] = Prepared(lambda invitation_id: (
+    Invitation.objects.select_for_update().filter(pk=invitation_id)))
+
+
+def _lock(invitation_id: UUID) -> Invitation:
+    """The invitation, row-locked until the transaction ends (inside ``atomic`` only)."""
+    if transaction.get_autocommit():
+        raise transaction.TransactionManagementError(
+            "select_for_update cannot be used outside of a transaction.")
+    found = _LOCK_INVITATION(invitation_id=invitation_id)
+    if not found:
+        raise Invitation.DoesNotExist("Invitation matching query does not exist.")
+    return found[0]
+
+
 def _locked_invitation(round: Round, leader: Leader, today: dt.date) -> Invitation:
     """The leader's invitation, made now if they are eligible but joined late; row-locked."""
     answer_access(round=round, leader=leader, today=today)
     invitation, _created = Invitation.objects.get_or_create(round=round, leader=leader)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = _lock(invitation.pk)
     _check_not_answered(invitation)
     return invitation
 
@@ -135,7 +154,7 @@ def draft_save(*, round: Round, answers: dict[str, Any], leader: Leader | None =
         assert leader is not None, "give the leader or their invitation"
         invitation = _locked_invitation(round, leader, today)
     else:
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        invitation = _lock(invitation.pk)
         _check_not_answered(invitation)
         _check_open(round, today)
     cleaned = answers_clean(_items_of(round, items), answers, complete=False)
@@ -204,7 +223,7 @@ def response_submit(*, round: Round, answers: dict[str, Any], leader: Leader | N
         assert leader is not None, "give the leader or their invitation"
         invitation = _locked_invitation(round, leader, today)
     else:
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        invitation = _lock(invitation.pk)
         _check_not_answered(invitation)
         _check_open(round, today)
     leader = Leader.objects.get(pk=invitation.leader_id)

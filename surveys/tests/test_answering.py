@@ -286,8 +286,19 @@ def test_saving_again_replaces_the_one_draft_and_returns_it(personas, team):
                                 answers={str(first_items[0].pk): 2})
     assert first.pk is not None and Draft.objects.get(pk=first.pk).data == {
         str(first_items[0].pk): 2}
-    second = services.draft_save(round=round, leader=leader,
-                                 answers={str(i.pk): 4 for i in first_items[1:]})
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    invitation = Invitation.objects.get(round=round, leader=leader)
+    with CaptureQueriesContext(connection) as queries:
+        second = services.draft_save(round=round, invitation=invitation,
+                                     answers={str(i.pk): 4 for i in first_items[1:]})
+    # The invitation's row is locked (the prepared query keeps Django's FOR UPDATE), then
+    # the draft is written in one statement.
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert any('FROM "surveys_invitation"' in q and q.rstrip().endswith("FOR UPDATE")
+               for q in sql), sql
+    assert sum("ON CONFLICT" in q for q in sql) == 1
     assert second.pk == first.pk
     assert Draft.objects.filter(invitation__round=round).count() == 1
     kept = Draft.objects.get(pk=first.pk)
