@@ -152,7 +152,6 @@ def test_the_progress_page_s_timeline_from_its_own_rows_equals_the_queries(runni
     for a group without a process."""
     from groups.access import get_group_for_user
     from groups.selectors import progress_get
-
     from tests.factories import LeaderGroupFactory
 
     task = TrainingTaskFactory(process=running.process, title="Gi «konkret»\nros",
