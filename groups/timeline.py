@@ -182,7 +182,7 @@ def group_rows(group: LeaderGroup, process: GroupProcess | None,
                member_count: int) -> GroupRows:
     """The same rows for one group, from what its progress page has read: the process
     (with ``wave``), its sessions, its tasks (with ``n_done``) and the number of members.
-    ``groups/tests/test_timeline.py`` compares the milestones with the queries' own."""
+    ``groups/tests/test_progress.py`` compares the milestones with the queries' own."""
     members = [(group.pk, member_count)] if member_count else []
     if process is None:
         return GroupRows([], [], members, [])

@@ -16,15 +16,14 @@ A class whose fields a view narrows per user must never say it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
-from django.core.signals import setting_changed
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-_kept: dict[tuple[Any, ...], SafeString] = {}
+from .kept import Kept
+
+_kept: Kept[SafeString] = Kept(most=256)
 
 
 def crispy_fields(form: forms.BaseForm) -> SafeString:
@@ -53,16 +52,6 @@ def blank_form_html(form: forms.BaseForm) -> SafeString:
     per form class, prefix, id format and language."""
     if not _is_blank(form):
         raise ValueError("only a blank form, the same for everyone, is kept")
-    key = (type(form), form.prefix, form.auto_id, get_language())
-    html = _kept.get(key)
-    if html is None:
-        html = _kept[key] = crispy_fields(form)
-    return html
+    return _kept.get((type(form), form.prefix, form.auto_id, get_language()),
+                     lambda: crispy_fields(form))
 
-
-def _forget(**kwargs: Any) -> None:
-    _kept.clear()
-
-
-# A setting (the crispy template pack, the languages) changed in a test: written afresh.
-setting_changed.connect(_forget, dispatch_uid="lib.blank_forms")

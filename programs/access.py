@@ -45,7 +45,6 @@ class ModuleAccess:
     can_request: bool  # the audience includes the user's leader profile
 
 
-# Every module page reads its module this way: compiled once per process.
 _AUDIENCE_OF_MODULES: Prepared[Any] = Prepared(lambda module_ids: (
     Module.audience_units.through.objects.filter(module__any=module_ids)
     .select_related("unit").order_by("pk")))
@@ -59,6 +58,7 @@ def place_audience(modules: list[Module]) -> None:
                                                    module.pk for module in modules])))
 
 
+# Every module page reads its module this way: compiled once per process.
 _ONE_MODULE: Prepared[Module] = Prepared(lambda organisation_id, module_uuid: (
     narrowed(Module.objects.all(), organisation_id).select_related("programme")
     .filter(uuid=module_uuid).order_by("pk")[:1]))

@@ -20,6 +20,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import LeaderLevel
+from lib.kept import Kept
 from lib.multilingual import LANGUAGE_SUFFIXES
 
 from .models import Item, ItemKind
@@ -112,9 +113,8 @@ def shown_key(item: Item) -> tuple[Any, ...]:
     return key
 
 
-# Each instrument's fields, per language and texts (shown_key): up to this many sets.
-_KEPT_FIELD_SETS = 64
-_kept_fields: dict[tuple[Any, ...], dict[str, forms.Field]] = {}
+# Each instrument's fields, per language and texts (shown_key).
+_kept_fields: Kept[dict[str, forms.Field]] = Kept(most=64)
 
 
 def _clone(field: forms.Field) -> forms.Field:
@@ -145,15 +145,9 @@ class AnswerForm(forms.Form):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.items = list(items)
-        key = tuple(shown_key(item) for item in self.items)
-        kept = _kept_fields.get(key)
-        if kept is None:
-            kept = {}
-            for item in self.items:
-                kept.update(_fields_of(item))
-            if len(_kept_fields) >= _KEPT_FIELD_SETS:
-                _kept_fields.clear()
-            _kept_fields[key] = kept
+        kept = _kept_fields.get(tuple(shown_key(item) for item in self.items),
+                                lambda: {name: field for item in self.items
+                                         for name, field in _fields_of(item).items()})
         for name, field in kept.items():
             self.fields[name] = _clone(field)
         for item in self.items:

@@ -25,11 +25,12 @@ from typing import Any
 
 from django import template
 from django.conf import settings
-from django.core.signals import setting_changed
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from ..kept import Kept
 
 register = template.Library()
 
@@ -37,8 +38,7 @@ PARTS = ("head", "header", "footer")
 CSRF = "frameCsrfMarker7f3a"
 NONCE = "frameNonceMarker7f3a"
 NEXT = "/frame-next-marker-7f3a/"
-_KEPT: dict[tuple[Any, ...], str] = {}
-_MOST = 4096
+_KEPT: Kept[str] = Kept(most=4096)
 ENABLED = True  # the tests turn it off to compare with the full render
 
 
@@ -81,11 +81,6 @@ def _visitor(user: Any) -> _Visitor:
                     1 if getattr(user, "organisation_id", None) else None)
 
 
-def _forget(**_kwargs: Any) -> None:
-    _KEPT.clear()
-
-
-setting_changed.connect(_forget, dispatch_uid="lib.frame.forget")
 
 
 @register.simple_tag(takes_context=True)
@@ -106,15 +101,9 @@ def frame(context: template.Context, part: str) -> SafeString:
              else _Match("", ""))
     visitor = _visitor(context.get("user"))
     key = (part, get_language(), get_script_prefix(), get_urlconf(), visitor, facts)
-    kept = _KEPT.get(key)
-    if kept is None:
-        kept = engine.get_template(name).render(template.Context({
-            "user": visitor, "request": _Request(facts), "csrf_token": CSRF,
-            "csp_nonce": NONCE})).rstrip("\n")
-        if len(_KEPT) >= _MOST:
-            _KEPT.clear()
-        _KEPT[key] = kept
-    html = kept
+    html = _KEPT.get(key, lambda: engine.get_template(name).render(template.Context({
+        "user": visitor, "request": _Request(facts), "csrf_token": CSRF,
+        "csp_nonce": NONCE})).rstrip("\n"))
     if CSRF in html:
         html = html.replace(CSRF, token)
     if NONCE in html:

@@ -25,6 +25,7 @@ from django.forms import BoundField
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from lib.kept import Kept
 from lib.templatetags.choice_fields import (
     checks,
     chosen,
@@ -40,9 +41,7 @@ from ..forms import shown_key
 
 register = template.Library()
 
-# Blank questions' HTML (see the module docstring): up to this many, then written afresh.
-_KEPT_QUESTIONS = 2048
-_kept: dict[tuple[Any, ...], SafeString] = {}
+_kept: Kept[SafeString] = Kept(most=2048)  # blank questions (see the module docstring)
 
 
 @register.simple_tag
@@ -54,13 +53,8 @@ def survey_question(item: Any, field: BoundField | None,
     form = shown[0].form if shown else None
     if form is None or form.is_bound or any(f.initial not in (None, "", []) for f in shown):
         return _question(item, field, fields)
-    key = (shown_key(item), form.prefix, form.auto_id)
-    html = _kept.get(key)
-    if html is None:
-        if len(_kept) >= _KEPT_QUESTIONS:
-            _kept.clear()
-        html = _kept[key] = _question(item, field, fields)
-    return html
+    return _kept.get((shown_key(item), form.prefix, form.auto_id),
+                     lambda: _question(item, field, fields))
 
 
 def _question(item: Any, field: BoundField | None,
