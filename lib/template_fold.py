@@ -32,12 +32,15 @@ which it extends: a template is folded once, when it is first cached.
 
 from __future__ import annotations
 
+import sys
 import threading
+from decimal import Decimal
 from html import escape as _html_escape
-from typing import Any
+from typing import Any, cast
 
+from django.conf import settings
 from django.core.signals import setting_changed
-from django.template import Node, NodeList, Template
+from django.template import Node, NodeList, Template, TemplateSyntaxError
 from django.template.base import (
     FilterExpression,
     TextNode,
@@ -51,8 +54,12 @@ from django.template.loaders import cached
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.templatetags.static import StaticNode
 from django.urls import get_script_prefix, get_urlconf
+from django.utils import translation
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+
+from .kept import Kept
 
 _generation = [0]  # bumped by any settings change: every kept string is dropped
 _lock = threading.Lock()
@@ -148,32 +155,132 @@ class FoldedNode(Node):
         return kept
 
 
+def _digits_without_separator(language: str) -> int:
+    """How many digits an integer is written with before the language's first thousand
+    separator (Django's ``numberformat.format``); 0 where that is not simply so (an
+    unusual grouping): every integer then takes Django's path."""
+    if not settings.USE_THOUSAND_SEPARATOR:
+        return sys.maxsize
+    grouping = get_format("NUMBER_GROUPING", language, use_l10n=True)
+    if grouping == 0:
+        return sys.maxsize
+    first = grouping if isinstance(grouping, int) else next(iter(grouping), 0)
+    return first if isinstance(first, int) and first > 0 else 0
+
+
+_ungrouped: Kept[int] = Kept(most=16)  # language → _digits_without_separator
+
+
+def render_value(value: Any, context: Any) -> str:
+    """``value`` as Django's ``render_value_in_context`` writes it, by a short path for
+    the values a page mostly writes: a plain ``str`` (escaped with ``html.escape`` and
+    marked safe, as Django's ``escape`` does, without the lazy wrapper's checks), one
+    already safe, and an integer too short for a thousand separator (its digits: the
+    localised number of 1–3 digits is the number). A page writes about a hundred values;
+    anything else (a longer number, a date, a lazy string, a model) and a context without
+    autoescape or with localisation off take Django's own path."""
+    kind = type(value)
+    if context.autoescape:
+        if kind is str:
+            return SafeString(_html_escape(value))
+        if kind is SafeString:
+            return value
+        if kind is int and context.use_l10n is not False:
+            text = str(value)
+            language = get_language()
+            if len(text) - (value < 0) <= _ungrouped.get(
+                    language, lambda: _digits_without_separator(language)):
+                return SafeString(text)
+    return render_value_in_context(value, context)
+
+
 class PlainVariableNode(VariableNode):
-    """``{{ value }}`` whose value is a plain ``str`` or already safe: written as Django's
-    ``render_value_in_context`` writes it, without its four steps for a value that needs
-    none of them (a local time and a localised number are for dates and numbers; a str
-    is escaped with ``html.escape`` and marked safe, as Django's ``escape`` does, without the lazy
-    wrapper's checks). A page writes about a hundred values; any other value (a number,
-    a date, a lazy string, a model) and a context without autoescape take Django's own
-    path. ``lib/tests/test_template_fold.py`` renders every template both ways."""
+    """``{{ value }}`` written by :func:`render_value`, without Django's four steps for a
+    value that needs none of them. ``lib/tests/test_template_fold.py`` renders every
+    template both ways."""
 
     def render(self, context: Any) -> str:
         try:
             output = self.filter_expression.resolve(context)
         except UnicodeDecodeError:
             return ""  # as VariableNode.render: unicode conversion can fail
-        kind = type(output)
-        if context.autoescape:
-            if kind is str:
-                return SafeString(_html_escape(output))
-            if kind is SafeString:
-                return output
-        return render_value_in_context(output, context)
+        return render_value(output, context)
 
 
-def _plain(node: VariableNode) -> PlainVariableNode:
-    plain = PlainVariableNode(node.filter_expression)
-    plain.token, plain.origin = node.token, node.origin
+class PlainBlockTranslateNode(BlockTranslateNode):
+    """``{% blocktranslate with … %}`` with variables, as Django renders it, with two
+    steps done once: the message id made from the tag's text (kept per node: the text
+    is fixed when the template is parsed; the trimming is a regular expression) and each
+    value written by :func:`render_value`. Fifteen microseconds each before: a page
+    has up to twenty."""
+
+    tag_name: str  # set by Django's __init__ (not in the type stubs)
+
+    def render_token_list(self, tokens: Any) -> tuple[str, list[str]]:
+        kept = self.__dict__.setdefault("_messages", {})
+        found = kept.get(id(tokens))
+        if found is None:
+            found = kept[id(tokens)] = super().render_token_list(tokens)
+        message, names = found
+        return message, list(names)
+
+    def render(self, context: Any, nested: bool = False) -> str:
+        # Django's BlockTranslateNode.render, with render_value (and the kept messages).
+        message_context = (self.message_context.resolve(context) if self.message_context
+                           else None)
+        context.update({var: val.resolve(context) for var, val in self.extra_context.items()})
+        singular, names = self.render_token_list(self.singular)
+        if self.plural and self.countervar and self.counter:
+            count = self.counter.resolve(context)
+            if not isinstance(count, (Decimal, float, int)):
+                raise TemplateSyntaxError(
+                    f"{self.countervar!r} argument to {self.tag_name!r} tag must be a number.")
+            context[self.countervar] = count
+            count = cast(float, count)  # a Decimal counts as Django counts it
+            plural, plural_names = self.render_token_list(self.plural)
+            if message_context:
+                result = translation.npgettext(message_context, singular, plural, count)
+            else:
+                result = translation.ngettext(singular, plural, count)
+            names.extend(plural_names)
+        else:
+            if message_context:
+                result = translation.pgettext(message_context, singular)
+            else:
+                result = translation.gettext(singular)
+        default_value = context.template.engine.string_if_invalid
+
+        def value_of(key: str) -> str:
+            if key in context:
+                value = context[key]
+            else:
+                value = default_value % key if "%s" in default_value else default_value
+            return render_value(value, context)
+
+        data = {name: value_of(name) for name in names}
+        context.pop()
+        try:
+            result %= data
+        except (KeyError, ValueError):
+            if nested:
+                raise TemplateSyntaxError(
+                    f"{self.tag_name!r} is unable to format string returned by gettext: "
+                    f"{result!r} using {data!r}") from None
+            with translation.override(None):
+                result = self.render(context, nested=True)
+        if self.asvar:
+            context[self.asvar] = SafeString(result)
+            return ""
+        return result
+
+
+def _plain(node: Node) -> Node:
+    """The plain kind of a variable or a blocktranslate with variables: a new node with
+    the old one's attributes (the old one is left as it was)."""
+    plain = object.__new__(PlainVariableNode if type(node) is VariableNode
+                           else PlainBlockTranslateNode)
+    plain.__dict__ = {name: value for name, value in node.__dict__.items()
+                      if name != "_messages"}
     return plain
 
 
@@ -200,7 +307,7 @@ def fold(nodelist: NodeList) -> NodeList:
             run.append((node, kind))
             continue
         close()
-        if type(node) is VariableNode:
+        if type(node) is VariableNode or type(node) is BlockTranslateNode:
             node, changed = _plain(node), True
         changed = _fold_children(node) or changed
         out.append(node)

@@ -316,3 +316,49 @@ def test_rows_are_read_as_django_s_own_iterables_read_them(two_municipalities):
     assert got["tuples"] == [("Per\nOlsen", "Åse Ødegård", 1), ("Åse Ødegård", None, 0)]
     assert got["flat"] == ["Per\nOlsen", "Åse Ødegård"]
     assert got["json"] == [{"names": ["Åse", "Per\nOlsen"], "n": 2}]
+
+
+def _state(obj):
+    return {name: value for name, value in obj._state.__dict__.items() if name != "fields_cache"}
+
+
+def test_objects_are_built_as_django_builds_them(two_municipalities):
+    """A full row is written straight into the instance (``_builder``): the same fields,
+    state and related objects as ``Model.from_db``; a ``post_init`` receiver is honoured
+    (the object is then built by Django, each time), a deferred column too."""
+    from django.db.models.signals import post_init
+
+    a, _, people = two_municipalities
+    people["per"].leader_above = people["åse"]
+    people["per"].save(update_fields=["leader_above"])
+
+    def leaders(organisation_id):
+        return (Leader.objects.filter(organisation_id=organisation_id)
+                .select_related("user", "leader_above__user").order_by("user__full_name"))
+
+    shape = Prepared(leaders)
+    deferred = Prepared(lambda organisation_id: leaders(organisation_id).defer("title"))
+    expected = list(leaders(a.pk))
+
+    def described(objects):
+        return [(vars(x) | {"_state": _state(x)}, vars(x.user) | {"_state": _state(x.user)},
+                 x.leader_above and x.leader_above.user.full_name) for x in objects]
+
+    got = shape(organisation_id=a.pk)
+    assert described(got) == described(expected)
+    got[0].title = "Rådgiver\nnr. 2"
+    got[0].save(update_fields=["title"])  # a built object saves as Django's does
+    assert Leader.objects.get(pk=got[0].pk).title == "Rådgiver\nnr. 2"
+    assert [x.get_deferred_fields() for x in deferred(organisation_id=a.pk)] == [{"title"}] * 2
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=Leader)
+    try:
+        again = shape(organisation_id=a.pk)
+    finally:
+        post_init.disconnect(receiver, sender=Leader)
+    # Both leaders and Per's leader above (select_related): each built by Django.
+    assert len(seen) == 3 and all(any(x is y for y in seen) for x in again)

@@ -151,6 +151,7 @@ def test_plain_values_are_written_as_django_writes_every_value():
     assert all(type(n) is VariableNode for n in django_own.nodelist
                if not isinstance(n, TextNode))
     values = ['Åse <b>"Sør"</b> & Nord\nvest', mark_safe("<em>trygt</em>"), 6476, 2.5,
+              0, 7, -42, 999, -999, 1000, -1000, 123456789, True, False,
               dt.date(2026, 12, 7), dt.datetime(2026, 12, 7, 23, 30, tzinfo=dt.UTC),
               gettext_lazy("Name"), None, "", Named(),
               ["<a>", 1]]
@@ -161,8 +162,54 @@ def test_plain_values_are_written_as_django_writes_every_value():
                     context = {"v": value}
                     assert plain.render(Context(context, autoescape=autoescape)) == \
                         django_own.render(Context(context, autoescape=autoescape)), value
+            for value in (999, 1000, -1000, 2.5):  # localisation off: Django's own
+                context = {"v": value}
+                assert plain.render(Context(context, use_l10n=False)) == \
+                    django_own.render(Context(context, use_l10n=False)), value
     with translation.override("nb"):
         assert plain.render(Context({"v": 6476})).startswith("6\xa0476|")
+        assert plain.render(Context({"v": -999})).startswith("-999|")
+
+
+@pytest.mark.parametrize("source", [
+    "{% blocktranslate with n=v %}Due {{ n }}{% endblocktranslate %}",
+    "{% blocktranslate with n=v m=v|default:'–' %}{{ n }} of {{ m }} members done"
+    "{% endblocktranslate %}",
+    "{% blocktranslate trimmed with n=v %}\n  Held\n  {{ n }}\n{% endblocktranslate %}",
+    "{% blocktranslate count c=k with n=v %}{{ n }}: one{% plural %}{{ n }}: {{ c }}"
+    "{% endblocktranslate %}",
+    "{% blocktranslate context 'poster' with n=v %}Name {{ n }}{% endblocktranslate %}",
+    "{% blocktranslate with n=v asvar said %}Due {{ n }}{% endblocktranslate %}[{{ said }}]",
+    "{% blocktranslate %}Hello {{ v }} and {{ missing }}{% endblocktranslate %}",
+])
+def test_blocktranslate_with_values_says_what_django_says(source):
+    """``{% blocktranslate %}`` with variables through PlainBlockTranslateNode (kept
+    message, render_value): the same text as Django's for every kind of value, count,
+    context, ``trimmed``, ``asvar`` and a missing variable, in each language, twice (the
+    second render uses the kept message)."""
+    import datetime as dt
+
+    from django.templatetags.i18n import BlockTranslateNode
+    from django.utils.safestring import mark_safe
+
+    from lib.template_fold import PlainBlockTranslateNode
+
+    source = "{% load i18n %}" + source
+    plain, django_own = Template(""), Template(source)
+    plain.nodelist = fold(Template(source).nodelist)
+    assert PlainBlockTranslateNode in {type(n) for n in plain.nodelist}
+    assert BlockTranslateNode in {type(n) for n in django_own.nodelist}
+    for language in ("nb", "nn", "en"):
+        with translation.override(language):
+            for value in ('Åse <b>"Sør"</b>\n', mark_safe("<em>trygt</em>"), 12, 1234, -5,
+                          dt.date(2026, 12, 7), None, ""):
+                for k in (1, 3, 1500):
+                    for autoescape in (True, False):
+                        context = {"v": value, "k": k}
+                        expected = django_own.render(Context(context, autoescape=autoescape))
+                        for _ in range(2):
+                            assert plain.render(Context(context, autoescape=autoescape)) \
+                                == expected, (value, k)
 
 
 def test_a_settings_change_drops_what_was_kept(settings):
