@@ -38,7 +38,7 @@ PARTS = ("head", "header", "footer")
 CSRF = "frameCsrfMarker7f3a"
 NONCE = "frameNonceMarker7f3a"
 NEXT = "/frame-next-marker-7f3a/"
-_KEPT: Kept[str] = Kept(most=4096)
+_KEPT: Kept[tuple[str | int, ...]] = Kept(most=4096)
 ENABLED = True  # the tests turn it off to compare with the full render
 
 
@@ -83,6 +83,52 @@ def _visitor(user: Any) -> _Visitor:
 
 
 
+def _split(html: str) -> tuple[str | int, ...]:
+    """The kept part as text between the three markers, each marker as its place in the
+    request's values (0: the CSRF token, 1: the nonce, 2: the page's path): joined
+    with the values on the way out, without searching the part for each marker."""
+    pieces: list[str | int] = [html]
+    for place, marker in enumerate((CSRF, NONCE, NEXT)):
+        split: list[str | int] = []
+        for piece in pieces:
+            if isinstance(piece, int):
+                split.append(piece)
+                continue
+            texts = piece.split(marker)
+            for i, text in enumerate(texts):
+                if i:
+                    split.append(place)
+                if text:
+                    split.append(text)
+        pieces = split
+    return tuple(pieces)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What one request's three parts are kept by and filled with: worked out for the
+    first part and kept on the request for the other two."""
+
+    key: tuple[Any, ...]
+    values: tuple[str, str, str]
+
+
+def _facts(context: template.Context, request: Any, token: str) -> _Facts:
+    found = request.__dict__.get("_frame_facts")
+    language = get_language()
+    if found is not None and found.key[0] == language:
+        return found
+    match = request.resolver_match
+    facts = (_Match(match.app_name, match.url_name or "") if match is not None
+             else _Match("", ""))
+    found = _Facts(
+        key=(language, get_script_prefix(), get_urlconf(), _visitor(context.get("user")),
+             facts),
+        values=(token, str(context.get("csp_nonce") or ""), escape(request.get_full_path())))
+    request.__dict__["_frame_facts"] = found
+    return found
+
+
 @register.simple_tag(takes_context=True)
 def frame(context: template.Context, part: str) -> SafeString:
     if part not in PARTS:
@@ -96,18 +142,11 @@ def frame(context: template.Context, part: str) -> SafeString:
     if not ENABLED or settings.DEBUG or request is None or token in (None, "NOTPROVIDED"):
         full = engine.get_template(name).render(context)  # as an include
         return mark_safe(full.rstrip("\n"))  # noqa: S308 — the engine's own output
-    match = request.resolver_match
-    facts = (_Match(match.app_name, match.url_name or "") if match is not None
-             else _Match("", ""))
-    visitor = _visitor(context.get("user"))
-    key = (part, get_language(), get_script_prefix(), get_urlconf(), visitor, facts)
-    html = _KEPT.get(key, lambda: engine.get_template(name).render(template.Context({
-        "user": visitor, "request": _Request(facts), "csrf_token": CSRF,
-        "csp_nonce": NONCE})).rstrip("\n"))
-    if CSRF in html:
-        html = html.replace(CSRF, token)
-    if NONCE in html:
-        html = html.replace(NONCE, str(context.get("csp_nonce") or ""))
-    if NEXT in html:
-        html = html.replace(NEXT, escape(request.get_full_path()))
-    return mark_safe(html)  # noqa: S308 — rendered by the template engine; values escaped
+    facts = _facts(context, request, token)
+    pieces = _KEPT.get((part, *facts.key), lambda: _split(engine.get_template(name).render(
+        template.Context({"user": facts.key[3], "request": _Request(facts.key[4]),
+                          "csrf_token": CSRF, "csp_nonce": NONCE})).rstrip("\n")))
+    values = facts.values
+    # Rendered by the template engine; the values are escaped or markup-free.
+    return mark_safe("".join([piece if isinstance(piece, str) else values[piece]  # noqa: S308
+                              for piece in pieces]))

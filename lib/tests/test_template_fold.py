@@ -267,3 +267,108 @@ def test_pages_are_the_same_folded_and_unfolded(client, personas, unfolded, role
         assert _body(plain) == _body(folded), url
     assert any(_folded_nodes(ENGINE.get_template(name).nodelist)
                for name in ("accounts/min_side_body.html", "base.html"))
+
+
+class _Odd:
+    """Each way a template variable can meet an object."""
+
+    alters_data_method_called = False
+    name = "Åse\nØdegård"
+    items = {"a": 1}
+
+    def greet(self):
+        return "<hei>"
+
+    def needs(self, argument):
+        return argument
+
+    def save(self):
+        type(self).alters_data_method_called = True
+    save.alters_data = True
+
+    class Kind:
+        do_not_call_in_templates = True
+        label = "kind"
+
+    @property
+    def broken(self):
+        raise AttributeError("inside the property")
+
+    @property
+    def quiet(self):
+        error = ValueError("quiet")
+        error.silent_variable_failure = True
+        raise error
+
+    def raising(self):
+        raise TypeError("inside the method")
+
+
+@pytest.mark.parametrize("expression", [
+    "o.name", "o.greet", "o.needs", "o.save", "o.Kind", "o.Kind.label", "o.items.a",
+    "o.missing", "o.broken", "o.quiet", "o.raising", "d.key", "d.0", "d.items", "xs.1",
+    "xs.9", "xs.x", "s.upper", "s.0", "n.real", "none.x", "dicts", "template_name",
+    "missing.x", "o.name.upper",
+])
+def test_plain_variables_resolve_as_django_s(expression):
+    """PlainVariable (``{{ a.b }}`` without Django's own exception per object step) gives
+    what Django's Variable gives — the value, or the same exception — for dicts,
+    attributes, indexes, calls, ``alters_data``, ``do_not_call_in_templates``, a property
+    that raises, a silent failure and the context's own attributes."""
+    from django.template.base import Variable
+
+    from lib.template_fold import PlainVariable
+
+    context = Context({"o": _Odd(), "d": {"key": "<v>", "0": "zero"}, "xs": [1, 2],
+                       "s": "Ål", "n": 3, "none": None})
+    context.template = Template("")
+
+    def outcome(variable):
+        try:
+            return ("value", variable.resolve(context))
+        except Exception as error:
+            return ("error", type(error), str(error))
+
+    django_own = Variable(expression)
+    plain = Variable(expression)
+    plain.__class__ = PlainVariable
+    assert outcome(plain) == outcome(django_own)
+    assert not _Odd.alters_data_method_called
+
+
+def test_folding_makes_every_variable_plain():
+    """The if's operands, a filter's argument, a for's sequence, a with's value and a
+    tag's arguments are all PlainVariables once the template is folded."""
+    from django.template.base import FilterExpression, Variable
+
+    from lib.template_fold import PlainVariable
+
+    template = Template(
+        "{% load i18n %}{% if a.b and not c.d %}{{ e.f|default:g.h }}{% endif %}"
+        "{% for x in xs.all %}{% with y=x.z %}{{ y }}{% endwith %}{% endfor %}"
+        "{% blocktranslate with n=m.n %}{{ n }}{% endblocktranslate %}")
+    template.nodelist = fold(template.nodelist)
+    found: list[type] = []
+
+    def walk(value, depth=0):
+        if depth > 12:
+            return
+        if isinstance(value, Variable):
+            found.append(type(value))
+        elif isinstance(value, FilterExpression):  # slots: no __dict__
+            walk([value.var, *(a for _, args in value.filters for _, a in args)], depth + 1)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item, depth + 1)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item, depth + 1)
+        elif hasattr(value, "__dict__") and not isinstance(value, type):
+            for item in vars(value).values():
+                walk(item, depth + 1)
+
+    walk(template.nodelist)
+    assert len(found) >= 8 and set(found) == {PlainVariable}
+    assert template.render(Context({"a": {"b": 1}, "c": {"d": 0}, "e": {}, "g": {"h": "Å"},
+                                    "xs": {"all": [{"z": 1}, {"z": 2}]}, "m": {"n": 7}})) \
+        == "Å127"
