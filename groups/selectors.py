@@ -96,7 +96,7 @@ def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
 class IndexPage:
     groups: list[LeaderGroup]
     facilitated: list[LeaderGroup]
-    posters: list[PublishedPoster]
+    posters: PublishedPosters
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,28 @@ _PUBLISHED_POSTERS: Prepared[tuple[Any, ...]] = Prepared(lambda organisation_id:
                  TruncDate("published_at"))))
 
 
-def published_posters(*, user: User) -> list[PublishedPoster]:
+@dataclass(frozen=True)
+class PublishedPosters:
+    """The municipality's published posters as read: one (group id, group, unit, day)
+    row each, by group name, and the poster address with a marker for the group's id.
+    The rows are the list's whole content: the same rows and language give the same
+    list (``groups.templatetags.groups_lists``)."""
+
+    rows: tuple[tuple[Any, ...], ...]
+    pattern: str
+    marker: str
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def lines(self) -> list[PublishedPoster]:
+        pattern, marker = self.pattern, self.marker
+        return [PublishedPoster(pattern.replace(marker, str(public_id)), name, unit,
+                                published_on)
+                for public_id, name, unit, published_on in self.rows]
+
+
+def published_posters(*, user: User) -> PublishedPosters:
     """Every published poster of the user's municipality, by group name (one query,
     compiled once per process).
 
@@ -127,11 +148,9 @@ def published_posters(*, user: User) -> list[PublishedPoster]:
     worked out per line was a third of the list's cost.
     """
     marker = uuid.UUID(int=0)  # reversed once; each line puts its group's id in its place
-    pattern = reverse("groups:poster", args=[marker])
-    rows = _PUBLISHED_POSTERS.visible_to(user)
-    return [PublishedPoster(pattern.replace(str(marker), str(public_id)), name, unit,
-                            published_on)
-            for public_id, name, unit, published_on in rows]
+    return PublishedPosters(rows=tuple(_PUBLISHED_POSTERS.visible_to(user)),
+                            pattern=reverse("groups:poster", args=[marker]),
+                            marker=str(marker))
 
 
 def index_get(*, user: User) -> IndexPage:

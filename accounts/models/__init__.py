@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from lib.choice_labels import ChoiceLabels
 from lib.scoping import OrganisationQuerySet, OrganisationQuerySetMixin, scoped_history
 
 if TYPE_CHECKING:
@@ -221,7 +222,7 @@ class LeaderQuerySet(OrganisationQuerySet):
         return self.filter(leader_since__gt=today - dt.timedelta(days=NEW_LEADER_DAYS))
 
 
-class Leader(models.Model):
+class Leader(ChoiceLabels, models.Model):
     """A person with leadership responsibility, and where they sit."""
 
     organisation_path = "organisation"

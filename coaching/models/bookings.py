@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.choice_labels import ChoiceLabels
 from lib.scoping import OrganisationQuerySet, scoped_history
 
 from .agreements import CoachProfile, Mode
@@ -40,7 +41,7 @@ class BookingQuerySet(OrganisationQuerySet):
         return self.filter(status__in=USED)
 
 
-class Booking(models.Model):
+class Booking(ChoiceLabels, models.Model):
     """One session between a leader and their coach.
 
     ``coach`` repeats ``course.coach`` on purpose: the database can then refuse

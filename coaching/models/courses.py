@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Leader, Organisation, Unit
+from lib.choice_labels import ChoiceLabels
 from lib.scoping import OrganisationQuerySet
 
 from ..semesters import Semester, Term
@@ -42,7 +43,7 @@ class DiscoveryMethod(models.TextChoices):
     NONE = "ingen", _("none")
 
 
-class CoachingCourse(models.Model):
+class CoachingCourse(ChoiceLabels, models.Model):
     """One leader's individual coaching for one semester (individuelt lederutviklingsløp).
 
     Holds only what O&F and the leader above may see: who, when, who pays,

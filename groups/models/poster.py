@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.choice_labels import ChoiceLabels
 from lib.scoping import OrganisationQuerySet
 
 from .group import LeaderGroup
@@ -91,7 +92,7 @@ class PosterVersion(models.Model):
         return f"{self.poster} v{self.number}"
 
 
-class PosterCommitment(models.Model):
+class PosterCommitment(ChoiceLabels, models.Model):
     """One numbered commitment («1. …») of a version, optionally tagged with a purpose."""
 
     organisation_path = "version__poster__group__organisation"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Leader, Organisation
+from lib.choice_labels import ChoiceLabels
 from lib.scoping import OrganisationQuerySet
 
 from .group import LeaderGroup
@@ -70,7 +71,7 @@ class Phase(models.TextChoices):
     FINISHED = "finished", _("finished")
 
 
-class GroupProcess(models.Model):
+class GroupProcess(ChoiceLabels, models.Model):
     """One leader group's development process (6–9 months), led by a facilitator.
 
     The phase is moved only by services (start, sessions held, finish); the
@@ -149,7 +150,7 @@ class SessionKind(models.TextChoices):
     FOLLOW_UP = "follow_up", _("follow-up session")
 
 
-class ProcessSession(models.Model):
+class ProcessSession(ChoiceLabels, models.Model):
     """A facilitated session, planned into one of the group's existing meetings."""
 
     organisation_path = "process__group__organisation"

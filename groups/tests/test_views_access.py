@@ -283,3 +283,26 @@ def test_the_published_posters_list_shows_the_day_in_norway_not_in_utc(client, p
     text = client.get(reverse("groups:index")).content.decode()
     assert "(publisert 1. januar 2026)" in text
     assert "31. desember 2025" not in text
+
+
+def test_the_kept_published_posters_list_follows_names_and_language(client, personas,
+                                                                     published):
+    """The list is kept per process by its rows and language: a renamed group, another
+    language and a poster taken down show at once, never the list kept before."""
+    group = published.group
+    client.force_login(published.outsider_leader)
+    client.cookies["django_language"] = "nb"
+    first = client.get(reverse("groups:index")).content.decode()
+    assert group.name in first and "(publisert " in first
+    group.name = "Ålesund\nøst & co"
+    group.save(update_fields=["name"])
+    renamed = client.get(reverse("groups:index")).content.decode()
+    assert "Ålesund\nøst &amp; co</a>" in renamed
+    user = published.outsider_leader
+    user.language = "en"
+    user.save(update_fields=["language"])
+    assert "(published " in client.get(reverse("groups:index")).content.decode()
+    poster = group.poster
+    poster.published_version = None
+    poster.save(update_fields=["published_version"])
+    assert "Ålesund\nøst" not in client.get(reverse("groups:index")).content.decode()

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Leader, Organisation
 from groups.models import LeaderGroup
+from lib.choice_labels import ChoiceLabels
 from lib.multilingual import pick
 from lib.scoping import OrganisationQuerySet
 from networks.models import NetworkGroup
@@ -97,7 +98,7 @@ class Platform(models.Model):
         return self.organisation_id is None
 
 
-class PlatformVersion(models.Model):
+class PlatformVersion(ChoiceLabels, models.Model):
     """One version of the platform, developed through the six steps, then published."""
 
     organisation_path = "platform__organisation"
@@ -174,7 +175,7 @@ class PlatformVersion(models.Model):
         return organisation
 
 
-class StepPlan(models.Model):
+class StepPlan(ChoiceLabels, models.Model):
     """When a step of a version's process runs (O&F's plan, shown to leaders)."""
 
     organisation_path = "version__platform__organisation"
@@ -249,7 +250,7 @@ class CharacteristicStatus(models.TextChoices):
     REJECTED = "forkastet", _("not adopted")
 
 
-class Characteristic(models.Model):
+class Characteristic(ChoiceLabels, models.Model):
     """A characteristic of good leadership (kjennetegn): first a candidate, then decided."""
 
     organisation_path = "version__platform__organisation"

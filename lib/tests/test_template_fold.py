@@ -372,3 +372,60 @@ def test_folding_makes_every_variable_plain():
     assert template.render(Context({"a": {"b": 1}, "c": {"d": 0}, "e": {}, "g": {"h": "Å"},
                                     "xs": {"all": [{"z": 1}, {"z": 2}]}, "m": {"n": 7}})) \
         == "Å127"
+
+
+@pytest.mark.parametrize("args", [
+    ("groups:session_edit", "u", 3), ("groups:session_edit", "u", 0),
+    ("groups:progress", "u"), ("groups:task_toggle", "u", 123456789),
+    ("groups:session_edit", "u", "7"), ("groups:session_edit", "u", -1),
+    ("groups:progress", "not-a-uuid"), ("groups:index",),
+])
+def test_urls_with_values_are_django_s(args):
+    """``{% url %}`` with variables through PlainURLNode (reversed once per name and
+    kinds, the arguments put in place): the same address as Django's — or the same
+    error — for UUIDs and numbers, text, a negative number, a wrong value, ``as``,
+    without autoescape, under a sub-path and in each language, twice."""
+    import uuid
+
+    from django.template.defaulttags import URLNode
+
+    from lib.template_fold import PlainURLNode
+
+    values = {f"a{i}": (uuid.UUID("0f5e8c2a-9d3b-4e1f-a7c6-3b2d1e0f9a8b") if v == "u" else v)
+              for i, v in enumerate(args[1:])}
+    names = " ".join(values)
+    source = (f'{{% url "{args[0]}" {names} %}}|{{% url "{args[0]}" {names} as x %}}[{{{{ x }}}}]'
+              f'{{% autoescape off %}}{{% url "{args[0]}" {names} %}}{{% endautoescape %}}')
+    plain, django_own = Template(""), Template(source)
+    plain.nodelist = fold(Template(source).nodelist)
+    if names:
+        assert PlainURLNode in {type(n) for n in plain.nodelist}
+        assert URLNode in {type(n) for n in django_own.nodelist}
+
+    def outcome(template):
+        try:
+            return template.render(Context(values))
+        except Exception as error:
+            return (type(error), str(error))
+
+    try:
+        for prefix in ("/", "/kommune/"):
+            set_script_prefix(prefix)
+            for language in ("nb", "nn", "en"):
+                with translation.override(language):
+                    expected = outcome(django_own)
+                    for _ in range(2):
+                        assert outcome(plain) == expected
+    finally:
+        clear_script_prefix()
+    assert "/kommune/" in str(expected) or isinstance(expected, tuple)
+
+
+def test_an_address_is_kept_as_text_around_its_arguments():
+    import uuid
+
+    from lib.template_fold import _url_pieces
+
+    assert _url_pieces("groups:session_edit", (uuid.UUID, int), None) == (
+        reverse("groups:index"), 0, "/samlinger/", 1, "/")
+    assert _url_pieces("groups:session_edit", (int, int), None) is None  # no such address

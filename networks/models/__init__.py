@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Leader, Organisation
+from lib.choice_labels import ChoiceLabels
 from lib.scoping import OrganisationQuerySet
 from programs.models import Gathering, Programme
 
@@ -37,7 +38,7 @@ class PlanStatus(models.TextChoices):
     CONFIRMED = "bekreftet", _("groups confirmed")
 
 
-class NetworkPlan(models.Model):
+class NetworkPlan(ChoiceLabels, models.Model):
     """The network groups of one programme and the rules their meeting plan follows."""
 
     organisation_path = "programme__organisation"
@@ -243,7 +244,7 @@ SLOT_MATCHES_TIME = (Q(slot=Slot.MORNING, starts_at__lt=NOON)
                      | Q(slot=NO_SLOT, starts_at__isnull=True, ends_at__isnull=True))
 
 
-class NetworkMeeting(models.Model):
+class NetworkMeeting(ChoiceLabels, models.Model):
     """One round of a network group ("meeting N of M"): not yet proposed (no date), proposed
     (one date or a poll), confirmed, then held — or cancelled.
 
@@ -367,7 +368,7 @@ class NetworkMeeting(models.Model):
         return ", ".join(part for part in (self.place, self.video_url) if part)
 
 
-class MeetingOption(models.Model):
+class MeetingOption(ChoiceLabels, models.Model):
     """A date proposed for a meeting, which the group's members answer."""
 
     organisation_path = "meeting__group__plan__programme__organisation"
@@ -404,7 +405,7 @@ class Answer(models.TextChoices):
     NO = "nei", _("no")
 
 
-class MeetingVote(models.Model):
+class MeetingVote(ChoiceLabels, models.Model):
     """A member's answer to one proposed date."""
 
     organisation_path = "option__meeting__group__plan__programme__organisation"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Leader, LeaderLevel, Organisation, Unit
+from lib.choice_labels import ChoiceLabels
 from lib.dates import format_date
 from lib.scoping import OrganisationQuerySet, scoped_history
 
@@ -181,7 +182,7 @@ class ModuleQuerySet(OrganisationQuerySet):
         )
 
 
-class Module(models.Model):
+class Module(ChoiceLabels, models.Model):
     """A deepening module: usually three sessions of three hours over a semester.
 
     ``capacity`` counts every seat, the talent seats included; until
@@ -510,7 +511,7 @@ class EnrollmentQuerySet(OrganisationQuerySet):
             default=None, output_field=models.IntegerField()))
 
 
-class Enrollment(models.Model):
+class Enrollment(ChoiceLabels, models.Model):
     """A leader's place (or wish for one) in a module.
 
     The waiting-list position is not stored: it is the order of ``approved_at``
