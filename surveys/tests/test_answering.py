@@ -296,8 +296,9 @@ def test_saving_again_replaces_the_one_draft_and_returns_it(personas, team):
     # The invitation's row is locked (the prepared query keeps Django's FOR UPDATE), then
     # the draft is written in one statement.
     sql = [q["sql"] for q in queries.captured_queries]
-    assert any('FROM "surveys_invitation"' in q and q.rstrip().endswith("FOR UPDATE")
-               for q in sql), sql
+    assert any('FROM "surveys_invitation"' in q and (
+        q.rstrip().endswith("FOR UPDATE") or connection.vendor == "sqlite")  # no row locks
+        for q in sql), sql
     assert sum("ON CONFLICT" in q for q in sql) == 1
     assert second.pk == first.pk
     assert Draft.objects.filter(invitation__round=round).count() == 1
