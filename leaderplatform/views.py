@@ -63,7 +63,7 @@ def _version_page(request: HttpRequest, version: PlatformVersion, *, is_oaf: boo
                   ) -> HttpResponse:
     leader = leader_for(request.user)
     context = {
-        "version": version, "themes": selectors.themes_with_content(version, with_modules=True),
+        "version": version, "themes": selectors.platform_page_themes(version),
         "plans": selectors.step_plans(version), "is_oaf": is_oaf,
         "may_cluster": may_cluster, "leader": leader, "Step": Step,
         "pdf_form": PdfForm(initial={"page_size": "A4"}),

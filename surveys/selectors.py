@@ -9,7 +9,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
 from django.db.models import (
     Exists,
     F,
@@ -21,9 +20,9 @@ from django.utils import timezone
 
 from accounts.models import Leader, User
 from groups.models import LeaderGroup, LeaderGroupMembership
+from lib.content import kept_by_content
 from lib.kept import Kept
 from lib.prepared import Prepared, place_children
-from lib.scoping import active_organisation_id
 from programs.models import Attendance, Enrollment, EnrollmentStatus
 
 from .models import (
@@ -87,25 +86,17 @@ class InstrumentItems(list[Item]):
         self.instrument_id = instrument_id
 
 
-# What an instrument's questions are made of, as one digest computed by PostgreSQL: every
-# column of its items, their dimensions and their choices (``row_to_json`` of whole rows:
-# a column added later is in it too), in order.
-_CONTENT_DIGEST = """
-SELECT encode(sha256(convert_to(
-    coalesce((SELECT string_agg(row_to_json(i)::text || '/' || coalesce(row_to_json(d)::text, ''),
-                                '|' ORDER BY i.id)
-              FROM surveys_item i LEFT JOIN surveys_dimension d ON d.id = i.dimension_id
-              WHERE i.instrument_id = %(instrument)s), '')
-    || '#' ||
-    coalesce((SELECT string_agg(row_to_json(c)::text, '|' ORDER BY c.id)
-              FROM surveys_choice c JOIN surveys_item i ON i.id = c.item_id
-              WHERE i.instrument_id = %(instrument)s), ''),
-    'UTF8')), 'hex')
-"""
-
-# Each instrument's items as read, per content digest and municipality: ~100 instances
-# with a shared tenant context. Kept per municipality, as the placed choices' querysets
-# are made under the municipality active when they were placed.
+# What an instrument's questions are made of: its items with their dimensions, and their
+# choices (lib.content).
+_CONTENT = (
+    """SELECT row_to_json(i)::text || '/' || coalesce(row_to_json(d)::text, '') AS row,
+              i.id AS ord
+       FROM surveys_item i LEFT JOIN surveys_dimension d ON d.id = i.dimension_id
+       WHERE i.instrument_id = %(instrument)s""",
+    """SELECT row_to_json(c)::text AS row, c.id AS ord
+       FROM surveys_choice c JOIN surveys_item i ON i.id = c.item_id
+       WHERE i.instrument_id = %(instrument)s""",
+)
 _kept_items: Kept[InstrumentItems] = Kept(most=64)
 
 
@@ -117,10 +108,10 @@ def instrument_items(instrument_id: int) -> InstrumentItems:
     O&F edits them: the items are read (two queries, each compiled once per process)
     once per process for each content — one digest query, computed by the database,
     tells whether they have changed — and the same instances serve every answer page of
-    the municipality after (0.48 ms for 33 items and their choices, and their form's
-    fields made afresh, bench/RESULTS.md). Nothing changes them: the pages and the
-    services read them, and a ``shown_key`` kept on an item is keyed by the language.
-    On SQLite (``bin/run``'s database) they are read each time.
+    the municipality after (:mod:`lib.content`; 0.48 ms for 33 items and their choices,
+    and their form's fields made afresh, bench/RESULTS.md). Nothing changes them: the
+    pages and the services read them, and a ``shown_key`` kept on an item is keyed by
+    the language.
     """
 
     def read() -> InstrumentItems:
@@ -129,12 +120,8 @@ def instrument_items(instrument_id: int) -> InstrumentItems:
             instrument_id=instrument_id)), back="item")
         return InstrumentItems(items, instrument_id)
 
-    if connection.vendor != "postgresql":  # the digest is PostgreSQL's (SQLite: bin/run)
-        return read()
-    with connection.cursor() as cursor:
-        cursor.execute(_CONTENT_DIGEST, {"instrument": instrument_id})
-        digest = cursor.fetchone()[0]
-    return _kept_items.get((instrument_id, digest, active_organisation_id()), read)
+    return kept_by_content(_kept_items, instrument_id, _CONTENT,
+                           {"instrument": instrument_id}, read)
 
 
 def group_ids_of(leader_id: int) -> QuerySet:

@@ -326,3 +326,38 @@ def test_the_builds_line_costs_one_query_however_many_characteristics(client, lp
     counted = assert_queries_stable(lambda: client.get(url), grow=grow)
     assert "Kjennetegn 0" in client.get(url).content.decode()
     assert counted >= 1
+
+
+def test_the_kept_platform_page_shows_every_edit_at_once(client, lp, published):
+    """The platform page's themes are kept per content (lib.content): a characteristic,
+    a behaviour, a theme, a module that builds one (its name, published or not) — each
+    edit is on the next visit."""
+    from programs.models import ModuleStatus
+
+    goals = Characteristic.objects.get(version=published, text_nb__startswith="Tydelig")
+    module = ModuleFactory(programme=ProgrammeFactory(organisation=lp.org),
+                           topic="Målstyring i praksis", status=ModuleStatus.PUBLISHED)
+    goals.modules.add(module)
+    client.force_login(lp.member.user)
+
+    def page():
+        return client.get(reverse("leaderplatform:platform")).content.decode()
+
+    assert "Målstyring i praksis" in page() and "Tydelig på mål" in page()
+    goals.text_nb = "Tydelig på mål\nog «retning»"
+    goals.save(update_fields=["text_nb"])
+    assert "og «retning»" in page()
+    behaviour = Behaviour.objects.filter(characteristic=goals).first()
+    behaviour.text_nb = "Følger opp – hver uke"
+    behaviour.save(update_fields=["text_nb"])
+    assert "Følger opp – hver uke" in page()
+    theme = goals.theme
+    theme.name_nb = "Oppgaver & mål"
+    theme.save(update_fields=["name_nb"])
+    assert "Oppgaver &amp; mål" in page()
+    module.topic = "Mål og retning"
+    module.save(update_fields=["topic"])
+    assert "Mål og retning" in page() and "Målstyring i praksis" not in page()
+    module.status = ModuleStatus.DRAFT
+    module.save(update_fields=["status"])
+    assert "Mål og retning" not in page()
