@@ -390,18 +390,22 @@ def _marker(kind: type, place: int, variant: int) -> Any:
     return 987_650_000 + 1_000 * variant + place
 
 
-def _url_pieces(view_name: str, kinds: tuple[type, ...], current_app: Any
-                ) -> tuple[str | int, ...] | None:
+def _url_pieces(view_name: str, kinds: tuple[type, ...], names: tuple[str, ...],
+                current_app: Any) -> tuple[str | int, ...] | None:
     """The reversed address as text between its arguments (an int: the argument's
-    place), or None where it is not simply so. Reversed twice with two sets of
-    stand-ins; only where both give the same text around each stand-in, once each, is
-    the address its arguments' text put in place (a path converter's ``to_url`` that
-    changes a UUID or a number, a pattern that takes one but not the other: None)."""
+    place; keyword arguments, named by ``names``, come after the positional ones), or
+    None where it is not simply so. Reversed twice with two sets of stand-ins; only
+    where both give the same text around each stand-in, once each, is the address its
+    arguments' text put in place (a path converter's ``to_url`` that changes a UUID or
+    a number, a pattern that takes one but not the other: None)."""
     found = []
+    positional = len(kinds) - len(names)
     for variant in (0, 1):
         markers = [_marker(kind, place, variant) for place, kind in enumerate(kinds)]
         try:
-            url = reverse(view_name, args=markers, current_app=current_app)
+            url = reverse(view_name, args=markers[:positional],
+                          kwargs=dict(zip(names, markers[positional:], strict=True)),
+                          current_app=current_app)
         except NoReverseMatch:
             return None
         pieces: list[str | int] = [url]
@@ -425,34 +429,37 @@ _url_kept: Kept[tuple[str | int, ...] | None] = Kept(most=2048)
 
 
 class PlainURLNode(URLNode):
-    """``{% url "name" obj.uuid %}``: reversed once per name, kinds of argument and the
-    facts a ``reverse()`` reads (language, urlconf, prefix, current app), then written
-    by putting each argument's text in its place — where every argument is a UUID or a
-    whole number of at least 0, whose text the path converters (``uuid``, ``int``,
-    ``slug``, ``str``, ``path``) write as it is. A ``reverse()`` is 14 µs; a leader
-    page has up to ten. Anything else (keyword arguments, other values, an address
-    :func:`_url_pieces` declines) is Django's ``{% url %}``."""
+    """``{% url "name" obj.uuid %}`` (or ``module_uuid=m.uuid``): reversed once per name,
+    kinds of argument and the facts a ``reverse()`` reads (language, urlconf, prefix,
+    current app), then written by putting each argument's text in its place — where
+    every argument is a UUID or a whole number of at least 0, whose text the path
+    converters (``uuid``, ``int``, ``slug``, ``str``, ``path``) write as it is. A
+    ``reverse()`` is 14 µs; a leader page has up to ten. Anything else (other values,
+    an address :func:`_url_pieces` declines) is Django's ``{% url %}``."""
 
     def render(self, context: Any) -> str:
-        if self.kwargs:
-            return super().render(context)
         args = [arg.resolve(context) for arg in self.args]
-        kinds = tuple(type(arg) for arg in args)
+        kwargs = {name: value.resolve(context) for name, value in self.kwargs.items()}
         view_name = self.view_name.resolve(context)
         current_app = _current_app(context)
+        names = tuple(kwargs)
+        values = [*args, *kwargs.values()]
+        kinds = tuple(type(value) for value in values)
         pieces = None
-        if all(kind is uuid.UUID or (kind is int and arg >= 0)
-               for kind, arg in zip(kinds, args, strict=True)) and isinstance(view_name, str):
-            key = (view_name, kinds, get_language(), get_urlconf(), get_script_prefix(),
-                   current_app)
-            pieces = _url_kept.get(key, lambda: _url_pieces(view_name, kinds, current_app))
+        if all(kind is uuid.UUID or (kind is int and value >= 0)
+               for kind, value in zip(kinds, values, strict=True)) and isinstance(view_name,
+                                                                                   str):
+            key = (view_name, kinds, names, get_language(), get_urlconf(),
+                   get_script_prefix(), current_app)
+            pieces = _url_kept.get(key, lambda: _url_pieces(view_name, kinds, names,
+                                                            current_app))
         url = ""
         if pieces is not None:
-            url = "".join([piece if isinstance(piece, str) else str(args[piece])
+            url = "".join([piece if isinstance(piece, str) else str(values[piece])
                            for piece in pieces])
         else:  # Django's URLNode.render from here, with the arguments resolved above
             try:
-                url = reverse(view_name, args=args, current_app=current_app)
+                url = reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
             except NoReverseMatch:
                 if self.asvar is None:
                     raise

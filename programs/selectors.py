@@ -208,8 +208,10 @@ class ModulePage:
     leader: Leader | None
 
 
-_MODULE_WITH_SEATS: Prepared[Module] = Prepared(lambda module_id: (
-    Module.objects.with_seat_counts().select_related("programme").filter(pk=module_id)))
+# The module's seat counts (``with_seat_counts``), for the module the access helper read.
+_SEAT_COUNTS: Prepared[tuple[int, int, int, int]] = Prepared(lambda module_id: (
+    Module.objects.filter(pk=module_id).with_seat_counts().values_list(
+        "seated_count", "talent_seated_count", "waiting_count", "requested_count")))
 _SESSIONS_OF: Prepared[ModuleSession] = Prepared(lambda module_id: (
     ModuleSession.objects.filter(module_id=module_id).order_by("date", "starts_at")))
 
@@ -217,11 +219,14 @@ _SESSIONS_OF: Prepared[ModuleSession] = Prepared(lambda module_id: (
 def module_page(*, access: ModuleAccess, user: User, today: dt.date | None = None) -> ModulePage:
     """A module with seats, sessions (with facilitators) and the user's own enrolment.
 
-    Queries: the module with seat counts, sessions, their facilitators, the
-    leader's enrolments in it, and waiting positions if they wait.
+    Queries: the module's seat counts (the module is the access helper's), sessions,
+    their facilitators, the leader's enrolments in it, and waiting positions if they
+    wait.
     """
     today = today or timezone.localdate()
-    module = _MODULE_WITH_SEATS(module_id=access.module.pk)[0]
+    module = access.module  # read by the access helper, with its programme and audience
+    (module.seated_count, module.talent_seated_count, module.waiting_count,  # type: ignore[attr-defined]
+     module.requested_count) = _SEAT_COUNTS(module_id=module.pk)[0]  # type: ignore[attr-defined]
     sessions = _SESSIONS_OF(module_id=module.pk)
     place_children(sessions, "facilitators", ((row.modulesession_id, row.user) for row in
                                               _FACILITATORS_OF_SESSIONS(

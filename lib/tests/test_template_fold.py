@@ -380,7 +380,8 @@ def test_folding_makes_every_variable_plain():
     ("groups:session_edit", "u", "7"), ("groups:session_edit", "u", -1),
     ("groups:progress", "not-a-uuid"), ("groups:index",),
 ])
-def test_urls_with_values_are_django_s(args):
+@pytest.mark.parametrize("keywords", [False, True])
+def test_urls_with_values_are_django_s(args, keywords):
     """``{% url %}`` with variables through PlainURLNode (reversed once per name and
     kinds, the arguments put in place): the same address as Django's — or the same
     error — for UUIDs and numbers, text, a negative number, a wrong value, ``as``,
@@ -393,7 +394,13 @@ def test_urls_with_values_are_django_s(args):
 
     values = {f"a{i}": (uuid.UUID("0f5e8c2a-9d3b-4e1f-a7c6-3b2d1e0f9a8b") if v == "u" else v)
               for i, v in enumerate(args[1:])}
-    names = " ".join(values)
+    if keywords:
+        parameters = {"groups:session_edit": ["public_id", "number"],
+                      "groups:task_toggle": ["public_id", "task_id"],
+                      "groups:progress": ["public_id"]}.get(args[0], [])
+        names = " ".join(f"{p}={n}" for p, n in zip(parameters, values, strict=False))
+    else:
+        names = " ".join(values)
     source = (f'{{% url "{args[0]}" {names} %}}|{{% url "{args[0]}" {names} as x %}}[{{{{ x }}}}]'
               f'{{% autoescape off %}}{{% url "{args[0]}" {names} %}}{{% endautoescape %}}')
     plain, django_own = Template(""), Template(source)
@@ -426,6 +433,8 @@ def test_an_address_is_kept_as_text_around_its_arguments():
 
     from lib.template_fold import _url_pieces
 
-    assert _url_pieces("groups:session_edit", (uuid.UUID, int), None) == (
+    assert _url_pieces("groups:session_edit", (uuid.UUID, int), (), None) == (
         reverse("groups:index"), 0, "/samlinger/", 1, "/")
-    assert _url_pieces("groups:session_edit", (int, int), None) is None  # no such address
+    assert _url_pieces("groups:session_edit", (uuid.UUID, int), ("public_id", "number"),
+                       None) == (reverse("groups:index"), 0, "/samlinger/", 1, "/")
+    assert _url_pieces("groups:session_edit", (int, int), (), None) is None  # no such address
