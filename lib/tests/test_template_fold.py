@@ -438,3 +438,41 @@ def test_an_address_is_kept_as_text_around_its_arguments():
     assert _url_pieces("groups:session_edit", (uuid.UUID, int), ("public_id", "number"),
                        None) == (reverse("groups:index"), 0, "/samlinger/", 1, "/")
     assert _url_pieces("groups:session_edit", (int, int), (), None) is None  # no such address
+
+
+@pytest.mark.parametrize("source", [
+    "{% if a %}ja{% endif %}",
+    "{% if a.b %}ja{% else %}nei{% endif %}",
+    "{% if missing.x %}ja{% elif a %}<b>{{ a }}</b>{% else %}nei{% endif %}",
+    "{% if not a %}ja{% endif %}|{% if a and n > 2 %}{{ n }}{% endif %}",
+    "{% if a|length > 1 %}lang{% endif %}{% if xs.0 %}første{% endif %}",
+    "{% if o.broken %}x{% endif %}",
+    "{% if o.greet %}{{ o.greet }}{% endif %}{% if o.save %}lagret{% endif %}",
+    "{% if _('Name') %}oversatt{% endif %}",
+])
+def test_ifs_say_what_django_says(source):
+    """``{% if %}`` through PlainIfNode (a plain variable looked up directly, a text branch
+    written as it is): the same output — or error — as Django's for every kind of
+    condition and branch, with values true, false, missing and raising."""
+    from django.template.defaulttags import IfNode
+
+    from lib.template_fold import PlainIfNode
+
+    plain, django_own = Template(""), Template(source)
+    plain.nodelist = fold(Template(source).nodelist)
+    assert {type(n) for n in plain.nodelist if not isinstance(n, TextNode)} <= {PlainIfNode}
+    assert IfNode in {type(n) for n in django_own.nodelist}
+
+    def outcome(template, values):
+        context = Context(values)
+        try:
+            return template.render(context)
+        except Exception as error:
+            return (type(error), str(error))
+
+    for values in ({"a": "Å<", "n": 3, "xs": [1]}, {"a": "", "n": 0, "xs": []},
+                   {"a": {"b": 0}, "xs": [0]}, {"a": {"b": "ja"}}, {},
+                   {"o": _Odd(), "a": [1, 2]}):
+        with translation.override("nb"):
+            assert outcome(plain, values) == outcome(django_own, values), values
+    assert not _Odd.alters_data_method_called
