@@ -129,8 +129,9 @@ TEMPLATES = [
                 "django.template.loaders.filesystem.Loader",
                 "django.template.loaders.app_directories.Loader",
             ])],
-            # Django's date and time filters, each value's text kept (lib/dates.py).
-            "builtins": ["lib.templatetags.kept_dates"],
+            # Django's date and time filters, each value's text kept (lib/dates.py), and
+            # its linebreaks filters, each text's HTML kept (lib/templatetags/kept_text.py).
+            "builtins": ["lib.templatetags.kept_dates", "lib.templatetags.kept_text"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

@@ -476,3 +476,28 @@ def test_ifs_say_what_django_says(source):
         with translation.override("nb"):
             assert outcome(plain, values) == outcome(django_own, values), values
     assert not _Odd.alters_data_method_called
+
+
+def test_kept_linebreaks_write_what_django_writes():
+    """The builtin ``linebreaks``/``linebreaksbr`` (text's HTML kept per process) against
+    Django's own: markup, safe text, blank lines, Windows line ends, long text, None and
+    a number, with and without autoescape, twice."""
+    from django.template import defaultfilters
+    from django.utils.safestring import mark_safe
+
+    from lib.templatetags import kept_text
+
+    values = ['Første linje <b>"fet"</b> & co\n\nAndre\r\nTredje', mark_safe("<em>trygt</em>\nja"),
+              "", "x" * 5000 + "\n<y>", None, 42, "Én linje"]
+    for value in values:
+        for autoescape in (True, False):
+            for _ in range(2):
+                assert kept_text.linebreaks_filter(value, autoescape=autoescape) == \
+                    defaultfilters.linebreaks_filter(value, autoescape=autoescape)
+                assert kept_text.linebreaksbr(value, autoescape=autoescape) == \
+                    defaultfilters.linebreaksbr(value, autoescape=autoescape)
+    parsed = ENGINE.from_string("{{ v|linebreaks }}{{ v|linebreaksbr }}")
+    assert [f.__module__ for node in parsed.nodelist
+            for f, _ in node.filter_expression.filters] == ["lib.templatetags.kept_text"] * 2
+    rendered = Template("{{ v|linebreaks }}").render(Context({"v": "a <b>\nb"}))
+    assert rendered == "<p>a &lt;b&gt;<br>b</p>"
