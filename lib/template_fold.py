@@ -55,6 +55,7 @@ from django.template.base import logger as template_logger
 from django.template.context import BaseContext
 from django.template.defaulttags import (
     CommentNode,
+    CsrfTokenNode,
     IfNode,
     LoadNode,
     TemplateLiteral,
@@ -525,13 +526,34 @@ def _plain_if(node: IfNode) -> PlainIfNode:
     return plain
 
 
+class PlainCsrfTokenNode(CsrfTokenNode):
+    """``{% csrf_token %}`` as Django writes it, written once per page: every form of a
+    page (a group's progress page has one per training task) writes the same token of
+    the same context, so the first one's input is kept for the render (in the render
+    context's base, which an include shares, as Django's own include keeps its
+    templates there) and served to the next one while the token is the same object."""
+
+    def render(self, context: Any) -> str:
+        token = context.get("csrf_token")
+        kept = context.render_context.dicts[0]
+        found = kept.get(PlainCsrfTokenNode)
+        if found is not None and found[0] is token and token is not None:
+            return found[1]
+        html = super().render(context)
+        kept[PlainCsrfTokenNode] = (token, html)
+        return html
+
+
+_PLAIN_KINDS: dict[type, type] = {
+    VariableNode: PlainVariableNode, URLNode: PlainURLNode,
+    BlockTranslateNode: PlainBlockTranslateNode, CsrfTokenNode: PlainCsrfTokenNode}
+
+
 def _plain(node: Node) -> Node:
-    """The plain kind of a variable, a blocktranslate with variables or a ``{% url %}``
-    with variables: a new node with the old one's attributes (the old one is left as it
-    was)."""
-    plain = object.__new__(PlainVariableNode if type(node) is VariableNode
-                           else PlainURLNode if type(node) is URLNode
-                           else PlainBlockTranslateNode)
+    """The plain kind of a variable, a blocktranslate with variables, a ``{% url %}``
+    with variables or a ``{% csrf_token %}``: a new node with the old one's attributes
+    (the old one is left as it was)."""
+    plain: Node = object.__new__(_PLAIN_KINDS[type(node)])
     plain.__dict__ = {name: value for name, value in node.__dict__.items()
                       if name != "_messages"}
     return plain
@@ -560,7 +582,7 @@ def fold(nodelist: NodeList) -> NodeList:
             run.append((node, kind))
             continue
         close()
-        if type(node) in (VariableNode, BlockTranslateNode, URLNode):
+        if type(node) in _PLAIN_KINDS:
             node, changed = _plain(node), True
         for name, value in vars(node).items():
             if name not in ("token", "origin", "nodelist") and not isinstance(

@@ -501,3 +501,33 @@ def test_kept_linebreaks_write_what_django_writes():
             for f, _ in node.filter_expression.filters] == ["lib.templatetags.kept_text"] * 2
     rendered = Template("{{ v|linebreaks }}").render(Context({"v": "a <b>\nb"}))
     assert rendered == "<p>a &lt;b&gt;<br>b</p>"
+
+
+def test_csrf_inputs_are_django_s_and_one_per_token():
+    """``{% csrf_token %}`` through PlainCsrfTokenNode: each form of a render writes the
+    same input as Django's (or fails as Django's does); a new render (another request's
+    token) writes its own."""
+    from django.template.defaulttags import CsrfTokenNode
+    from django.utils.functional import SimpleLazyObject
+
+    from lib.template_fold import PlainCsrfTokenNode
+
+    source = "{% for x in xs %}<form>{% csrf_token %}</form>{% endfor %}"
+    plain, django_own = Template(""), Template(source)
+    plain.nodelist = fold(Template(source).nodelist)
+    assert PlainCsrfTokenNode in {type(n) for n in plain.nodelist[0].nodelist_loop}
+    assert CsrfTokenNode in {type(n) for n in django_own.nodelist[0].nodelist_loop}
+
+    def outcome(template, values):
+        try:
+            return template.render(Context(values))
+        except Exception as error:
+            return (type(error), str(error))
+
+    for token in ("tok<1>", "tok2", "NOTPROVIDED", None, ""):
+        values = {"xs": [1, 2, 3],
+                  "csrf_token": SimpleLazyObject(lambda token=token: token) if token else token}
+        assert outcome(plain, values) == outcome(django_own, values), token
+    first = plain.render(Context({"xs": [1], "csrf_token": "a"}))
+    assert 'value="a"' in first
+    assert 'value="b"' in plain.render(Context({"xs": [1], "csrf_token": "b"}))
