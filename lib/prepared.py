@@ -380,7 +380,8 @@ def _builder(model: type[Model], init_list: list[str], fetch_mode: Any,
     of ``pre_init``/``post_init`` (checked on every call) is built by ``from_db``."""
     fields = model._meta.concrete_fields
     if (model.__init__ is not Model.__init__
-            or getattr(model.from_db, "__func__", None) is not Model.from_db.__func__
+            or getattr(model.from_db, "__func__", None)
+            is not getattr(Model.from_db, "__func__", None)
             or [field.attname for field in fields] != list(init_list)
             or any(getattr(type(inspect.getattr_static(model, field.attname, None)),
                            "__set__", None) not in _PLAIN_SETTERS for field in fields)):
