@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from lib.testing import count_queries
@@ -69,7 +70,7 @@ def test_the_platform_page_costs_the_same_queries_for_ten_times_the_content(clie
     # the content's digest, step plans, the draft under way: 8 when the content is as
     # the process read it last (lib.content). The first visit after an edit also reads
     # it: themes, characteristics, behaviours and the published modules that build each
-    # characteristic, 12. Both the same at 1× and 10×.
+    # characteristic, 12. Both the same at 1× and 10×. (SQLite has no digest: 11 each time.)
     url = reverse("leaderplatform:platform")
     client.get(url)  # the session's first request does its one-off work
     counts = {}
@@ -77,4 +78,5 @@ def test_the_platform_page_costs_the_same_queries_for_ten_times_the_content(clie
         grow(n)
         counts[n] = (count_queries(lambda: client.get(url))[0],
                      count_queries(lambda: client.get(url))[0])
-    assert counts == {1: (12, 8), 9: (12, 8)}
+    expected = (12, 8) if connection.vendor == "postgresql" else (11, 11)
+    assert counts == {1: expected, 9: expected}
