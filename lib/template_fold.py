@@ -61,6 +61,7 @@ from django.template.defaulttags import (
     TemplateLiteral,
     URLNode,
 )
+from django.template.loader_tags import IncludeNode, construct_relative_path
 from django.template.loaders import cached
 from django.template.smartif import TokenBase
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
@@ -544,15 +545,52 @@ class PlainCsrfTokenNode(CsrfTokenNode):
         return html
 
 
+class PlainIncludeNode(IncludeNode):
+    """``{% include "fixed/name.html" %}`` (``with`` values allowed, not ``only``) as
+    Django renders it: the template found once per render (Django's own cache in the
+    render context), the values pushed, the included template's nodes rendered with
+    its own render-context scope — without the two generator context managers and the
+    name's resolution per include (3 µs each; a network group's page includes two per
+    meeting). Another name, ``only``, or a context outside a template render is
+    Django's own."""
+
+    def render(self, context: Any) -> SafeString:
+        expression = self.template
+        if (self.isolated_context or context.template is None
+                or not _fixed_expression(expression) or not isinstance(expression.var, str)):
+            return super().render(context)
+        name = self.__dict__.get("_name")
+        if name is None:
+            name = self.__dict__["_name"] = (construct_relative_path(
+                cast(str | None, self.origin.template_name), expression.var),)
+        cache = context.render_context.dicts[0].setdefault(self, {})
+        template = cache.get(name)
+        if template is None:
+            template = cache[name] = context.template.engine.select_template(name)
+        values = {key: value.resolve(context) for key, value in self.extra_context.items()}
+        render_context = context.render_context
+        initial = render_context.template
+        render_context.template = template  # Django: render_context.push_state(template)
+        render_context.push()
+        context.push(**values)
+        try:
+            return cast(SafeString, template._render(context))
+        finally:
+            context.pop()
+            render_context.template = initial
+            render_context.pop()
+
+
 _PLAIN_KINDS: dict[type, type] = {
+    IncludeNode: PlainIncludeNode,
     VariableNode: PlainVariableNode, URLNode: PlainURLNode,
     BlockTranslateNode: PlainBlockTranslateNode, CsrfTokenNode: PlainCsrfTokenNode}
 
 
 def _plain(node: Node) -> Node:
     """The plain kind of a variable, a blocktranslate with variables, a ``{% url %}``
-    with variables or a ``{% csrf_token %}``: a new node with the old one's attributes
-    (the old one is left as it was)."""
+    with variables, a ``{% csrf_token %}`` or an ``{% include %}``: a new node with the
+    old one's attributes (the old one is left as it was)."""
     plain: Node = object.__new__(_PLAIN_KINDS[type(node)])
     plain.__dict__ = {name: value for name, value in node.__dict__.items()
                       if name != "_messages"}

@@ -531,3 +531,54 @@ def test_csrf_inputs_are_django_s_and_one_per_token():
     first = plain.render(Context({"xs": [1], "csrf_token": "a"}))
     assert 'value="a"' in first
     assert 'value="b"' in plain.render(Context({"xs": [1], "csrf_token": "b"}))
+
+
+def test_includes_render_as_django_s():
+    """``{% include %}`` through PlainIncludeNode (a fixed name): the same output — or
+    error — as Django's own loader stack for values, loops, nesting, a relative name,
+    ``only``, a variable set inside the included template (it must not leak), a
+    missing template; and each included template is still reported as rendered."""
+    from django.template import Engine
+    from django.test.signals import template_rendered
+    from django.test.utils import instrumented_test_render
+
+    from lib.template_fold import PlainIncludeNode
+
+    files = {
+        "page.html": "{% for m in ms %}[{% include 'inc/item.html' with n=forloop.counter %}]"
+                     "{% endfor %}{{ x|default:'ingen x' }}|{% include './inc/only.html' only %}"
+                     "|{% include 'inc/nested.html' %}",
+        "inc/item.html": "{{ n }}:{{ m.name }}{% url 'groups:index' as x %}{{ x }}",
+        "inc/only.html": "{{ ms|length }}",
+        "inc/nested.html": "{% include 'inc/item.html' with n=9 m=ms.0 %}",
+        "missing.html": "{% include 'inc/nowhere.html' %}",
+    }
+    loaders = [("django.template.loaders.locmem.Loader", files)]
+    folded = Engine(loaders=[("lib.template_fold.Loader", loaders)],
+                    libraries={"i18n": "django.templatetags.i18n"})
+    django_own = Engine(loaders=loaders)
+    page = folded.get_template("page.html")
+    assert any(type(n) is PlainIncludeNode for n in page.nodelist[0].nodelist_loop)
+
+    def outcome(engine, name, values):
+        try:
+            return engine.get_template(name).render(Context(values))
+        except Exception as error:
+            return (type(error), str(error))
+
+    values = {"ms": [{"name": "Åse <b>"}, {"name": "Per\nOlsen"}]}
+    for name in ("page.html", "missing.html"):
+        for _ in range(2):
+            assert outcome(folded, name, values) == outcome(django_own, name, values)
+    seen = []
+    from django.template import Template as BaseTemplate
+    original = BaseTemplate._render
+    BaseTemplate._render = instrumented_test_render
+    template_rendered.connect(receiver := lambda sender, template, **kw: seen.append(
+        template.name))
+    try:
+        page.render(Context(values))
+    finally:
+        BaseTemplate._render = original
+        template_rendered.disconnect(receiver)
+    assert seen.count("inc/item.html") == 3 and "inc/nested.html" in seen
