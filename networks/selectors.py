@@ -266,9 +266,13 @@ class MeetingPage:
     may_mark_held: bool = False
 
 
+# The votes without their leaders: each is one of the group's members, read already
+# (a leader who has left the group since is read by _LEADERS_WITH_USER).
 _VOTES_ON: Prepared[MeetingVote] = Prepared(lambda meeting_id: (
-    MeetingVote.objects.filter(option__meeting_id=meeting_id).select_related("leader__user")
+    MeetingVote.objects.filter(option__meeting_id=meeting_id)
     .order_by("leader__user__full_name")))
+_LEADERS_WITH_USER: Prepared[Leader] = Prepared(lambda leader_ids: (
+    Leader.objects.filter(pk__any=leader_ids).select_related("user")))
 _NOTE_OF: Prepared[MeetingNote] = Prepared(lambda meeting_id: (
     MeetingNote.objects.filter(meeting_id=meeting_id).select_related("updated_by")
     .order_by("pk")[:1]))
@@ -285,8 +289,13 @@ def meeting_page(*, access: MeetingAccess) -> MeetingPage:
     options = _OPTIONS_OF(meeting_id=meeting.pk)
     for option in options:
         option.meeting = meeting  # as meeting.options would have set it
-    place_children(options, "votes", ((v.option_id, v) for v in _VOTES_ON(meeting_id=meeting.pk)),
-                   back="option")
+    votes = _VOTES_ON(meeting_id=meeting.pk)
+    voters = {m.pk: m for m in members}
+    if gone := sorted({v.leader_id for v in votes} - voters.keys()):
+        voters.update((leader.pk, leader) for leader in _LEADERS_WITH_USER(leader_ids=gone))
+    for vote in votes:
+        vote.leader = voters[vote.leader_id]
+    place_children(options, "votes", ((v.option_id, v) for v in votes), back="option")
     rows: list[OptionRow] = []
     answered: set[int] = set()
     my_id = access.leader.pk if access.leader else None

@@ -248,3 +248,17 @@ def test_ids_in_forms_are_not_formatted_as_numbers(client, personas, net):
     assert "Møtet er bekreftet" in _messages(response)
     net.proposed.refresh_from_db()
     assert net.proposed.date == big.date
+
+
+def test_a_vote_of_a_leader_who_has_left_the_group_still_names_them(client, personas, net):
+    """The votes' leaders are the members read for the page; a leader who has left the
+    group since voting is read too (one more query), named as before."""
+    MeetingVote.objects.create(option=net.options[0], leader=personas.bob_leader, answer="ja")
+    left = NetworkMembership.objects.filter(group=net.proposed.group).exclude(
+        leader=personas.bob_leader).select_related("leader__user").first()
+    MeetingVote.objects.create(option=net.options[1], leader=left.leader, answer="nei")
+    left.delete()
+    client.force_login(personas.alice)
+    text = client.get(reverse("networks:meeting_detail", args=[net.proposed.uuid])
+                      ).content.decode()
+    assert "Bob Leder (ja)" in text and f"{left.leader.user.full_name} (nei)" in text
