@@ -10,7 +10,7 @@ and languages are far fewer); any settings change (tests) empties every one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from django.core.signals import setting_changed
@@ -41,6 +41,32 @@ class Kept[V]:
 
     def clear(self) -> None:
         self._values.clear()
+
+
+def split_at(text: str, markers: Sequence[str]) -> tuple[str | int, ...]:
+    """``text`` as the text between its markers, each marker as its place in
+    ``markers``: a kept text with holes, filled per request by :func:`filled` without
+    searching it for each marker again (the frame's token, nonce and path; an address's
+    arguments)."""
+    pieces: list[str | int] = [text]
+    for place, marker in enumerate(markers):
+        split: list[str | int] = []
+        for piece in pieces:
+            if isinstance(piece, int):
+                split.append(piece)
+                continue
+            for i, between in enumerate(piece.split(marker)):
+                if i:
+                    split.append(place)
+                if between:
+                    split.append(between)
+        pieces = split
+    return tuple(pieces)
+
+
+def filled(pieces: Sequence[str | int], values: Sequence[str]) -> str:
+    """The text of :func:`split_at` with each hole filled by the value of its place."""
+    return "".join([piece if isinstance(piece, str) else values[piece] for piece in pieces])
 
 
 def _forget(**kwargs: Any) -> None:

@@ -74,7 +74,7 @@ from django.utils.inspect import signature
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from .kept import Kept
+from .kept import Kept, filled, split_at
 
 _generation = [0]  # bumped by any settings change: every kept string is dropped
 _lock = threading.Lock()
@@ -416,20 +416,10 @@ def _url_pieces(view_name: str, kinds: tuple[type, ...], names: tuple[str, ...],
                           current_app=current_app)
         except NoReverseMatch:
             return None
-        pieces: list[str | int] = [url]
-        for place, marker in enumerate(markers):
-            text = str(marker)
-            if url.count(text) != 1:
-                return None
-            split: list[str | int] = []
-            for piece in pieces:
-                if isinstance(piece, str) and text in piece:
-                    before, after = piece.split(text)
-                    split += [before, place, after]
-                else:
-                    split.append(piece)
-            pieces = split
-        found.append(tuple(piece for piece in pieces if piece != ""))
+        texts = [str(marker) for marker in markers]
+        if any(url.count(text) != 1 for text in texts):
+            return None
+        found.append(split_at(url, texts))
     return found[0] if found[0] == found[1] else None
 
 
@@ -463,8 +453,7 @@ class PlainURLNode(URLNode):
                                                             current_app))
         url = ""
         if pieces is not None:
-            url = "".join([piece if isinstance(piece, str) else str(values[piece])
-                           for piece in pieces])
+            url = filled(pieces, [str(value) for value in values])
         else:  # Django's URLNode.render from here, with the arguments resolved above
             try:
                 url = reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)

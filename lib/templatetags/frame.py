@@ -30,7 +30,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from ..kept import Kept
+from ..kept import Kept, filled, split_at
 
 register = template.Library()
 
@@ -83,27 +83,6 @@ def _visitor(user: Any) -> _Visitor:
 
 
 
-def _split(html: str) -> tuple[str | int, ...]:
-    """The kept part as text between the three markers, each marker as its place in the
-    request's values (0: the CSRF token, 1: the nonce, 2: the page's path): joined
-    with the values on the way out, without searching the part for each marker."""
-    pieces: list[str | int] = [html]
-    for place, marker in enumerate((CSRF, NONCE, NEXT)):
-        split: list[str | int] = []
-        for piece in pieces:
-            if isinstance(piece, int):
-                split.append(piece)
-                continue
-            texts = piece.split(marker)
-            for i, text in enumerate(texts):
-                if i:
-                    split.append(place)
-                if text:
-                    split.append(text)
-        pieces = split
-    return tuple(pieces)
-
-
 @dataclass(frozen=True)
 class _Facts:
     """What one request's three parts are kept by and filled with: worked out for the
@@ -143,10 +122,13 @@ def frame(context: template.Context, part: str) -> SafeString:
         full = engine.get_template(name).render(context)  # as an include
         return mark_safe(full.rstrip("\n"))  # noqa: S308 — the engine's own output
     facts = _facts(context, request, token)
-    pieces = _KEPT.get((part, *facts.key), lambda: _split(engine.get_template(name).render(
-        template.Context({"user": facts.key[3], "request": _Request(facts.key[4]),
-                          "csrf_token": CSRF, "csp_nonce": NONCE})).rstrip("\n")))
-    values = facts.values
+
+    def render() -> tuple[str | int, ...]:
+        html = engine.get_template(name).render(template.Context({
+            "user": facts.key[3], "request": _Request(facts.key[4]), "csrf_token": CSRF,
+            "csp_nonce": NONCE}))
+        return split_at(html.rstrip("\n"), (CSRF, NONCE, NEXT))  # 0, 1, 2: facts.values
+
+    pieces = _KEPT.get((part, *facts.key), render)
     # Rendered by the template engine; the values are escaped or markup-free.
-    return mark_safe("".join([piece if isinstance(piece, str) else values[piece]  # noqa: S308
-                              for piece in pieces]))
+    return mark_safe(filled(pieces, facts.values))  # noqa: S308

@@ -23,21 +23,20 @@ register = template.Library()
 _LONGEST = 4000
 
 
+_DJANGO = {"linebreaks": defaultfilters.linebreaks_filter,
+           "linebreaksbr": defaultfilters.linebreaksbr}
+
+
 @functools.lru_cache(maxsize=2048)
 def _kept(name: str, text: str, safe: bool, autoescape: bool) -> str:
-    value = SafeString(text) if safe else text
-    if name == "linebreaks":
-        return defaultfilters.linebreaks_filter(value, autoescape=autoescape)
-    return defaultfilters.linebreaksbr(value, autoescape=autoescape)
+    return _DJANGO[name](SafeString(text) if safe else text, autoescape=autoescape)
 
 
 def _written(name: str, value: Any, autoescape: bool) -> str:
     kind = type(value)
     if (kind is str or kind is SafeString) and len(value) <= _LONGEST:
         return _kept(name, str.__str__(value), kind is SafeString, bool(autoescape))
-    if name == "linebreaks":
-        return defaultfilters.linebreaks_filter(value, autoescape=autoescape)
-    return defaultfilters.linebreaksbr(value, autoescape=autoescape)
+    return _DJANGO[name](value, autoescape=autoescape)
 
 
 @register.filter("linebreaks", is_safe=True, needs_autoescape=True)

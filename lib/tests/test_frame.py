@@ -107,14 +107,18 @@ def test_the_page_path_in_the_language_form_is_this_requests_and_escaped(client,
 
 
 def test_a_kept_part_is_filled_where_each_marker_was():
-    """The kept part is text between the markers (``_split``): joined with a request's
-    values it is the part with each marker replaced, wherever and however often they
-    stand (first, last, side by side)."""
-    from lib.templatetags.frame import CSRF, NEXT, NONCE, _split
+    """The kept part is text between the markers (``lib.kept.split_at``): filled with a
+    request's values it is the part with each marker replaced, wherever and however
+    often they stand (first, last, side by side)."""
+    from lib.kept import filled, split_at
+    from lib.templatetags.frame import CSRF, NEXT, NONCE
+
+    def _split(text):
+        return split_at(text, (CSRF, NONCE, NEXT))
 
     html = f'{NONCE}<a href="{NEXT}">Å\nø</a>{CSRF}{CSRF}<i nonce="{NONCE}">{NEXT}'
     values = ("tok&1", "n0nce", "/min-side/?a=1&amp;b=2")
     pieces = _split(html)
-    assert "".join(p if isinstance(p, str) else values[p] for p in pieces) == (
+    assert filled(pieces, values) == (
         html.replace(CSRF, values[0]).replace(NONCE, values[1]).replace(NEXT, values[2]))
     assert _split("no markers") == ("no markers",)
