@@ -10,7 +10,6 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -40,10 +39,8 @@ from .selectors import min_side_get
 
 def min_side(request: HttpRequest) -> HttpResponse:
     page = min_side_get(user=request.user)
-    body = render_to_string("accounts/min_side_body.html", {
-        "page": page, "panels": panels_for(request.user, page.leader),
-    }, request=request)
-    return render(request, "accounts/min_side.html", {"body": body})
+    return render(request, "accounts/min_side.html", {
+        "page": page, "panels": panels_for(request.user, page.leader)})
 
 
 @login_not_required

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -111,10 +110,9 @@ def task_create(request: HttpRequest, public_id: UUID, number: int) -> HttpRespo
 def poster(request: HttpRequest, public_id: UUID) -> HttpResponse:
     access = get_group_for_reader(request.user, public_id)
     page = selectors.poster_page_get(access=access)
-    body = render_to_string("groups/poster_body.html", {
+    return render(request, "groups/poster.html", {
         "page": page, "access": access, "group": access.group, "pdf_form": PdfForm(),
-        "comment_form": CommentForm()}, request=request)
-    return render(request, "groups/poster.html", {"group": access.group, "body": body})
+        "comment_form": CommentForm()})
 
 
 @require_http_methods(["GET", "POST"])

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -66,9 +65,7 @@ def _step(request: HttpRequest) -> int | None:
 def module_list(request: HttpRequest) -> HttpResponse:
     leader = leader_for(request.user)
     cards = selectors.module_list(user=request.user, leader=leader)
-    body = render_to_string("programs/module_list_body.html",
-                            {"cards": cards, "leader": leader}, request=request)
-    return render(request, "programs/module_list.html", {"body": body})
+    return render(request, "programs/module_list.html", {"cards": cards, "leader": leader})
 
 
 @require_GET

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -76,9 +75,7 @@ def _answer_page(request: HttpRequest, *, round: Round, invitation: Invitation |
         items = instrument_items(round.instrument_id)
         draft = _draft(invitation)
         form = AnswerForm(items=items, answers=draft.data if draft else None)
-        html = _answer_body(request, round=shown, form=form, items=items, draft=draft)
-        return render(request, "surveys/answer.html",
-                      {"title": shown.display_title, "body": html})
+        return _answer_render(request, round=shown, form=form, items=items, draft=draft)
     items = instrument_items(round.instrument_id)
     form = AnswerForm(request.POST, items=items)
     submitting = request.POST.get("action") == "submit"
@@ -100,9 +97,8 @@ def _answer_page(request: HttpRequest, *, round: Round, invitation: Invitation |
         except AnswerRefused as refusal:
             return _refused(request, round, refusal)
     shown = with_title_parts(round)
-    html = _answer_body(request, round=shown, form=form, items=items, draft=_draft(invitation))
-    return render(request, "surveys/answer.html",
-                  {"title": shown.display_title, "body": html}, status=400)
+    return _answer_render(request, round=shown, form=form, items=items,
+                          draft=_draft(invitation), status=400)
 
 
 def _draft(invitation: Invitation | None) -> Draft | None:
@@ -116,11 +112,12 @@ _DRAFT_OF: Prepared[Draft] = Prepared(lambda invitation_id: (
     Draft.objects.filter(invitation_id=invitation_id).order_by("pk")[:1]))
 
 
-def _answer_body(request: HttpRequest, *, round: Round, form: AnswerForm, items: Any,
-                 draft: Draft | None) -> str:
-    return render_to_string("surveys/answer_body.html", {
-        "round": round, "form": form, "sections": _sections(form, items), "draft": draft,
-        "posted": request.method == "POST"}, request=request)
+def _answer_render(request: HttpRequest, *, round: Round, form: AnswerForm, items: Any,
+                   draft: Draft | None, status: int = 200) -> HttpResponse:
+    return render(request, "surveys/answer.html", {
+        "title": round.display_title, "round": round, "form": form,
+        "sections": _sections(form, items), "draft": draft,
+        "posted": request.method == "POST"}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
