@@ -303,7 +303,14 @@ class PlainVariable(Variable):
                     except (TypeError, AttributeError, KeyError, ValueError, IndexError):
                         current = _attribute_or_index(current, bit)
                 else:  # Django: "raise TypeError", caught at once by the same except
-                    current = _attribute_or_index(current, bit)
+                    # … then its attribute lookup; a class without __getitem__ is not
+                    # a BaseContext (which has one), so Django's context check is moot.
+                    try:
+                        current = getattr(current, bit)
+                    except (TypeError, AttributeError):
+                        if bit in dir(current):  # raised by a @property: Django re-raises
+                            raise
+                        current = _index(current, bit)
                 if callable(current):
                     if getattr(current, "do_not_call_in_templates", False):
                         pass
@@ -347,11 +354,16 @@ def _attribute_or_index(current: Any, bit: str) -> Any:
         # Reraise if the exception was raised by a @property
         if not isinstance(current, BaseContext) and bit in dir(current):
             raise
-        try:  # list-index lookup
-            return current[int(bit)]
-        except (IndexError, ValueError, KeyError, TypeError):
-            raise VariableDoesNotExist(
-                "Failed lookup for key [%s] in %r", (bit, current)) from None
+        return _index(current, bit)
+
+
+def _index(current: Any, bit: str) -> Any:
+    """Django's last try: the list index, else the variable does not exist."""
+    try:  # list-index lookup
+        return current[int(bit)]
+    except (IndexError, ValueError, KeyError, TypeError):
+        raise VariableDoesNotExist(
+            "Failed lookup for key [%s] in %r", (bit, current)) from None
 
 
 def _plain_variables(value: Any, depth: int = 0) -> None:
