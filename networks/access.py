@@ -21,7 +21,8 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -31,7 +32,7 @@ from lib.http import uuid_or_404
 from lib.prepared import Prepared, narrowed
 from programs.models import Programme
 
-from .models import NetworkGroup, NetworkMeeting, NetworkMembership, NetworkPlan
+from .models import MeetingStatus, NetworkGroup, NetworkMeeting, NetworkMembership, NetworkPlan
 
 
 # -- programmes and plans ----------------------------------------------------------------
@@ -103,7 +104,12 @@ _ONE_MEETING: Prepared[Any] = Prepared(lambda organisation_id, user_id, meeting_
     .select_related("group__plan__programme", "group__facilitator", "facilitator",
                     "focus_gathering")
     .annotate(_is_member=Exists(NetworkMembership.objects.filter(
-        group=OuterRef("group"), leader__user_id=user_id)))
+        group=OuterRef("group"), leader__user_id=user_id)),
+              # "meeting N of M" on its page: the group's meetings not cancelled
+              _rounds=Coalesce(Subquery(
+                  NetworkMeeting.objects.filter(group=OuterRef("group"))
+                  .exclude(status=MeetingStatus.CANCELLED)
+                  .order_by().values("group").annotate(n=Count("pk")).values("n")), 0))
     .filter(uuid=meeting_uuid).order_by("pk")[:1]))
 
 

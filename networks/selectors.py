@@ -276,9 +276,6 @@ _LEADERS_WITH_USER: Prepared[Leader] = Prepared(lambda leader_ids: (
 _NOTE_OF: Prepared[MeetingNote] = Prepared(lambda meeting_id: (
     MeetingNote.objects.filter(meeting_id=meeting_id).select_related("updated_by")
     .order_by("pk")[:1]))
-_ROUNDS_OF: Prepared[int] = Prepared(lambda group_id: (  # meetings not cancelled
-    NetworkMeeting.objects.filter(group_id=group_id).exclude(status=MeetingStatus.CANCELLED)
-    .values("group").annotate(n=Count("pk")).order_by().values_list("n", flat=True)))
 
 
 def meeting_page(*, access: MeetingAccess) -> MeetingPage:
@@ -312,7 +309,7 @@ def meeting_page(*, access: MeetingAccess) -> MeetingPage:
     leading = leading_option([r.option for r in rows],
                              [v for r in rows for v in r.answers])
     today = timezone.localdate()
-    rounds = next(iter(_ROUNDS_OF(group_id=meeting.group_id)), 0)
+    rounds = meeting._rounds  # type: ignore[attr-defined]  # read by the access helper
     return MeetingPage(
         access=access, options=rows, members=members,
         not_answered=[m for m in members if m.pk not in answered], note=note,

@@ -260,3 +260,19 @@ def test_only_the_municipalitys_oaf_or_the_adviser_corrects_a_held_meeting(
         assert client.post(url, form).status_code == status
     net.past.refresh_from_db()
     assert net.past.place != "Et anna rom"
+
+
+def test_the_meeting_page_counts_the_group_s_meetings_not_cancelled(client, net, personas):
+    """"Meeting 2 of N": N is the group's meetings that are not cancelled (read with the
+    meeting by its access helper); a cancelled one and another group's do not count."""
+    from .factories import MeetingFactory
+
+    url = reverse("networks:meeting_detail", args=[net.proposed.uuid])
+    client.force_login(personas.bob)
+    assert "Møte 2 av 2" in client.get(url).content.decode()
+    third = MeetingFactory(group=net.group, number=3, date=_free(net, 40))
+    MeetingFactory(group=net.other_group, number=3, date=_free(net, 41))
+    assert "Møte 2 av 3" in client.get(url).content.decode()
+    third.status = MeetingStatus.CANCELLED
+    third.save(update_fields=["status"])
+    assert "Møte 2 av 2" in client.get(url).content.decode()
