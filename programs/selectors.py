@@ -139,25 +139,31 @@ def _current_modules(organisation_id: int | None, today: dt.date,
 
 
 _CURRENT_MODULES: Prepared[Module] = Prepared(_current_modules)
-_FACILITATED_MODULES: Prepared[int] = Prepared(lambda user_id: (
-    ModuleSession.objects.filter(facilitators=user_id).values_list("module_id", flat=True)))
 
 
 _SESSIONS_OF_MODULES: Prepared[ModuleSession] = Prepared(lambda module_ids: (
     ModuleSession.objects.filter(module__any=module_ids).order_by("date", "starts_at")))
+# The module list's sessions, each marked when the user runs it (their modules are listed
+# for them whether meant for them or not).
+_SESSIONS_RUN_BY: Prepared[ModuleSession] = Prepared(lambda module_ids, user_id: (
+    ModuleSession.objects.filter(module__any=module_ids)
+    .annotate(_run_by_user=Exists(ModuleSession.facilitators.through.objects.filter(
+        modulesession=OuterRef("pk"), user_id=user_id)))
+    .order_by("date", "starts_at")))
 _FACILITATORS_OF_SESSIONS: Prepared[Any] = Prepared(lambda session_ids: (
     ModuleSession.facilitators.through.objects.filter(modulesession__any=session_ids)
     .select_related("user").order_by("user__full_name", "pk")))
 
 
-def _place_sessions_and_audience(modules: list[Module]) -> None:
+def _place_sessions_and_audience(modules: list[Module], user: User) -> set[int]:
     """``module.sessions.all()`` (by date) and ``module.audience_units.all()`` for every
     module without a query each: two queries, compiled once per process, whatever the
-    number of modules (``prefetch_related`` would compile its ``IN`` list each time)."""
-    ids = [module.pk for module in modules]
-    place_children(modules, "sessions", ((s.module_id, s) for s in _SESSIONS_OF_MODULES(
-        module_ids=ids)), back="module")
+    number of modules (``prefetch_related`` would compile its ``IN`` list each time).
+    Returns the modules of which ``user`` runs a session."""
+    sessions = _SESSIONS_RUN_BY(module_ids=[module.pk for module in modules], user_id=user.pk)
+    place_children(modules, "sessions", ((s.module_id, s) for s in sessions), back="module")
     place_audience(modules)
+    return {s.module_id for s in sessions if s._run_by_user}  # type: ignore[attr-defined]
 
 
 def module_list(*, user: User, leader: Leader | None,
@@ -167,18 +173,17 @@ def module_list(*, user: User, leader: Leader | None,
     Leaders see published modules meant for them (or that they are enrolled
     in), facilitators the modules they run; O&F see every module of the
     municipality. A fixed number of queries whatever the number of modules,
-    sessions or enrolments: modules with seat counts, their sessions, their
-    audience units, the leader's own enrolments, the modules the user
-    facilitates, waiting positions.
+    sessions or enrolments: modules with seat counts, their sessions (marked when
+    the user runs them), their audience units, the leader's own enrolments,
+    waiting positions.
     """
     today = today or timezone.localdate()
     manage = user.is_superuser or user.is_oaf_admin
     modules = _CURRENT_MODULES.visible_to(user, today=today, published_only=not manage)
     if not modules:
         return []
-    _place_sessions_and_audience(modules)
+    facilitated = _place_sessions_and_audience(modules, user)
     mine = _mine(leader, [m.pk for m in modules])
-    facilitated = set(_FACILITATED_MODULES(user_id=user.pk))
     positions = waiting_positions(module_ids=[m for m, e in mine.items()
                                               if e.status == EnrollmentStatus.WAITING])
     cards = []
