@@ -81,7 +81,6 @@ def get_plan_for_edit(user: User, plan_uuid: UUID | str) -> NetworkPlan:
 @dataclass(frozen=True)
 class GroupAccess:
     group: NetworkGroup
-    leader: Leader | None
     is_member: bool
     is_facilitator: bool
     is_oaf: bool
@@ -125,8 +124,7 @@ def get_group_for_user(user: User, group_uuid: UUID | str) -> GroupAccess:
     is_facilitator = group.facilitator_id == user.pk
     if not (is_oaf or is_member or is_facilitator):
         raise PermissionDenied(_("This network group is for its members and facilitator."))
-    return GroupAccess(group, leader_for(user) if is_member else None, is_member,
-                       is_facilitator, is_oaf)
+    return GroupAccess(group, is_member, is_facilitator, is_oaf)
 
 
 def get_group_for_record(user: User, group_uuid: UUID | str) -> NetworkGroup:
