@@ -25,9 +25,8 @@ def test_leader_logs_in_sees_min_side_and_switches_to_nynorsk(live_server, page,
     # Keyboard only: focus the language list, choose nynorsk, submit.
     page.get_by_label("Språk").select_option("nn")
     page.get_by_role("button", name="Bytt språk").press("Enter")
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "nn"
-    assert "Velkomen, Bob Leder" in page.locator("h1").inner_text()
+    expect(page.locator("html")).to_have_attribute("lang", "nn")
+    expect(page.locator("h1")).to_contain_text("Velkomen, Bob Leder")
     expect(page.get_by_role("link", name="Mi side")).to_be_visible()
 
     # Remembered: a fresh login keeps nynorsk.

@@ -39,12 +39,16 @@ BOKMAL_ONLY = [
 
 
 def assert_nynorsk(page, *texts: str) -> None:
-    """The page is nynorsk: lang, the nynorsk nav and ``texts``, and no bokmål-only word."""
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "nn", page.url
-    body = page.locator("body").inner_text()
+    """The page is nynorsk: lang, the nynorsk nav and ``texts``, and no bokmål-only word.
+
+    A click that navigates returns before the next page is there: the checks that can
+    wait for it (lang, the texts) come first and retry until it is; the caller gives a
+    text of the next page (or waits for one) so the bokmål check reads that page."""
+    expect(page.locator("html")).to_have_attribute("lang", "nn")
     for text in texts:
-        assert text in body, (text, page.url)
+        expect(page.locator("body")).to_contain_text(text)
+    page.wait_for_load_state()
+    body = page.locator("body").inner_text()
     leaks = [word for word in BOKMAL_ONLY if re.search(word, body, re.IGNORECASE)]
     assert leaks == [], (page.url, leaks)
     if page.get_by_role("button", name="Logg ut").count():
@@ -84,8 +88,8 @@ def test_a_whole_leader_journey_in_nynorsk(live_server, page, personas):
     assert_nynorsk(page, "Velkomen, Bob Leder", "Leiargruppa di", "Undersøkingar som ventar på deg")
     page.get_by_role("navigation", name="Hovudmeny").get_by_role(
         "link", name="Leiingsfordjuping").click()
-    assert_nynorsk(page)
     expect(page.locator("h1")).to_have_text("Leiingsfordjuping")
+    assert_nynorsk(page)
     page.get_by_role("link", name="Søk om plass i Endringsleiing").click()
     assert_nynorsk(page, "Søk om plass")
     page.get_by_label("Kvifor vil du delta?").fill("Vi skal slå saman to avdelingar.")
@@ -137,8 +141,8 @@ def test_a_whole_leader_journey_in_nynorsk(live_server, page, personas):
     page.locator("table").get_by_role("link").first.click()
     assert_nynorsk(page, "Løpet", "Coachingsamtalar")
     page.get_by_role("link", name="Bestill ein samtale").click()
-    assert_nynorsk(page)
     expect(page.locator("h1")).to_have_text("Bestill ein samtale")
+    assert_nynorsk(page)
     page.locator(".slot-button").first.click()
     # A click on a time only asks first, in nynorsk too, with the cancellation rule.
     assert_nynorsk(page, "Korleis", "Du og coachen får ei stadfesting på e-post")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone, translation
+from playwright.sync_api import expect
 
 from cockpit import rules
 from lib.testing import axe_violations
@@ -36,8 +37,8 @@ def _log_in(page, url: str, email: str) -> None:
     page.goto(url)
     page.get_by_label("E-postadresse").fill(email)
     page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Logg inn").click()
 
 
 def test_oaf_acts_on_what_waits_and_writes_to_a_module(live_server, page, personas, module,
@@ -54,13 +55,13 @@ def test_oaf_acts_on_what_waits_and_writes_to_a_module(live_server, page, person
     item = page.locator('[data-rule="requests_waiting"] a')
     assert item.inner_text() == expected
     _shots(page, "01-needs-action")
-    item.click()
-    page.wait_for_load_state()
-    assert page.locator("#result_list tbody tr").count() == 3
+    with page.expect_navigation():
+        item.click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(3)
     page.locator("#action-toggle").check()
     page.locator("select[name=action]").select_option("approve")
-    page.locator("button[name=index]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("button[name=index]").click()
     assert set(Enrollment.objects.filter(pk__in=[e.pk for e in waiting])
                .values_list("status", flat=True)) == {EnrollmentStatus.SEATED}
     page.goto(f"{live_server.url}/admin/")
@@ -70,16 +71,16 @@ def test_oaf_acts_on_what_waits_and_writes_to_a_module(live_server, page, person
     page.goto(f"{live_server.url}/admin/programs/module/")
     page.locator(f'input[name=_selected_action][value="{module.pk}"]').check()
     page.locator("select[name=action]").select_option("send_message")
-    page.locator("button[name=index]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("button[name=index]").click()
     assert "6" in page.locator("#recipient-count").inner_text()  # 3 seated + 3 approved
     page.locator("#id_subject").fill("Ny sal til første samling")
     page.locator("#id_body").fill("Vi møtes i Rådhuset, sal 2.\nTa med kaffekopp.")
-    page.locator("input[name=preview]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("input[name=preview]").click()
     _shots(page, "02-message-preview")
-    page.locator("input[name=send]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("input[name=send]").click()
     assert "Ny sal til første samling" in page.content()
     _shots(page, "03-message-history")
 

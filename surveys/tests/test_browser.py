@@ -50,8 +50,7 @@ def test_member_answers_the_before_round_and_the_report_appears_at_n(live_server
     for item in items[:10]:
         page.check(f'input[name="item_{item.pk}"][value="6"]')
     page.get_by_role("button", name="Lagre og fullfør senere").click()
-    page.wait_for_load_state()
-    assert "Svarene dine er lagret" in page.content()
+    expect(page.get_by_text("Svarene dine er lagret")).to_be_visible()  # the next page
     assert Draft.objects.filter(invitation__leader=personas.bob_leader).exists()
 
     # Away and back: the answers are still there.
@@ -63,8 +62,7 @@ def test_member_answers_the_before_round_and_the_report_appears_at_n(live_server
 
     # Submitting with questions left gives a clear message and keeps the draft.
     page.get_by_role("button", name="Send inn svarene").click()
-    page.wait_for_load_state()
-    assert "Svar på dette spørsmålet." in page.content()
+    expect(page.get_by_text("Svar på dette spørsmålet.").first).to_be_visible()
     assert Response.objects.filter(round=round).count() == 3
 
     for item in items[10:]:
