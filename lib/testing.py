@@ -61,6 +61,8 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     """
     from pathlib import Path
 
+    from playwright.sync_api import Error as PlaywrightError
+
     source = (Path(__file__).resolve().parent.parent / "tests" / "vendor" / "axe.min.js")
     script = source.read_text(encoding="utf-8") + ";undefined"
     # A click that navigates returns before the next page has loaded: axe must run on
@@ -75,10 +77,9 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
                 AXE_TAGS,
             )
             break
-        except Exception as error:  # playwright's Error; the test may not import it
-            navigating = ("documentElement" in str(error)
-                          or "context was destroyed" in str(error)
-                          or "axe is not defined" in str(error))
+        except PlaywrightError as error:
+            navigating = any(sign in str(error) for sign in (
+                "documentElement", "context was destroyed", "axe is not defined"))
             if not navigating or attempt == 2:
                 raise
     return [

@@ -141,15 +141,17 @@ def _current_modules(organisation_id: int | None, today: dt.date,
 _CURRENT_MODULES: Prepared[Module] = Prepared(_current_modules)
 
 
-_SESSIONS_OF_MODULES: Prepared[ModuleSession] = Prepared(lambda module_ids: (
-    ModuleSession.objects.filter(module__any=module_ids).order_by("date", "starts_at")))
+def _sessions_of(module_ids: list[int]) -> QuerySet[ModuleSession]:
+    return ModuleSession.objects.filter(module__any=module_ids).order_by("date", "starts_at")
+
+
+_SESSIONS_OF_MODULES: Prepared[ModuleSession] = Prepared(_sessions_of)
 # The module list's sessions, each marked when the user runs it (their modules are listed
 # for them whether meant for them or not).
 _SESSIONS_RUN_BY: Prepared[ModuleSession] = Prepared(lambda module_ids, user_id: (
-    ModuleSession.objects.filter(module__any=module_ids)
-    .annotate(_run_by_user=Exists(ModuleSession.facilitators.through.objects.filter(
-        modulesession=OuterRef("pk"), user_id=user_id)))
-    .order_by("date", "starts_at")))
+    _sessions_of(module_ids).annotate(_run_by_user=Exists(
+        ModuleSession.facilitators.through.objects.filter(modulesession=OuterRef("pk"),
+                                                          user_id=user_id)))))
 _FACILITATORS_OF_SESSIONS: Prepared[Any] = Prepared(lambda session_ids: (
     ModuleSession.facilitators.through.objects.filter(modulesession__any=session_ids)
     .select_related("user").order_by("user__full_name", "pk")))

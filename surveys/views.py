@@ -115,7 +115,7 @@ _DRAFT_OF: Prepared[Draft] = Prepared(lambda invitation_id: (
 def _answer_render(request: HttpRequest, *, round: Round, form: AnswerForm, items: Any,
                    draft: Draft | None, status: int = 200) -> HttpResponse:
     return render(request, "surveys/answer.html", {
-        "title": round.display_title, "round": round, "form": form,
+        "round": round, "form": form,
         "sections": _sections(form, items), "draft": draft,
         "posted": request.method == "POST"}, status=status)
 
