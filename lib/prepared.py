@@ -75,6 +75,7 @@ from django.db.models.query import (
 )
 from django.db.models.signals import post_init, pre_init
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils.asyncio import async_unsafe
 
 from .scoping import _EVERY, _active, active_organisation_id
 
@@ -183,10 +184,9 @@ class Prepared[R]:
             return []
         if compiled.reader is not None:
             connection = connections[compiled.queryset.db]  # this thread's
-            with connection.cursor() as cursor:
-                cursor.execute(compiled.sql, params)
-                rows = cursor.fetchall()
-            return compiled.reader(rows, connection)
+            cursor = _kept_cursor(connection)
+            cursor.execute(compiled.sql, params)
+            return compiled.reader(cursor.fetchall(), connection)
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connections[compiled.queryset.db]  # this thread's
         frozen = (compiled.sql, tuple(params))
@@ -372,19 +372,22 @@ _PLAIN_SETTERS = (None, ForeignKeyDeferredAttribute.__set__, FileDescriptor.__se
 
 def _builder(model: type[Model], init_list: list[str], fetch_mode: Any,
              from_db: Callable[..., Any]) -> Callable[..., Any]:
-    """``from_db`` for a row of all of ``model``'s columns, as ``Model.__init__`` builds
-    it: each column's value in the instance's ``__dict__``, a loaded state, without the
+    """``from_db`` for a row of ``model``'s columns, as ``Model.__init__`` builds it:
+    each column's value in the instance's ``__dict__``, a loaded state, without the
     call per field and the two signals that nothing receives (3.8 → 1.2 µs for a
-    leader, bench/RESULTS.md). A model with its own ``__init__`` or ``from_db``, a field
-    whose attribute does more than store the value, a deferred column or any receiver
-    of ``pre_init``/``post_init`` (checked on every call) is built by ``from_db``."""
-    fields = model._meta.concrete_fields
+    leader, bench/RESULTS.md). A deferred column (``only()``, ``defer()``) is left out
+    of ``__dict__``, as ``__init__`` leaves it when ``from_db`` passes ``DEFERRED``: it
+    is read on first use. A model with its own ``__init__`` or ``from_db``, columns
+    not in the model's order (``from_db`` would place them by that order), a field
+    whose attribute does more than store the value, or any receiver of
+    ``pre_init``/``post_init`` (checked on every call) is built by ``from_db``."""
+    attnames = [field.attname for field in model._meta.concrete_fields]
     if (model.__init__ is not Model.__init__
             or getattr(model.from_db, "__func__", None)
             is not getattr(Model.from_db, "__func__", None)
-            or [field.attname for field in fields] != list(init_list)
-            or any(getattr(type(inspect.getattr_static(model, field.attname, None)),
-                           "__set__", None) not in _PLAIN_SETTERS for field in fields)):
+            or not _in_order_of(list(init_list), attnames)
+            or any(getattr(type(inspect.getattr_static(model, name, None)),
+                           "__set__", None) not in _PLAIN_SETTERS for name in init_list)):
         return from_db
     names = tuple(init_list)
     new = object.__new__
@@ -404,6 +407,13 @@ def _builder(model: type[Model], init_list: list[str], fetch_mode: Any,
         return obj
 
     return build
+
+
+def _in_order_of(names: list[str], attnames: list[str]) -> bool:
+    """Whether ``names`` are some of ``attnames``, each once, in their order."""
+    position = {name: index for index, name in enumerate(attnames)}
+    places = [position.get(name, -1) for name in names]
+    return -1 not in places and places == sorted(set(places))
 
 
 def _build_plainly(populators: list[Any], fetch_mode: Any) -> None:
@@ -431,6 +441,34 @@ def _shell(queryset: QuerySet[Any], compiler: SQLCompiler) -> QuerySet[Any]:
     run._query = query  # type: ignore[attr-defined]
     run._result_cache = None
     return run
+
+
+_KEPT_CURSOR = "_prepared_kept_cursor"
+
+
+@async_unsafe
+def _kept_cursor(connection: Any) -> Any:
+    """A cursor for a prepared query: ``connection.cursor()`` less making the driver's
+    cursor anew.
+
+    psycopg's cursor copies the connection's adapters and Django checks its timezone
+    loader each time one is made, 15–25 µs of a query's ~110 (bench/RESULTS.md,
+    thirteenth session). The driver's cursor is kept on the Django connection (one per
+    thread) and read to its end by each query; a new one is made when the driver's
+    connection is not the one it belongs to (closed, reconnected) or it was closed.
+    It is wrapped as Django wraps each cursor (``_prepare_cursor``), so captured
+    queries (``assertNumQueries``, debug logging) and ``execute_wrapper`` see every
+    prepared query; health checks and the connection are made as ``cursor()`` makes
+    them.
+    """
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = connection.__dict__.get(_KEPT_CURSOR)
+        if raw is None or raw.closed or raw.connection is not connection.connection:
+            raw = connection.create_cursor()
+            connection.__dict__[_KEPT_CURSOR] = raw
+        return connection._prepare_cursor(raw)
 
 
 def visible_scope(user: Any) -> int | None | Literal[False]:

@@ -322,6 +322,25 @@ def _state(obj):
     return {name: value for name, value in obj._state.__dict__.items() if name != "fields_cache"}
 
 
+def _inits(shape, **values):
+    """How many objects a call of ``shape`` builds through ``Model.__init__`` (Django's
+    ``from_db``), once it is compiled."""
+    from unittest import mock
+
+    from django.db.models import Model
+
+    shape(**values)
+    original, calls = Model.__init__, []
+
+    def counted(self, *args, **kwargs):
+        calls.append(self)
+        original(self, *args, **kwargs)
+
+    with mock.patch.object(Model, "__init__", counted):
+        shape(**values)
+    return len(calls)
+
+
 def test_objects_are_built_as_django_builds_them(two_municipalities):
     """A full row is written straight into the instance (``_builder``): the same fields,
     state and related objects as ``Model.from_db``; a ``post_init`` receiver is honoured
@@ -346,10 +365,25 @@ def test_objects_are_built_as_django_builds_them(two_municipalities):
 
     got = shape(organisation_id=a.pk)
     assert described(got) == described(expected)
+    assert _inits(shape, organisation_id=a.pk) == 0
     got[0].title = "Rådgiver\nnr. 2"
     got[0].save(update_fields=["title"])  # a built object saves as Django's does
     assert Leader.objects.get(pk=got[0].pk).title == "Rådgiver\nnr. 2"
-    assert [x.get_deferred_fields() for x in deferred(organisation_id=a.pk)] == [{"title"}] * 2
+    # A deferred column (only()/defer()) is built the same way, left out as Django leaves it.
+    got_deferred = deferred(organisation_id=a.pk)
+    assert _inits(deferred, organisation_id=a.pk) == 0  # no Model.__init__: built plainly
+    assert described(got_deferred) == described(list(leaders(a.pk).defer("title")))
+    assert [x.get_deferred_fields() for x in got_deferred] == [{"title"}] * 2
+    with CaptureQueriesContext(connection) as queries:
+        assert got_deferred[0].title == "Rådgiver\nnr. 2"  # read on first use
+    assert len(queries) == 1
+    some = Prepared(lambda organisation_id: Leader.objects.filter(
+        organisation_id=organisation_id).select_related("user").only(
+        "title", "user__full_name").order_by("user__full_name"))
+    assert _inits(some, organisation_id=a.pk) == 0
+    assert described(some(organisation_id=a.pk)) == described(list(
+        Leader.objects.filter(organisation_id=a.pk).select_related("user").only(
+            "title", "user__full_name").order_by("user__full_name")))
     seen = []
 
     def receiver(sender, instance, **kwargs):
@@ -362,3 +396,52 @@ def test_objects_are_built_as_django_builds_them(two_municipalities):
         post_init.disconnect(receiver, sender=Leader)
     # Both leaders and Per's leader above (select_related): each built by Django.
     assert len(seen) == 3 and all(any(x is y for y in seen) for x in again)
+
+
+def test_the_driver_s_cursor_is_kept_per_connection_and_made_anew_after_a_reconnect(
+        two_municipalities):
+    """Prepared queries share one driver cursor per connection (``_kept_cursor``); each is
+    still a query Django sees (captured, wrapped), and a closed connection gets a new
+    cursor on its new connection, not an error."""
+    from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+
+    from lib.prepared import _KEPT_CURSOR
+
+    a, _, _ = two_municipalities
+    prepared = Prepared(_leaders_in)
+    values = {"organisation_id": a.pk, "title": "Rektor", "since": dt.date(2000, 1, 1)}
+    first = prepared(**values)
+    kept = connections[DEFAULT_DB_ALIAS].__dict__[_KEPT_CURSOR]
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(wrapper):
+        again = prepared(**values)
+    assert connections[DEFAULT_DB_ALIAS].__dict__[_KEPT_CURSOR] is kept
+    assert len(queries) == 1 and len(seen) == 1
+    assert [x.pk for x in again] == [x.pk for x in first]
+    # A failed statement leaves the kept cursor usable once its transaction is undone.
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1 / 0")
+    assert [x.pk for x in prepared(**values)] == [x.pk for x in first]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_closed_connection_gets_a_new_kept_cursor():
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    from accounts.models import Organisation
+    from lib.prepared import _KEPT_CURSOR
+
+    OrganisationFactory(name="Øvre\nFjordvik")
+    names = Prepared(lambda name: Organisation.objects.filter(name=name).values_list(
+        "name", flat=True))
+    assert names(name="Øvre\nFjordvik") == ["Øvre\nFjordvik"]
+    kept = connections[DEFAULT_DB_ALIAS].__dict__[_KEPT_CURSOR]
+    connection.close()
+    assert names(name="Øvre\nFjordvik") == ["Øvre\nFjordvik"]
+    assert connections[DEFAULT_DB_ALIAS].__dict__[_KEPT_CURSOR] is not kept
+    assert kept.connection.closed  # the old one belongs to the closed connection
