@@ -13,9 +13,9 @@ class LibConfig(AppConfig):
         from . import checks, lookups  # checks registers production's refusals
 
         lookups.register()  # field__any=[…]: a list as one parameter (lib/lookups.py)
-        from .query_text_cache import install
+        from .driver_caches import install
 
-        install()  # psycopg keeps the portal's long query texts converted (issue 23)
+        install()  # psycopg's caches sized for the portal's queries (issue 23)
         from .scoping import guard_history, guard_unique_checks, is_scoped
 
         for model in apps.get_models():

@@ -1,4 +1,4 @@
-"""lib.query_text_cache: psycopg converts a long query text once, not on every request."""
+"""lib.driver_caches: psycopg converts a long query text once, not on every request."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def _long_query(marker: str) -> str:
 def test_a_long_query_text_is_split_once_and_kept():
     from psycopg import _queries
 
-    from lib.query_text_cache import LONGEST_KEPT, TEXTS_KEPT, install
+    from lib.driver_caches import LONGEST_KEPT, TEXTS_KEPT, install
 
     # Installed at start-up (LibConfig.ready); psycopg's names are still there (an upgrade
     # that renames them makes install() answer False).
@@ -40,7 +40,7 @@ def test_a_long_query_text_is_split_once_and_kept():
 def test_a_text_too_long_to_keep_is_still_run():
     from psycopg import _queries
 
-    from lib.query_text_cache import LONGEST_KEPT
+    from lib.driver_caches import LONGEST_KEPT
 
     columns = ", ".join(f"%s AS c{n}" for n in range(40))
     sql = f"SELECT {columns} /* {'x' * LONGEST_KEPT} */"
@@ -50,3 +50,4 @@ def test_a_text_too_long_to_keep_is_still_run():
             cursor.execute(sql, list(range(40)))
             assert cursor.fetchone() == tuple(range(40))
     assert split_calls.call_count == 2  # converted each time: not kept, not lost
+
