@@ -5,9 +5,9 @@ at its ``%s`` placeholders (a Python tokenizer over the whole text) and writes
 PostgreSQL's ``$1``, ``$2``. It keeps the result in an LRU cache of 128 texts, and never
 keeps a text longer than 4,096 bytes (``psycopg._queries``: a guard against ORMs that
 write a new ``INSERT … VALUES (…), (…)`` for every batch). Django lists every column of
-every joined table by its quoted name, so six of the leader pages' fixed queries are
+every joined table by its quoted name, so five fixed queries of six leader pages are
 4.4–6.4 kB (Min side's survey rounds, the network meeting, the survey answer page's
-invitation, the coaching course): each was split again on every request, 170 µs of CPU
+invitation, the coaching course, the surveys page's): each was split again on every request, 170 µs of CPU
 for a 5 kB text (``timeit``, bench/RESULTS.md). :func:`install` keeps texts up to 16 kB,
 1,024 of them. It stays bounded, so the guard's purpose holds: a text with more than 50
 values (a bulk insert, a long ``IN``) is still never kept, and the LRU forgets what is
