@@ -7,15 +7,15 @@ keeps a text longer than 4,096 bytes (``psycopg._queries``: a guard against ORMs
 write a new ``INSERT … VALUES (…), (…)`` for every batch). Django lists every column of
 every joined table by its quoted name, so five fixed queries of six leader pages are
 4.4–6.4 kB (Min side's survey rounds, the network meeting, the survey answer page's
-invitation, the coaching course, the surveys page's): each was split again on every request, 170 µs of CPU
-for a 5 kB text (``timeit``, bench/RESULTS.md). :func:`install` keeps texts up to 16 kB,
-1,024 of them. It stays bounded, so the guard's purpose holds: a text with more than 50
-values (a bulk insert, a long ``IN``) is still never kept, and the LRU forgets what is
-not used. Each kept text is held about three times over (the text, the converted text,
-its pieces): 1,024 texts of 16 kB would be about 50 MB, the portal's few hundred fixed
-shapes of 1–6 kB a few MB. psycopg has no setting for this; the names are its module's
-own, checked by ``lib/tests/test_driver_caches.py`` so that an upgrade that renames them
-fails the tests instead of silently losing the cache.
+invitation, the coaching course, the surveys page's): each was split again on every
+request, 170 µs of CPU for a 5 kB text (``timeit``, bench/RESULTS.md). :func:`install`
+keeps texts up to 16 kB, 1,024 of them. It stays bounded, so the guard's purpose holds:
+a text with more than 50 values (a bulk insert, a long ``IN``) is still never kept, and
+the LRU forgets what is not used. Each kept text is held about three times over (the
+text, the converted text, its pieces): 1,024 texts of 16 kB would be about 50 MB, the
+portal's few hundred fixed shapes of 1–6 kB a few MB. psycopg has no setting for this;
+the names are its module's own, checked by ``lib/tests/test_driver_caches.py`` so that
+an upgrade that renames them fails the tests instead of silently losing the cache.
 
 Prepared statements (psycopg keeps 100 per connection) are left at psycopg's default:
 the leader pages and four O&F lists make 108, but each holds about 160 kB of the
