@@ -1,7 +1,7 @@
 """psycopg's cache of converted query texts, sized for the portal's queries (issue 23).
 
 Before psycopg sends a query with server-side binding it converts the text: it splits it
-at its ``%s`` placeholders (a Python tokenizer over the whole text) and writes
+at its ``%s`` parameter markers (a Python tokenizer over the whole text) and writes
 PostgreSQL's ``$1``, ``$2``. It keeps the result in an LRU cache of 128 texts, and never
 keeps a text longer than 4,096 bytes (``psycopg._queries``: a guard against ORMs that
 write a new ``INSERT … VALUES (…), (…)`` for every batch). Django lists every column of

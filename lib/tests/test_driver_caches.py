@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 def _long_query(marker: str) -> str:
-    # Shaped like Django's: every column by its quoted name, one placeholder; > 4,096 bytes.
+    # Shaped like Django's: every column by its quoted name, one parameter; > 4,096 bytes.
     columns = ", ".join(f'"accounts_user"."email" AS "c{n}"' for n in range(160))
     return f'SELECT {columns}, %s AS "{marker}" FROM "accounts_user" WHERE false'  # noqa: S608
 
