@@ -22,29 +22,35 @@ def is_oaf_for(user: User | AnonymousUser, organisation_id: int | None) -> bool:
     return user.is_superuser or (user.is_oaf_admin and user.organisation_id == organisation_id)
 
 
-def _leader_query(*related: str) -> Prepared[Leader]:
-    def build(user_id: int) -> QuerySet[Leader]:
-        from .models import Leader
+def _leader_of(user_id: int) -> QuerySet[Leader]:
+    from .models import Leader
 
-        return Leader.objects.select_related(*related).filter(user_id=user_id).order_by("pk")[:1]
-    return Prepared(build)
-
-
-_LEADER_ONLY = _leader_query("unit", "organisation")
-_LEADER_WITH_ABOVE = _leader_query("unit", "organisation", "leader_above__user")
+    return Leader.objects.select_related("unit", "organisation").filter(
+        user_id=user_id).order_by("pk")[:1]
 
 
-def leader_for(user: User | AnonymousUser, *, with_leader_above: bool = False) -> Leader | None:
-    """The user's leader profile with unit and municipality (and, ``with_leader_above``,
-    the leader above and their name), or None.
+_LEADER_ONLY: Prepared[Leader] = Prepared(_leader_of)
 
-    One query (compiled once per process) the first time it is asked for a user
-    object, none after: the answer is kept on that object, and each request loads its
-    user anew, so a page whose view, access helper and panels all ask reads the
-    profile once. Its ``user`` is
-    the object asked about (no join for it). Min side, which shows the leader above,
-    asks first with ``with_leader_above``; a page that asks for it after a plain
-    call reads the leader above and their name on first use (two queries). The answer
+# What the signed-in user is read with on every request (``RoleBackend.get_user``): their
+# leader profile as ``leader_for`` gives it, so most leader pages ask no query for it.
+USER_WITH_PROFILE = ("leader__unit", "leader__organisation")
+
+
+def remember_leader(user: User, leader: Leader | None) -> None:
+    """Keep ``leader`` (None: the user has no profile) as what :func:`leader_for` answers
+    for this user object."""
+    if leader is not None:
+        leader.user = user
+    setattr(user, _LEADER, leader)
+
+
+def leader_for(user: User | AnonymousUser) -> Leader | None:
+    """The user's leader profile with unit and municipality, or None.
+
+    The signed-in user of a request is read with the profile (``USER_WITH_PROFILE``,
+    one join), so for them this asks no query. For any other user object it asks one
+    (compiled once per process) the first time, none after: the answer is kept on
+    that object. Its ``user`` is the object asked about (no join for it). The answer
     is not refreshed within a request: code that changes the profile re-reads it.
     """
     if not user.is_authenticated:
@@ -52,9 +58,7 @@ def leader_for(user: User | AnonymousUser, *, with_leader_above: bool = False) -
     known = getattr(user, _LEADER, _LEADER)
     if known is not _LEADER:
         return cast("Leader | None", known)
-    found = (_LEADER_WITH_ABOVE if with_leader_above else _LEADER_ONLY)(user_id=user.pk)
+    found = _LEADER_ONLY(user_id=user.pk)
     leader = found[0] if found else None
-    if leader is not None:
-        leader.user = user
-    setattr(user, _LEADER, leader)
+    remember_leader(user, leader)
     return leader

@@ -6,12 +6,16 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 
 from lib.prepared import Prepared
 
+from .access import USER_WITH_PROFILE, remember_leader
+
 _USER_BY_PK: Prepared[Any] = Prepared(
-    lambda pk: get_user_model()._default_manager.filter(pk=pk)[:1])
+    lambda pk: get_user_model()._default_manager.filter(pk=pk).select_related(
+        *USER_WITH_PROFILE)[:1])
 
 # Apps whose records an O&F administrator manages for their own municipality.
 OAF_APPS = frozenset({"accounts", "programs", "groups", "surveys", "coaching", "networks",
@@ -61,13 +65,22 @@ class RoleBackend(ModelBackend):
 
     def get_user(self, user_id: Any) -> Any:
         """The signed-in user of each request (``ModelBackend.get_user``), by a query
-        compiled once per process: it runs on every page."""
+        compiled once per process: it runs on every page. Their leader profile comes
+        with them (``accounts.access.USER_WITH_PROFILE``): eight of the sixteen leader
+        pages of ``bench/page_cpu.py`` ask ``leader_for``, which then needs no query."""
         try:
             found = _USER_BY_PK(pk=int(user_id))
         except (TypeError, ValueError):
             return None
         user = found[0] if found else None
-        return user if user is not None and self.user_can_authenticate(user) else None
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        try:
+            leader = user.leader
+        except ObjectDoesNotExist:  # read as absent by the join: no query
+            leader = None
+        remember_leader(user, leader)
+        return user
 
     def _is_oaf(self, user_obj: Any) -> bool:
         return bool(

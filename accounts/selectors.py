@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from lib.prepared import Prepared
 
 from .access import leader_for
@@ -11,9 +13,11 @@ from .models import Leader, Organisation, Unit, User
 
 _UNITS_BY_PATH: Prepared[Unit] = Prepared(lambda paths: (
     Unit.objects.filter(path__any=paths).order_by("depth")))
-_REPORTS: Prepared[Leader] = Prepared(lambda leader_id: (
-    Leader.objects.filter(leader_above_id=leader_id).select_related("user", "unit")
-    .only("title", "user__full_name", "unit__name")  # what the page shows of them
+# Who reports to the leader, and the leader above (``above_ids``: theirs, or none).
+_REPORTS_AND_ABOVE: Prepared[Leader] = Prepared(lambda leader_id, above_ids: (
+    Leader.objects.filter(Q(leader_above_id=leader_id) | Q(pk__any=above_ids))
+    .select_related("user", "unit")
+    .only("title", "leader_above_id", "user__full_name", "unit__name")  # what the page shows
     .order_by("user__full_name")))
 
 
@@ -29,17 +33,24 @@ class MinSide:
 def min_side_get(*, user: User) -> MinSide:
     """Who the user is, where they sit and who reports to them.
 
-    A fixed number of queries whatever the size of the municipality: the
-    leader with unit and leader-above in one join, the unit's ancestors in one
-    prefix query, the direct reports in one query (compiled once per process).
+    Two queries whatever the size of the municipality (each compiled once per
+    process): the unit's ancestors by their path prefixes, and the direct reports
+    with the leader above. The leader profile, unit and municipality come with the
+    signed-in user (``accounts.access.USER_WITH_PROFILE``).
     """
-    leader = leader_for(user, with_leader_above=True)
+    leader = leader_for(user)
     if leader is None:
         return MinSide(user=user, leader=None, organisation=user.organisation)
     ancestors = [leader.unit.path[:i] for i in range(Unit.steplen, len(leader.unit.path),
                                                       Unit.steplen)]
     unit_path = [*_UNITS_BY_PATH(paths=ancestors), leader.unit]
-    reports = _REPORTS(leader_id=leader.pk)
+    above_id = leader.leader_above_id
+    people = _REPORTS_AND_ABOVE(leader_id=leader.pk,
+                                above_ids=[above_id] if above_id is not None else [])
+    reports = [p for p in people if p.leader_above_id == leader.pk]
+    above = next((p for p in people if p.pk == above_id), None)
+    if above is not None:
+        leader.leader_above = above  # shown by name and title: no query of its own
     leader.__dict__[_HAS_REPORTS] = bool(reports)  # the approval panels' gate, read for free here
     return MinSide(user=user, leader=leader, organisation=leader.organisation,
                    unit_path=unit_path, reports=reports)

@@ -36,3 +36,27 @@ def test_a_signed_in_page_sees_its_own_user(client):
     response = client.get("/min-side/")
     assert response.status_code == 200
     assert "Per Olsen" in response.content.decode()
+
+
+def test_the_leader_profile_comes_with_the_user_and_asks_nothing_more(settings):
+    """The signed-in user is read with their leader profile, unit and municipality in the
+    same query, so ``leader_for`` (ten leader pages ask it) needs none; a user without a
+    profile is known to have none, also without a query."""
+    from accounts.access import leader_for
+    from tests.factories import LeaderFactory, UnitFactory
+
+    settings.PREPARED_QUERIES_CHECK = False
+    unit = UnitFactory(name="Helse\nog omsorg")
+    leader = LeaderFactory(unit=unit, organisation=unit.organisation, title="Rektor",
+                           user__full_name="Åse Ødegård")
+    adviser = UserFactory(full_name="Per\nOlsen")  # no leader profile
+    backend = RoleBackend()
+    with CaptureQueriesContext(connection) as queries:
+        user = backend.get_user(str(leader.user_id))
+        profile = leader_for(user)
+        seen = (profile.pk, profile.title, profile.unit.name, profile.organisation.name,
+                profile.user is user)
+        nobody = backend.get_user(adviser.pk)
+        assert leader_for(nobody) is None
+    assert seen == (leader.pk, "Rektor", "Helse\nog omsorg", unit.organisation.name, True)
+    assert len(queries) == 2  # one per user, nothing for the profiles

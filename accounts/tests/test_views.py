@@ -62,6 +62,35 @@ def test_min_side_lists_reports_of_a_leader_above(client, personas):
     assert "Bob Leder" in response.content.decode()
 
 
+def test_min_side_reads_the_leader_above_with_the_reports_in_one_query(client, personas):
+    """The leader's profile comes with the signed-in user; the leader above (a name with
+    a newline and accents) and the direct reports (two in units with the same name) are
+    one query, and the page tells them apart."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UnitFactory
+
+    bob = personas.bob_leader
+    boss = personas.boss_leader
+    boss.user.full_name = "Berit\nSjø-Ødegård"
+    boss.user.save(update_fields=["full_name"])
+    twins = [UnitFactory(organisation=personas.org_a, name="Rådgiving") for _ in range(2)]
+    for name, unit in zip(("Åse Ås", "Kåre Kå"), twins, strict=True):
+        LeaderFactory(organisation=personas.org_a, unit=unit, leader_above=bob,
+                      title="Teamleder", user__full_name=name)
+    client.force_login(personas.bob)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("accounts:min_side"))
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Berit\nSjø-Ødegård (" in text
+    assert text.count("Rådgiving") >= 2 and "Åse Ås" in text and "Kåre Kå" in text
+    leader_reads = [q["sql"] for q in queries.captured_queries
+                    if q["sql"].startswith('SELECT "accounts_leader"')]
+    assert len(leader_reads) == 1 and '"leader_above_id" =' in leader_reads[0]
+
+
 def test_min_side_query_count_does_not_grow(client, personas):
     boss = personas.boss_leader
     client.force_login(boss.user)
@@ -74,8 +103,8 @@ def test_min_side_query_count_does_not_grow(client, personas):
             LeaderGroupMembershipFactory(group=group, leader=leader)
             LeaderGroupMembershipFactory(group__organisation=personas.org_a, leader=boss)
 
-    # session, user, leader (+user, unit, organisation, leader above), unit ancestors,
-    # direct reports, then each app's panel (each app pins its own panel's count in
+    # session, user with leader profile (unit, organisation), unit ancestors, direct
+    # reports with the leader above, then each app's panel (each app pins its own panel's count in
     # its tests); a page view writes no session (renewed at most once a minute). The whole
     # page must not grow with the number of reports and groups.
     assert_queries_stable(lambda: client.get(reverse("accounts:min_side")), grow=grow)
