@@ -144,6 +144,9 @@ class _Compiled:
     # Rows → what the queryset's iterable yields, worked out once (:func:`_reader`); None:
     # read through Django's own iterable.
     reader: Callable[[list[Any], Any], list[Any]] | None = None
+    # The database the queryset reads from (``queryset.db`` asks the routers on each
+    # read; a shape is compiled per database and read from that one).
+    alias: str = DEFAULT_DB_ALIAS
 
 
 class Prepared[R]:
@@ -158,7 +161,8 @@ class Prepared[R]:
     def __call__(self, **values: Any) -> list[R]:
         if set(values) != set(self._names):
             raise TypeError(f"prepared query takes {self._names}, got {tuple(values)}")
-        if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        connection = connections[DEFAULT_DB_ALIAS]  # this thread's
+        if connection.vendor != "postgresql":
             # SQLite (development, bin/run) turns dates, datetimes and UUIDs into strings
             # of its own before they reach the SQL; the kept shape is PostgreSQL's, so
             # elsewhere each call is the ordinary query.
@@ -178,17 +182,18 @@ class Prepared[R]:
         for index, name, wrap in compiled.places:
             value = values[name] if name else active
             params[index] = wrap(value) if wrap is not None else value
-        if getattr(settings, "PREPARED_QUERIES_CHECK", False):
+        if settings.PREPARED_QUERIES_CHECK:
             self._check(values, compiled, params)
         if not compiled.sql:
             return []
+        if compiled.alias != DEFAULT_DB_ALIAS:
+            connection = connections[compiled.alias]
         if compiled.reader is not None:
-            connection = connections[compiled.queryset.db]  # this thread's
             cursor = _kept_cursor(connection)
             cursor.execute(compiled.sql, params)
             return compiled.reader(cursor.fetchall(), connection)
         compiler = copy.copy(compiled.compiler)
-        compiler.connection = connections[compiled.queryset.db]  # this thread's
+        compiler.connection = connection
         frozen = (compiled.sql, tuple(params))
         compiler.as_sql = lambda *args, **kwargs: frozen  # type: ignore[method-assign]
         converters, composite = compiled.converters, compiled.composite
@@ -213,7 +218,7 @@ class Prepared[R]:
         if sql != sql_b or len(params) != len(params_b):
             raise PreparedQueryError(f"the SQL's shape depends on the values: {sql} / {sql_b}")
         if not sql:  # e.g. .none(): no rows whatever the values
-            return _Compiled(queryset, compiler, "", (), (), {}, False)
+            return _Compiled(queryset, compiler, "", (), (), {}, False, alias=queryset.db)
         places = []
         for index, (param, param_b) in enumerate(zip(params, params_b, strict=True)):
             if param == param_b and type(param) is type(param_b):
@@ -242,7 +247,8 @@ class Prepared[R]:
         converters = compiler.get_converters(columns)
         composite = compiler.has_composite_fields(columns)
         return _Compiled(queryset, compiler, sql, tuple(params), tuple(places), converters,
-                         composite, _reader(queryset, compiler, converters, composite))
+                         composite, _reader(queryset, compiler, converters, composite),
+                         queryset.db)
 
     def _compile_with(self, key: tuple[Any, ...], values: dict[str, Any], active: int | None,
                       variant: int) -> tuple[Any, Any, str, list[Any], dict[str, Any]]:
