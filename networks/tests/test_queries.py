@@ -101,9 +101,9 @@ def test_meeting_page(client, personas, net, who):
     client.force_login(getattr(personas, who))
     url = reverse("networks:meeting_detail", args=[net.proposed.uuid])
     # session, user, meeting with membership flag and the group's round count ("meeting
-    # N of M"), members, options, votes with their leaders; a member adds their leader
-    # profile and the note.
-    expected = {"alice": 6, "bob": 8}[who]
+    # N of M"), members, options, votes with their leaders; a member adds the note (their
+    # leader profile comes with the user).
+    expected = {"alice": 6, "bob": 7}[who]
     assert_queries_stable(lambda: client.get(url), grow=_grow_net_group(net),
                           expected=expected)
 
@@ -115,9 +115,9 @@ def test_index_for_o_and_f(client, personas, net):
         for _ in range(n):
             NetworkPlanFactory(programme__organisation=personas.org_a)
 
-    # session, user, leader profile, plans with group counts, programmes without a plan,
+    # session, user with leader profile, plans with group counts, programmes without a plan,
     #.
-    assert_queries_stable(lambda: client.get(reverse("networks:index")), grow=grow, expected=5)
+    assert_queries_stable(lambda: client.get(reverse("networks:index")), grow=grow, expected=4)
 
 
 def test_min_side_panel_and_page(client, personas, net):

@@ -43,11 +43,11 @@ def test_module_list_query_count_is_flat(client, personas):
             mine = EnrollmentFactory(module=module, leader=personas.bob_leader)
             services.enrollment_approve(enrollment=mine, actor=personas.alice)  # Bob waits
 
-    # session, user, Bob's leader profile (+unit, leader above), modules with seat
+    # session, user with Bob's leader profile (+unit, municipality), modules with seat
     # counts and programme, their sessions (marked when Bob runs one), their audience
     # units, Bob's enrolments, waiting positions.
     assert_queries_stable(lambda: client.get(reverse("programs:module_list")), grow=grow,
-                          expected=8)
+                          expected=7)
 
 
 def test_module_page_query_count_is_flat(client, personas, module, facilitator):
@@ -65,13 +65,13 @@ def test_module_page_query_count_is_flat(client, personas, module, facilitator):
                                                               is_facilitator=True))
             _seat(personas, module, 1)  # more leaders on the waiting list
 
-    # session, user; access: module with programme, its audience units, Bob's leader
-    # profile; page: module with seat counts, sessions, their facilitators, Bob's
+    # session, user with Bob's leader profile; access: module with programme, its audience
+    # units; page: module with seat counts, sessions, their facilitators, Bob's
     # enrolments with attendance count, waiting positions; the sections other apps add
     # (the leader platform's characteristics the module builds).
     assert_queries_stable(lambda: client.get(reverse("programs:module_detail",
                                                      args=[module.uuid])),
-                          grow=grow, expected=11)
+                          grow=grow, expected=10)
 
 
 def test_min_side_panel_query_count_is_flat(personas):
