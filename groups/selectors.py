@@ -188,7 +188,8 @@ def next_milestone(milestones: list[Milestone], today: dt.date | None = None) ->
 
 _MEMBERS: Prepared[Leader] = Prepared(lambda group_id: (
     Leader.objects.filter(group_memberships__group_id=group_id)
-    .select_related("user").order_by("user__full_name")))
+    .select_related("user").only("title", "user__full_name")  # what the page shows
+    .order_by("user__full_name")))
 _PROCESS_SESSIONS: Prepared[ProcessSession] = Prepared(lambda process_id: (
     ProcessSession.objects.filter(process_id=process_id).order_by("number")))
 _TASKS: Prepared[TrainingTask] = Prepared(lambda process_id, user_id: (
