@@ -215,13 +215,15 @@ class GroupPage:
 
 _MEMBERS_WITH_UNIT: Prepared[Leader] = Prepared(lambda group_id: (
     Leader.objects.filter(network_memberships__group_id=group_id)
-    .select_related("user", "unit").order_by("user__full_name")))
+    .select_related("user", "unit").only("title", "user__full_name", "unit__name")  # shown
+    .order_by("user__full_name")))
 _MEETINGS_OF: Prepared[Any] = Prepared(lambda group_id: (
     NetworkMeeting.objects.filter(group_id=group_id)
     .select_related("facilitator", "focus_gathering").order_by("number", "pk")))
 _MEMBERS: Prepared[Leader] = Prepared(lambda group_id: (
     Leader.objects.filter(network_memberships__group_id=group_id)
-    .select_related("user").order_by("user__full_name")))
+    .select_related("user").only("user__full_name")  # the poll shows names only
+    .order_by("user__full_name")))
 _OPTIONS_OF: Prepared[MeetingOption] = Prepared(lambda meeting_id: (
     MeetingOption.objects.filter(meeting_id=meeting_id).order_by("date", "starts_at")))
 _OPTIONS_OF_GROUP: Prepared[MeetingOption] = Prepared(lambda group_id: (
@@ -272,7 +274,7 @@ _VOTES_ON: Prepared[MeetingVote] = Prepared(lambda meeting_id: (
     MeetingVote.objects.filter(option__meeting_id=meeting_id)
     .order_by("leader__user__full_name")))
 _LEADERS_WITH_USER: Prepared[Leader] = Prepared(lambda leader_ids: (
-    Leader.objects.filter(pk__any=leader_ids).select_related("user")))
+    Leader.objects.filter(pk__any=leader_ids).select_related("user").only("user__full_name")))
 _NOTE_OF: Prepared[MeetingNote] = Prepared(lambda meeting_id: (
     MeetingNote.objects.filter(meeting_id=meeting_id).select_related("updated_by")
     .order_by("pk")[:1]))
