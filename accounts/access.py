@@ -22,10 +22,14 @@ def is_oaf_for(user: User | AnonymousUser, organisation_id: int | None) -> bool:
     return user.is_superuser or (user.is_oaf_admin and user.organisation_id == organisation_id)
 
 
+# What ``leader_for`` gives with the profile, read from a user or from the profile's side.
+_PROFILE_RELATED = ("unit", "organisation")
+
+
 def _leader_of(user_id: int) -> QuerySet[Leader]:
     from .models import Leader
 
-    return Leader.objects.select_related("unit", "organisation").filter(
+    return Leader.objects.select_related(*_PROFILE_RELATED).filter(
         user_id=user_id).order_by("pk")[:1]
 
 
@@ -33,7 +37,7 @@ _LEADER_ONLY: Prepared[Leader] = Prepared(_leader_of)
 
 # What the signed-in user is read with on every request (``RoleBackend.get_user``): their
 # leader profile as ``leader_for`` gives it, so most leader pages ask no query for it.
-USER_WITH_PROFILE = ("leader__unit", "leader__organisation")
+USER_WITH_PROFILE = tuple(f"leader__{name}" for name in _PROFILE_RELATED)
 
 
 def remember_leader(user: User, leader: Leader | None) -> None:

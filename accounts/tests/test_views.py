@@ -89,6 +89,10 @@ def test_min_side_reads_the_leader_above_with_the_reports_in_one_query(client, p
     leader_reads = [q["sql"] for q in queries.captured_queries
                     if q["sql"].startswith('SELECT "accounts_leader"')]
     assert len(leader_reads) == 1 and '"leader_above_id" =' in leader_reads[0]
+    # The top of the line: no leader above, and Bob among the reports.
+    client.force_login(boss.user)
+    text = client.get(reverse("accounts:min_side")).content.decode()
+    assert "Ingen registrert" in text and "Bob Leder – Virksomhetsleder" in text
 
 
 def test_min_side_query_count_does_not_grow(client, personas):
