@@ -280,6 +280,11 @@ _NOTE_OF: Prepared[MeetingNote] = Prepared(lambda meeting_id: (
     .order_by("pk")[:1]))
 
 
+def meeting_options(meeting: NetworkMeeting) -> list[MeetingOption]:
+    """A meeting's proposed dates, earliest first (the date poll's questions)."""
+    return _OPTIONS_OF(meeting_id=meeting.pk)
+
+
 def meeting_page(*, access: MeetingAccess) -> MeetingPage:
     """The meeting with its poll: answers per date, who has not answered, the user's own
     answers and (for the group and facilitator only) the note. Four queries."""

@@ -396,7 +396,7 @@ def meeting_detail(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
 def meeting_vote(request: HttpRequest, meeting_uuid: UUID) -> HttpResponse:
     access = get_meeting_for_vote(request.user, meeting_uuid)
     meeting = access.meeting
-    form = VoteForm(request.POST, options=list(meeting.options.order_by("date", "starts_at")),
+    form = VoteForm(request.POST, options=selectors.meeting_options(meeting),
                     initial_answers={})
     if not form.is_valid():
         return _meeting(request, access, vote_form=form, status=400)

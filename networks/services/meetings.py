@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Leader, User
 from lib.audit import audit_log
 from lib.outbox import enqueue
+from lib.prepared import Prepared
 
 from .. import notifications
 from ..models import (
@@ -330,49 +331,75 @@ def meeting_option_add(*, meeting: NetworkMeeting, date: dt.date, slot: str,
         return option
 
 
+# A leader's answers are the poll's busiest write: its reads are compiled once
+# (lib.prepared). The meeting is locked with whether the leader is in its group.
+_LOCK_FOR_VOTE: Prepared[NetworkMeeting] = Prepared(lambda meeting_id, leader_id: (
+    NetworkMeeting.objects.select_for_update(of=("self",))
+    .annotate(voter_is_member=Exists(NetworkMembership.objects.filter(
+        group_id=OuterRef("group_id"), leader_id=leader_id)))
+    .filter(pk=meeting_id)))
+_OPTIONS: Prepared[MeetingOption] = Prepared(lambda meeting_id: (
+    MeetingOption.objects.filter(meeting_id=meeting_id).order_by("date", "starts_at")))
+_VOTES: Prepared[MeetingVote] = Prepared(lambda meeting_id: (
+    MeetingVote.objects.filter(option__meeting_id=meeting_id).order_by("pk")))
+
+
 def meeting_vote(*, meeting: NetworkMeeting, leader: Leader, answers: dict[int, str],
                  actor: User | None) -> int:
     """Record a member's answers (yes / if need be / no) to a proposed meeting's dates.
 
     Guarantees one answer per member and date (a constraint; answers are written
     under the meeting's row lock), only while the meeting is proposed, only for
-    the meeting's own dates. Returns how many answers were saved.
+    the meeting's own dates. Returns how many answers were saved (an answer given
+    again unchanged keeps its time).
+
+    Five statements besides the transaction's: the locked meeting with whether the
+    leader is in its group, its dates, its answers, one upsert of the new and changed
+    answers, and the proposal moved to the leading date when that changed. The dates
+    and answers read under the lock are the ones the leading date is worked out from.
     """
     with transaction.atomic():
-        m = NetworkMeeting.objects.select_for_update().get(pk=meeting.pk)
+        found = _LOCK_FOR_VOTE(meeting_id=meeting.pk, leader_id=leader.pk)
+        if not found:
+            raise NetworkMeeting.DoesNotExist
+        m = found[0]
         _refuse_unless_open(m)
         if not m.is_proposed:
             raise ValidationError(_("The date of this meeting is already decided."),
                                   code="decided")
-        if not NetworkMembership.objects.filter(group_id=m.group_id, leader=leader).exists():
+        if not m.voter_is_member:
             raise PermissionDenied(_("Only the group's members answer the date poll."))
         today = timezone.localdate()
         if m.poll_closes_on is not None and m.poll_closes_on < today:
             raise ValidationError(_("The poll closed on %(date)s.") % {
                 "date": date_format(m.poll_closes_on, "DATE_FORMAT")}, code="poll_closed")
-        options = set(m.options.filter(date__gte=today).values_list("pk", flat=True))
-        if not answers or set(answers) - options:
+        options = _OPTIONS(meeting_id=m.pk)
+        if not answers or set(answers) - {o.pk for o in options if o.date >= today}:
             raise ValidationError(_("Answer the dates proposed for this meeting."),
                                   code="invalid_answer")
         if any(a not in Answer.values for a in answers.values()):
             raise ValidationError(_("Answer yes, if need be or no for each date."),
                                   code="invalid_answer")
-        existing = {v.option_id: v for v in MeetingVote.objects.filter(option_id__in=answers,
-                                                                        leader=leader)}
+        votes = _VOTES(meeting_id=m.pk)
+        mine = {v.option_id: v for v in votes if v.leader_id == leader.pk}
         now = timezone.now()
-        new, changed = [], []
+        saved = []
         for option_id, answer in sorted(answers.items()):
-            vote = existing.get(option_id)
+            vote = mine.get(option_id)
+            if vote is not None and vote.answer == answer:
+                continue
             if vote is None:
-                new.append(MeetingVote(option_id=option_id, leader=leader, answer=answer,
-                                       answered_at=now))
-            elif vote.answer != answer:
-                vote.answer, vote.answered_at = answer, now
-                changed.append(vote)
-        MeetingVote.objects.bulk_create(new)
-        MeetingVote.objects.bulk_update(changed, ["answer", "answered_at"])
-        follow_leading(m)
-        return len(new) + len(changed)
+                votes.append(vote := MeetingVote(option_id=option_id, leader_id=leader.pk))
+            vote.answer, vote.answered_at = answer, now
+            saved.append(MeetingVote(option_id=option_id, leader_id=leader.pk, answer=answer,
+                                     answered_at=now))
+        if saved:
+            # One statement for new and changed answers alike; the constraint is the key.
+            MeetingVote.objects.bulk_create(
+                saved, update_conflicts=True, unique_fields=["option", "leader"],
+                update_fields=["answer", "answered_at"])
+        follow_leading(m, options=options, votes=votes)
+        return len(saved)
 
 
 def meeting_confirm(*, meeting: NetworkMeeting, option: MeetingOption | None,

@@ -273,15 +273,19 @@ def leading_option(options: list[MeetingOption], votes: list[MeetingVote]) -> Le
     return Leading(best, score[best.pk], yes[best.pk])
 
 
-def follow_leading(meeting: NetworkMeeting) -> bool:
+def follow_leading(meeting: NetworkMeeting, *, options: list[MeetingOption] | None = None,
+                   votes: list[MeetingVote] | None = None) -> bool:
     """Make a proposed meeting's date its poll's leading answer (under the caller's lock).
 
     The rules were checked when each date was offered; if the leading date has been
     taken since (a slot's unique constraint), the proposal stays where it was.
-    Returns whether it moved.
+    ``options`` and ``votes``: the meeting's dates and answers as the caller holds them
+    under the lock (read here when not given). Returns whether it moved.
     """
-    options = list(meeting.options.all())
-    votes = list(MeetingVote.objects.filter(option__meeting=meeting))
+    if options is None:
+        options = list(meeting.options.all())
+    if votes is None:
+        votes = list(MeetingVote.objects.filter(option__meeting=meeting))
     leading = leading_option(options, votes)
     if leading is None:
         return False

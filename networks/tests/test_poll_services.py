@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lib.models import AuditEntry
@@ -13,7 +15,13 @@ from tests.factories import LeaderFactory
 
 from .. import services
 from ..models import MeetingNote, MeetingVote, NetworkMeeting
-from .factories import GatheringFactory, MeetingFactory, NetworkGroupFactory, weekday_after
+from .factories import (
+    GatheringFactory,
+    MeetingFactory,
+    NetworkGroupFactory,
+    OptionFactory,
+    weekday_after,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -178,3 +186,47 @@ def test_poll_announce_refused_without_open_polls(net):
     NetworkMeeting.objects.filter(pk=net.proposed.pk).update(status="avlyst")
     with assert_refused("no_open_poll"):
         services.meetings_poll_announce(plan=net.plan, actor=None)
+
+
+def _statements(queries):
+    return [q["sql"] for q in queries
+            if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+
+
+def test_answers_are_one_upsert_under_the_lock_and_the_proposal_follows_the_poll(net):
+    """Issue 23: an answer to the poll was 8 statements and a bulk update (11–15 queries
+    with the page's); now the locked meeting (asking whether the leader is a member), its
+    dates, its answers, one upsert of the new and changed answers, and the proposal's
+    move when the leading date changed. A date already past cannot be answered."""
+    bob, anna = net.members[0], net.members[1]
+    early, late = net.options
+    past = OptionFactory(meeting=net.proposed, date=weekday_after(timezone.localdate(), -3))
+
+    with CaptureQueriesContext(connection) as queries:
+        assert _vote(net, bob, "nei", "ja") == 2
+    statements = _statements(queries)
+    writes = [s for s in statements if s.startswith(("INSERT", "UPDATE"))]
+    assert len(statements) == 5, statements  # lock, dates, answers, upsert, the move
+    assert "FOR UPDATE" in statements[0]
+    assert writes[0].startswith('INSERT INTO "networks_meetingvote"')
+    assert "ON CONFLICT" in writes[0]
+    assert writes[1].startswith('UPDATE "networks_networkmeeting"')
+    net.proposed.refresh_from_db()
+    assert (net.proposed.date, net.proposed.slot) == (late.date, late.slot)
+
+    first_no = MeetingVote.objects.get(leader=bob, option=early).answered_at
+    with CaptureQueriesContext(connection) as queries:
+        assert _vote(net, bob, "nei", "kanskje") == 1  # the unchanged answer is not saved
+    assert len(_statements(queries)) == 4  # the proposal stays on the late date
+    assert dict(MeetingVote.objects.filter(leader=bob).values_list("option_id", "answer")) == {
+        early.pk: "nei", late.pk: "kanskje"}
+    assert MeetingVote.objects.get(leader=bob, option=early).answered_at == first_no
+
+    assert _vote(net, anna, "ja", "nei") == 2  # early: 2 points, late: 1
+    net.proposed.refresh_from_db()
+    assert (net.proposed.date, net.proposed.slot) == (early.date, early.slot)
+
+    with assert_refused("invalid_answer"):
+        services.meeting_vote(meeting=net.proposed, leader=anna, actor=None,
+                              answers={past.pk: "ja"})
+    assert not MeetingVote.objects.filter(option=past).exists()
