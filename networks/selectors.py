@@ -40,7 +40,7 @@ from .models import (
     Slot,
 )
 from .rules import Candidate, PlanningContext
-from .services.rounds import leading_option
+from .services.rounds import OPTIONS_OF, leading_option
 
 
 def _person(leader: Leader) -> Person:
@@ -224,8 +224,6 @@ _MEMBERS: Prepared[Leader] = Prepared(lambda group_id: (
     Leader.objects.filter(network_memberships__group_id=group_id)
     .select_related("user").only("user__full_name")  # the poll shows names only
     .order_by("user__full_name")))
-_OPTIONS_OF: Prepared[MeetingOption] = Prepared(lambda meeting_id: (
-    MeetingOption.objects.filter(meeting_id=meeting_id).order_by("date", "starts_at")))
 _OPTIONS_OF_GROUP: Prepared[MeetingOption] = Prepared(lambda group_id: (
     MeetingOption.objects.filter(meeting__group_id=group_id).order_by("date", "starts_at", "pk")))
 
@@ -282,7 +280,7 @@ _NOTE_OF: Prepared[MeetingNote] = Prepared(lambda meeting_id: (
 
 def meeting_options(meeting: NetworkMeeting) -> list[MeetingOption]:
     """A meeting's proposed dates, earliest first (the date poll's questions)."""
-    return _OPTIONS_OF(meeting_id=meeting.pk)
+    return OPTIONS_OF(meeting_id=meeting.pk)
 
 
 def meeting_page(*, access: MeetingAccess) -> MeetingPage:
@@ -290,7 +288,7 @@ def meeting_page(*, access: MeetingAccess) -> MeetingPage:
     answers and (for the group and facilitator only) the note. Four queries."""
     meeting = access.meeting
     members = _MEMBERS(group_id=meeting.group_id)
-    options = _OPTIONS_OF(meeting_id=meeting.pk)
+    options = OPTIONS_OF(meeting_id=meeting.pk)
     for option in options:
         option.meeting = meeting  # as meeting.options would have set it
     votes = _VOTES_ON(meeting_id=meeting.pk)

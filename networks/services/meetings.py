@@ -44,8 +44,8 @@ from ..models import (
 from ..planner import Interval, PlanOutcome, intervals, plan_meetings
 from ..rules import Candidate, PlanningContext
 from .groups import lock_plan
+from .rounds import OPTIONS_OF, follow_leading, leading_option, times_for
 from .rounds import _replace_options as replace_options
-from .rounds import follow_leading, leading_option, times_for
 
 
 def _taken_message() -> str:
@@ -338,8 +338,6 @@ _LOCK_FOR_VOTE: Prepared[NetworkMeeting] = Prepared(lambda meeting_id, leader_id
     .annotate(voter_is_member=Exists(NetworkMembership.objects.filter(
         group_id=OuterRef("group_id"), leader_id=leader_id)))
     .filter(pk=meeting_id)))
-_OPTIONS: Prepared[MeetingOption] = Prepared(lambda meeting_id: (
-    MeetingOption.objects.filter(meeting_id=meeting_id).order_by("date", "starts_at")))
 _VOTES: Prepared[MeetingVote] = Prepared(lambda meeting_id: (
     MeetingVote.objects.filter(option__meeting_id=meeting_id).order_by("pk")))
 
@@ -367,13 +365,13 @@ def meeting_vote(*, meeting: NetworkMeeting, leader: Leader, answers: dict[int, 
         if not m.is_proposed:
             raise ValidationError(_("The date of this meeting is already decided."),
                                   code="decided")
-        if not m.voter_is_member:
+        if not m.voter_is_member:  # type: ignore[attr-defined]  # the annotation
             raise PermissionDenied(_("Only the group's members answer the date poll."))
         today = timezone.localdate()
         if m.poll_closes_on is not None and m.poll_closes_on < today:
             raise ValidationError(_("The poll closed on %(date)s.") % {
                 "date": date_format(m.poll_closes_on, "DATE_FORMAT")}, code="poll_closed")
-        options = _OPTIONS(meeting_id=m.pk)
+        options = OPTIONS_OF(meeting_id=m.pk)
         if not answers or set(answers) - {o.pk for o in options if o.date >= today}:
             raise ValidationError(_("Answer the dates proposed for this meeting."),
                                   code="invalid_answer")

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from lib.audit import audit_log
 from lib.calendar_notices import is_moved
+from lib.prepared import Prepared
 
 from .. import notifications
 from ..models import (
@@ -246,6 +247,12 @@ def _replace_options(meeting: NetworkMeeting, date: dt.date | None, slot: str,
             meeting=meeting, date=date, slot=slot,
             defaults={"starts_at": starts_at, "ends_at": ends_at})
     return removed
+
+
+# A meeting's proposed dates, earliest first: the poll's questions, read by the meeting
+# page, the answer form and the answer itself (compiled once, lib.prepared).
+OPTIONS_OF: Prepared[MeetingOption] = Prepared(lambda meeting_id: (
+    MeetingOption.objects.filter(meeting_id=meeting_id).order_by("date", "starts_at")))
 
 
 @dataclass(frozen=True)
