@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils.translation import gettext as _
 
+from lib.prepared import Prepared
+
 from .models.approvals import ApprovalDecision, ApprovalStep, DecisionOutcome, StepKind
 
 if TYPE_CHECKING:
@@ -183,6 +185,14 @@ class ApprovalSource(Protocol):
         """Decide one step through the track app's service (its own transaction and locks)."""
 
 
+# The extra steps of some targets, one shape whatever the targets (lib.prepared): their
+# content types and ids go in as two lists, so a step of one content type whose id is
+# another target's comes too; each request takes the steps of its own targets' pairs.
+_STEPS_ON: Prepared[ApprovalStep] = Prepared(lambda content_type_ids, object_ids: (
+    ApprovalStep.objects.filter(content_type_id__any=content_type_ids,
+                                object_id__any=object_ids).order_by("position", "pk")))
+
+
 class RequestSource(ABC):
     """What the two kinds of request share: a track app's source sets the model, what
     "waiting" means, where the municipality and the request time are, the relations
@@ -207,16 +217,14 @@ class RequestSource(ABC):
         if not rows:
             return {}
         from django.contrib.contenttypes.models import ContentType
-        from django.db.models import Q
 
         targets = [(ContentType.objects.get_for_model(model).pk, get)
                    for model, get in self.targets]
-        wanted = Q(pk__in=[])
-        for content_type_id, get in targets:
-            wanted |= Q(content_type_id=content_type_id,
-                        object_id__in={get(r) for r in rows} - {None})
+        wanted = {(content_type_id, get(r)) for content_type_id, get in targets for r in rows}
+        wanted = {pair for pair in wanted if pair[1] is not None}
         by_target: dict[tuple[int, int | None], list[ApprovalStep]] = {}
-        for step in ApprovalStep.objects.filter(wanted).order_by("position", "pk"):
+        for step in _STEPS_ON(content_type_ids=sorted({ct for ct, _id in wanted}),
+                              object_ids=sorted({object_id for _ct, object_id in wanted})):
             by_target.setdefault((step.content_type_id, step.object_id), []).append(step)
         return {r.pk: [step for content_type_id, get in targets
                        for step in by_target.get((content_type_id, get(r)), [])]

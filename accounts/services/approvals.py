@@ -165,18 +165,37 @@ def deputy_end(*, row: Deputy, actor: User, today: dt.date | None = None) -> Non
         row.save(update_fields=["ends_on"])
 
 
+_DEPUTIES_TODAY: Prepared[tuple[int, int]] = Prepared(lambda principal_ids, today: (
+    Deputy.objects.filter(leader_id__any=principal_ids, starts_on__lte=today,
+                          ends_on__gte=today, deputy__is_active=True)
+    .values_list("leader_id", "deputy_id")))
+
+
 def deputies_of(*, principal_ids: Iterable[int], today: dt.date) -> dict[int, set[int]]:
     """Each principal's active deputies today (one query)."""
     found: dict[int, set[int]] = defaultdict(set)
-    for leader_id, deputy_id in (Deputy.objects.filter(leader_id__in=set(principal_ids),
-                                                       starts_on__lte=today, ends_on__gte=today,
-                                                       deputy__is_active=True)
-                                 .values_list("leader_id", "deputy_id")):
+    for leader_id, deputy_id in _DEPUTIES_TODAY(principal_ids=sorted(set(principal_ids)),
+                                                today=today):
         found[leader_id].add(deputy_id)
     return dict(found)
 
 
 # --- Routing: who may act on which step ---------------------------------------------
+
+
+# routing_load's reads, one shape each whatever the requests (lib.prepared): their kinds
+# and their ids go in as two lists, so a row of one kind whose id is another kind's
+# request comes too, and is left out by the request's key.
+_DECISIONS_ON: Prepared[ApprovalDecision] = Prepared(lambda kinds, ids: (
+    ApprovalDecision.objects.filter(request_kind__any=kinds, request_id__any=ids)
+    .select_related("decided_by", "on_behalf_of").order_by("step_number", "pk")))
+_HANDOVERS_ON: Prepared[tuple[str, int, int, int]] = Prepared(lambda kinds, ids: (
+    ApprovalHandover.objects.filter(request_kind__any=kinds, request_id__any=ids)
+    .values_list("request_kind", "request_id", "step_number", "to_user_id")))
+_ESCALATIONS_ON: Prepared[tuple[str, int, int, int | None]] = Prepared(lambda kinds, ids: (
+    ApprovalEscalation.objects.filter(request_kind__any=kinds, request_id__any=ids,
+                                      resolved_at__isnull=True)
+    .values_list("request_kind", "request_id", "step_number", "escalated_to_id")))
 
 
 def routing_load(*, subjects: Sequence[Subject], today: dt.date,
@@ -185,22 +204,19 @@ def routing_load(*, subjects: Sequence[Subject], today: dt.date,
     routing = Routing(today=today)
     if not subjects:
         return routing
-    by_kind: dict[str, list[int]] = defaultdict(list)
-    for subject in subjects:
-        by_kind[subject.kind].append(subject.pk)
-    refs = Q()
-    for kind, ids in by_kind.items():
-        refs |= Q(request_kind=kind, request_id__in=ids)
-    for decision in ApprovalDecision.objects.filter(refs).select_related(
-            "decided_by", "on_behalf_of").order_by("step_number"):
-        routing.decisions.setdefault((decision.request_kind, decision.request_id),
-                                     []).append(decision)
-    for h in ApprovalHandover.objects.filter(refs).values_list(
-            "request_kind", "request_id", "step_number", "to_user_id"):
-        routing.handovers[(h[0], h[1], h[2])] = h[3]
-    for e in ApprovalEscalation.objects.filter(refs, resolved_at__isnull=True).values_list(
-            "request_kind", "request_id", "step_number", "escalated_to_id"):
-        routing.escalations[(e[0], e[1], e[2])] = e[3]
+    keys = {subject.key for subject in subjects}
+    refs = {"kinds": sorted({kind for kind, _pk in keys}),
+            "ids": sorted({pk for _kind, pk in keys})}
+    for decision in _DECISIONS_ON(**refs):
+        key = (decision.request_kind, decision.request_id)
+        if key in keys:
+            routing.decisions.setdefault(key, []).append(decision)
+    for kind, pk, step_number, to_user_id in _HANDOVERS_ON(**refs):
+        if (kind, pk) in keys:
+            routing.handovers[(kind, pk, step_number)] = to_user_id
+    for kind, pk, step_number, escalated_to_id in _ESCALATIONS_ON(**refs):
+        if (kind, pk) in keys:
+            routing.escalations[(kind, pk, step_number)] = escalated_to_id
     principals = set(principal_ids) | {s.leader_above_user_id for s in subjects
                                        if s.leader_above_user_id is not None}
     principals |= {d.person_id for s in subjects for d in s.definitions if d.person_id}

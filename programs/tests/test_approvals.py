@@ -7,18 +7,23 @@ leader reads them ("approved by X on behalf of Y").
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import (
     ApprovalDecision,
     ApprovalEscalation,
+    ApprovalHandover,
     ApprovalPolicy,
     ApprovalStep,
+    DecisionOutcome,
     Deputy,
     StepCondition,
     StepKind,
@@ -28,6 +33,7 @@ from accounts.services.approvals import (
     deputy_set,
     escalations_make,
     request_hand_over,
+    routing_load,
 )
 from cockpit.rules import approvals_escalated
 from lib.models import SentReminder
@@ -35,13 +41,13 @@ from lib.reminders import reminders_sweep
 from lib.testing import assert_queries_stable, assert_refused
 from lib.workdays import add_working_days
 from programs import services
-from programs.approvals import KIND
-from programs.models import Enrollment, EnrollmentStatus, Module
+from programs.approvals import KIND, subject_of
+from programs.models import Enrollment, EnrollmentStatus, Module, Programme
 from reports.models import ReminderPolicy
 from tests.factories import LeaderFactory
 
 from .conftest import make_module
-from .factories import EnrollmentFactory, today
+from .factories import EnrollmentFactory, ModuleFactory, today
 
 pytestmark = pytest.mark.django_db
 
@@ -501,3 +507,67 @@ def test_oaf_direct_enrolment_approves_every_waiting_step(personas, request_of_b
                  .values_list("step_number", "decided_by", "on_behalf_of"))
     assert trail == [(1, personas.alice.pk, personas.boss_leader.user_id),
                      (2, personas.alice.pk, None)]
+
+
+# --- what the routing reads --------------------------------------------------------------
+
+
+def test_a_request_reads_only_its_own_steps_decisions_and_routing(personas, deputy,
+                                                                   module, other_leader):
+    """Issue 23: the extra steps and the routing (decisions, handovers, escalations,
+    deputies) are each read by one prepared shape, the kinds or content types and the
+    ids going in as two lists. A row of another kind of request, or of another target,
+    that has one of those ids is read too and must not be taken for the request's."""
+    org, boss, now = personas.org_a, personas.boss_leader.user, timezone.now()
+    second = ModuleFactory(programme=module.programme, topic="Økonomi for ledere")
+    target = next(m for m in (module, second) if m.pk != m.programme_id)
+    enrollment = EnrollmentFactory(module=target, leader=personas.bob_leader)
+    module_type, programme_type = (ContentType.objects.get_for_model(m)
+                                   for m in (Module, Programme))
+
+    def step(content_type, object_id, position, label):
+        return ApprovalStep.objects.create(
+            organisation=org, content_type=content_type, object_id=object_id,
+            position=position, label=label, kind=StepKind.OAF)
+
+    own = [step(module_type, target.pk, 2, "Modulens steg"),
+           step(programme_type, target.programme_id, 3, "Programmets\nsteg – å")]
+    step(programme_type, target.pk, 4, "Et annet program")  # the module's id, a programme's
+    step(module_type, target.programme_id, 5, "En annen modul")
+    subject = subject_of(enrollment)
+    assert [s.pk for s in subject.definitions] == [s.pk for s in own]
+
+    # A coaching application in the same list: each kind's id is also the other's.
+    pk, course = enrollment.pk, "coaching.course"
+    application = replace(subject, kind=course, pk=pk + 1000)
+    decided = ApprovalDecision.objects.create(
+        organisation=org, request_kind=KIND, request_id=pk, step_number=1,
+        outcome=DecisionOutcome.APPROVED, decided_by=boss, decided_at=now)
+    declined = ApprovalDecision.objects.create(
+        organisation=org, request_kind=course, request_id=pk + 1000, step_number=1,
+        outcome=DecisionOutcome.DECLINED, decided_by=boss, decided_at=now)
+    for kind, request_id in ((course, pk), (KIND, pk + 1000)):  # neither request's
+        ApprovalDecision.objects.create(
+            organisation=org, request_kind=kind, request_id=request_id, step_number=2,
+            outcome=DecisionOutcome.DECLINED, decided_by=boss, decided_at=now)
+        ApprovalHandover.objects.create(
+            organisation=org, request_kind=kind, request_id=request_id, step_number=2,
+            from_user=boss, to_user=other_leader.user)
+        ApprovalEscalation.objects.create(
+            organisation=org, request_kind=kind, request_id=request_id, step_number=2,
+            escalated_to=boss, escalated_at=now)
+    ApprovalHandover.objects.create(organisation=org, request_kind=KIND, request_id=pk,
+                                    step_number=2, from_user=boss, to_user=deputy.user)
+    ApprovalEscalation.objects.create(organisation=org, request_kind=KIND, request_id=pk,
+                                      step_number=3, escalated_to=boss, escalated_at=now,
+                                      resolved_at=now)  # decided since: no longer routes
+    _name_deputy(personas, deputy)
+
+    with CaptureQueriesContext(connection) as queries:
+        routing = routing_load(subjects=[subject, application], today=today())
+    assert len(queries) == 4
+    assert {key: [d.pk for d in rows] for key, rows in routing.decisions.items()} == {
+        (KIND, pk): [decided.pk], (course, pk + 1000): [declined.pk]}
+    assert routing.handovers == {(KIND, pk, 2): deputy.user.pk}
+    assert routing.escalations == {}
+    assert routing.deputies == {boss.pk: {deputy.user.pk}}
