@@ -280,13 +280,14 @@ class UnitSubtreeFilter(admin.SimpleListFilter):
     template = "admin/filter_many.html"  # hundreds of units: joined in Python
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        # Hundreds of units at 10× (680): read as plain rows, not model instances.
         units = (scope_queryset(Unit.objects.all(), request.user)
                  .filter(kind__in=[UnitKind.SERVICE_AREA, UnitKind.ENTERPRISE])
-                 .only("pk", "name", "kind", "depth").order_by("path"))
+                 .order_by("path").values_list("pk", "name", "kind"))
         # An enterprise is indented under its service area, so two units of one name
         # (two «Nordby skole») are told apart by where they sit.
-        return [(str(unit.pk), unit.name if unit.kind == UnitKind.SERVICE_AREA
-                 else f"\u2003{unit.name}") for unit in units]
+        return [(str(pk), name if kind == UnitKind.SERVICE_AREA else f"\u2003{name}")
+                for pk, name, kind in units]
 
     def choices(self, changelist: Any) -> Iterator[dict[str, Any]]:
         # Hundreds of units at 10× (680): a query string built per unit was a fifth of
@@ -346,6 +347,9 @@ class LeaderAdmin(HRImportAdminMixin, ScopedHistoryMixin, OrganisationScopedAdmi
                     "leader_since", "is_talent"]
     list_filter = [UnitSubtreeFilter, "level", NewLeaderFilter, "is_talent", "organisation"]
     list_select_related = ["user", "unit", "leader_above__user"]
+    # By name, then the user (unique): a total order Django adds no "-pk" to, which
+    # PostgreSQL reads from the users' name index a page at a time.
+    ordering = ["user__full_name", "user_id"]
     search_fields = ["user__full_name", "user__email", "employee_number", "title", "unit__name"]
     search_help_text = _("Name, email, title or unit; a unit's name also finds the leaders of "
                          "the units below it.")

@@ -177,6 +177,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["full_name"]
+        # The leader and user lists page by name: the first hundred of 6,500 are read
+        # from the index instead of sorting every joined row (issue 23).
+        indexes = [models.Index(fields=["full_name", "id"], name="user_full_name_order")]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
             models.CheckConstraint(

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import LeaderLevel, UnitKind
+from accounts.models import LeaderLevel, UnitKind, User
 from tests.factories import LeaderFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +80,26 @@ def test_level_and_new_leader_filters(client, personas, tree):
     assert {"Tor Trinnleder", "Berit Bibliotek"} <= new
     assert "Rita Rektor" not in new and "Brita Brattli" not in new
     assert "Rita Rektor" in _names(client, ny="nei")
+
+
+def test_leaders_are_listed_by_name_then_user_in_an_order_the_name_index_serves(
+        client, personas, tree):
+    """Issue 23: the list pages 6,500 leaders by name. Ordered by name and the user (one
+    per leader, so a total order), PostgreSQL reads a page from the users' name index;
+    Django's added "-pk" (the leader's) made it join and sort every leader first
+    (44 ms → 4 ms for the first page at 10×). Two leaders of one name keep one order."""
+    a = personas.org_a
+    twins = [LeaderFactory(organisation=a, unit=tree["nordby"], user__full_name="Åse Ødegård")
+             for _ in range(2)]
+    client.force_login(personas.alice)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:accounts_leader_changelist"))
+    twins_listed = [leader.user_id for leader in response.context["cl"].result_list
+                    if leader in twins]
+    assert twins_listed == sorted(leader.user_id for leader in twins)
+    listed = next(q["sql"] for q in queries if q["sql"].startswith(
+        'SELECT "accounts_leader"."id", "accounts_leader"."organisation_id"'))
+    assert listed.split("ORDER BY")[1].split("LIMIT")[0].strip() == (
+        '"accounts_user"."full_name" ASC, "accounts_leader"."user_id" ASC')
+    index = {i.name: i.fields for i in User._meta.indexes}
+    assert index["user_full_name_order"] == ["full_name", "id"]
