@@ -436,7 +436,7 @@ class UserAdmin(ScopedHistoryMixin, OrganisationScopedAdmin, DjangoUserAdmin):
     list_filter = ["is_oaf_admin", "is_facilitator", "is_coach", "is_active", "organisation"]
     list_select_related = ["organisation"]
     search_fields = ["email", "full_name"]
-    ordering = ["full_name"]
+    ordering = ["full_name", "pk"]  # a total order the users' name index serves
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["full_name", "organisation", "language"]}),

@@ -220,8 +220,8 @@ class RequestSource(ABC):
 
         targets = [(ContentType.objects.get_for_model(model).pk, get)
                    for model, get in self.targets]
-        wanted = {(content_type_id, get(r)) for content_type_id, get in targets for r in rows}
-        wanted = {pair for pair in wanted if pair[1] is not None}
+        wanted = {(content_type_id, object_id) for content_type_id, get in targets for r in rows
+                  if (object_id := get(r)) is not None}
         by_target: dict[tuple[int, int | None], list[ApprovalStep]] = {}
         for step in _STEPS_ON(content_type_ids=sorted({ct for ct, _id in wanted}),
                               object_ids=sorted({object_id for _ct, object_id in wanted})):

@@ -103,3 +103,18 @@ def test_leaders_are_listed_by_name_then_user_in_an_order_the_name_index_serves(
         '"accounts_user"."full_name" ASC, "accounts_leader"."user_id" ASC')
     index = {i.name: i.fields for i in User._meta.indexes}
     assert index["user_full_name_order"] == ["full_name", "id"]
+
+
+def test_users_are_listed_by_name_then_id_in_the_order_the_name_index_serves(
+        client, personas, tree):
+    """The user list has the same index to page by: name, then the id (not Django's
+    "-pk", which no index in name order serves)."""
+    client.force_login(personas.alice)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:accounts_user_changelist"))
+    assert response.status_code == 200
+    listed = next(q["sql"] for q in queries if q["sql"].startswith(
+        'SELECT "accounts_user"."id", "accounts_user"."password"') and "ORDER BY" in q["sql"]
+        and not q["sql"].endswith("LIMIT 1"))
+    assert listed.split("ORDER BY")[1].split("LIMIT")[0].strip() == (
+        '"accounts_user"."full_name" ASC, "accounts_user"."id" ASC')

@@ -44,7 +44,7 @@ from ..models import (
 from ..planner import Interval, PlanOutcome, intervals, plan_meetings
 from ..rules import Candidate, PlanningContext
 from .groups import lock_plan
-from .rounds import OPTIONS_OF, follow_leading, leading_option, times_for
+from .rounds import OPTIONS_OF, VOTES_OF, follow_leading, leading_option, times_for
 from .rounds import _replace_options as replace_options
 
 
@@ -338,8 +338,6 @@ _LOCK_FOR_VOTE: Prepared[NetworkMeeting] = Prepared(lambda meeting_id, leader_id
     .annotate(voter_is_member=Exists(NetworkMembership.objects.filter(
         group_id=OuterRef("group_id"), leader_id=leader_id)))
     .filter(pk=meeting_id)))
-_VOTES: Prepared[MeetingVote] = Prepared(lambda meeting_id: (
-    MeetingVote.objects.filter(option__meeting_id=meeting_id).order_by("pk")))
 
 
 def meeting_vote(*, meeting: NetworkMeeting, leader: Leader, answers: dict[int, str],
@@ -378,7 +376,7 @@ def meeting_vote(*, meeting: NetworkMeeting, leader: Leader, answers: dict[int, 
         if any(a not in Answer.values for a in answers.values()):
             raise ValidationError(_("Answer yes, if need be or no for each date."),
                                   code="invalid_answer")
-        votes = _VOTES(meeting_id=m.pk)
+        votes = VOTES_OF(meeting_id=m.pk)
         mine = {v.option_id: v for v in votes if v.leader_id == leader.pk}
         now = timezone.now()
         saved = []
@@ -418,8 +416,7 @@ def meeting_confirm(*, meeting: NetworkMeeting, option: MeetingOption | None,
                                   code="date_missing")
         if option is None:
             # No date chosen: the poll's leading answer is the proposal.
-            leading = leading_option(list(m.options.all()),
-                                     list(MeetingVote.objects.filter(option__meeting=m)))
+            leading = leading_option(OPTIONS_OF(meeting_id=m.pk), VOTES_OF(meeting_id=m.pk))
             option = leading.option if leading else None
         if option is not None:
             if option.meeting_id != m.pk:

@@ -253,6 +253,9 @@ def _replace_options(meeting: NetworkMeeting, date: dt.date | None, slot: str,
 # page, the answer form and the answer itself (compiled once, lib.prepared).
 OPTIONS_OF: Prepared[MeetingOption] = Prepared(lambda meeting_id: (
     MeetingOption.objects.filter(meeting_id=meeting_id).order_by("date", "starts_at")))
+# Its answers, as the leading date is worked out from them.
+VOTES_OF: Prepared[MeetingVote] = Prepared(lambda meeting_id: (
+    MeetingVote.objects.filter(option__meeting_id=meeting_id).order_by("pk")))
 
 
 @dataclass(frozen=True)
@@ -290,9 +293,9 @@ def follow_leading(meeting: NetworkMeeting, *, options: list[MeetingOption] | No
     under the lock (read here when not given). Returns whether it moved.
     """
     if options is None:
-        options = list(meeting.options.all())
+        options = OPTIONS_OF(meeting_id=meeting.pk)
     if votes is None:
-        votes = list(MeetingVote.objects.filter(option__meeting=meeting))
+        votes = VOTES_OF(meeting_id=meeting.pk)
     leading = leading_option(options, votes)
     if leading is None:
         return False
