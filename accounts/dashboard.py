@@ -9,9 +9,14 @@ in a fixed number of queries.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils import timezone
+
+from lib.prepared import Read, ahead
 
 from .models import Leader, User
 
@@ -22,6 +27,10 @@ class Panel:
     order: int
     template: str
     load: Callable[[User, Leader | None], dict[str, Any] | None]
+    # The prepared reads ``load`` starts with (``Prepared.read``): Min side sends every
+    # panel's together, in one round trip (``lib.prepared.ahead``). Reads that depend on
+    # another's rows are not listed; they run when ``load`` gets to them.
+    reads: Callable[[User, Leader | None], list[Read[Any]]] | None = None
 
 
 _panels: dict[str, Panel] = {}
@@ -47,14 +56,26 @@ def shared_on_page[T](leader: Leader, key: str, load: Callable[[], T]) -> T:
     return memo[key]
 
 
+def now_on_page(leader: Leader | None) -> dt.datetime:
+    """``timezone.now()``, the same one for every panel of one rendering of Min side (a
+    panel's reads, sent ahead, and its load ask with the same time)."""
+    if leader is None:
+        return timezone.now()
+    return shared_on_page(leader, "now", timezone.now)
+
+
 def panels_for(user: User, leader: Leader | None) -> list[tuple[str, dict[str, Any]]]:
-    """Return (template, context) for each panel with something to show."""
+    """Return (template, context) for each panel with something to show. The panels'
+    first reads go to the database together (:attr:`Panel.reads`)."""
     if leader is not None:
         leader = copy.copy(leader)  # the memo lives on this rendering's copy only
         leader.__dict__[_PAGE_MEMO] = {}
+    panels = sorted(_panels.values(), key=lambda p: p.order)
     shown = []
-    for panel in sorted(_panels.values(), key=lambda p: p.order):
-        context = panel.load(user, leader)
-        if context is not None:
-            shown.append((panel.template, context))
+    with ahead([read for panel in panels if panel.reads is not None
+                for read in panel.reads(user, leader)]):
+        for panel in panels:
+            context = panel.load(user, leader)
+            if context is not None:
+                shown.append((panel.template, context))
     return shown

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from lib.prepared import Prepared
+from lib.prepared import Prepared, together
 
 from .access import leader_for
 from .models import Leader, Organisation, Unit, User
@@ -34,19 +34,22 @@ def min_side_get(*, user: User) -> MinSide:
     """Who the user is, where they sit and who reports to them.
 
     Two queries whatever the size of the municipality (each compiled once per
-    process): the unit's ancestors by their path prefixes, and the direct reports
-    with the leader above. The leader profile, unit and municipality come with the
-    signed-in user (``accounts.access.USER_WITH_PROFILE``).
+    process), sent together (``lib.prepared.together``: one round trip): the unit's
+    ancestors by their path prefixes, and the direct reports with the leader above.
+    The leader profile, unit and municipality come with the signed-in user
+    (``accounts.access.USER_WITH_PROFILE``).
     """
     leader = leader_for(user)
     if leader is None:
         return MinSide(user=user, leader=None, organisation=user.organisation)
     ancestors = [leader.unit.path[:i] for i in range(Unit.steplen, len(leader.unit.path),
                                                       Unit.steplen)]
-    unit_path = [*_UNITS_BY_PATH(paths=ancestors), leader.unit]
     above_id = leader.leader_above_id
-    people = _REPORTS_AND_ABOVE(leader_id=leader.pk,
-                                above_ids=[above_id] if above_id is not None else [])
+    units, people = together(
+        _UNITS_BY_PATH.read(paths=ancestors),
+        _REPORTS_AND_ABOVE.read(leader_id=leader.pk,
+                                above_ids=[above_id] if above_id is not None else []))
+    unit_path = [*units, leader.unit]
     reports = [p for p in people if p.leader_above_id == leader.pk]
     above = next((p for p in people if p.pk == above_id), None)
     if above is not None:

@@ -16,15 +16,18 @@ class CoachingConfig(AppConfig):
         from .selectors import (
             calendar_events,
             min_side_approvals_panel,
+            min_side_approvals_reads,
             min_side_coach_panel,
             min_side_leader_panel,
+            min_side_leader_reads,
         )
 
         register_panel(Panel(key="coaching", order=40, template="coaching/panels/leader.html",
-                             load=min_side_leader_panel))
+                             load=min_side_leader_panel, reads=min_side_leader_reads))
         register_panel(Panel(key="coaching_approvals", order=41,
                              template="coaching/panels/approvals.html",
-                             load=min_side_approvals_panel))
+                             load=min_side_approvals_panel,
+                             reads=min_side_approvals_reads))
         register_panel(Panel(key="coaching_coach", order=42,
                              template="coaching/panels/coach.html", load=min_side_coach_panel))
         register_calendar_source("coaching", calendar_events)

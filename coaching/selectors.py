@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.dashboard import now_on_page
 from accounts.models import ApprovalDecision, Leader, User
 from accounts.selectors import may_have_reports
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
-from lib.prepared import Prepared
+from lib.prepared import Prepared, Read
 
 from .access import CourseAccess
 from .approvals import KIND as APPROVAL_KIND
@@ -244,11 +245,18 @@ _OPEN_COURSES_OF: Prepared[CoachingCourse] = Prepared(lambda leader_id, now: (
     .select_related("coach__user").order_by("year", "term")))
 
 
+def min_side_leader_reads(user: User, leader: Leader | None) -> list[Read[Any]]:
+    """The leader panel's read (:attr:`accounts.dashboard.Panel.reads`)."""
+    if leader is None:
+        return []
+    return [_OPEN_COURSES_OF.read(leader_id=leader.pk, now=now_on_page(leader))]
+
+
 def min_side_leader_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
     """The leader's open courses with sessions used and left and the next booking (1 query)."""
     if leader is None:
         return None
-    courses = _OPEN_COURSES_OF(leader_id=leader.pk, now=timezone.now())
+    courses = _OPEN_COURSES_OF(leader_id=leader.pk, now=now_on_page(leader))
     for course in courses:
         course.left = sessions_left(course)  # type: ignore[attr-defined]
     return {"courses": courses}
@@ -265,6 +273,13 @@ def _waiting_for(leader_id: int) -> QuerySet[CoachingCourse]:
 
 
 _WAITING_FOR: Prepared[CoachingCourse] = Prepared(_waiting_for)
+
+
+def min_side_approvals_reads(user: User, leader: Leader | None) -> list[Read[Any]]:
+    """The approvals panel's read (:attr:`accounts.dashboard.Panel.reads`)."""
+    if leader is None or not may_have_reports(leader):
+        return []
+    return [_WAITING_FOR.read(leader_id=leader.pk)]
 
 
 def min_side_approvals_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:

@@ -11,10 +11,11 @@ class CockpitConfig(AppConfig):
 
         from . import documents
         from .admin_actions import install_message_actions
-        from .selectors import min_side_panel
+        from .selectors import min_side_panel, min_side_reads
 
         register_panel(Panel(key="cockpit", order=12, template="cockpit/min_side_panel.html",
-                             load=min_side_panel))
+                             load=min_side_panel,
+                             reads=min_side_reads))
         documents.register()
         install_message_actions()
         from accounts.privacy import register_personal_data

@@ -28,7 +28,7 @@ from coaching.models.courses import CourseStatus
 from groups.models import GroupProcess
 from groups.models.process import Phase as GroupPhase
 from lib.money import hours
-from lib.prepared import Prepared
+from lib.prepared import Prepared, Read
 from programs.models import (
     Enrollment,
     EnrollmentStatus,
@@ -37,7 +37,7 @@ from programs.models import (
     ModuleStatus,
     Programme,
 )
-from programs.selectors import enrollments_of
+from programs.selectors import enrollments_of, enrollments_read
 from reports.costs import CostOverview, cost_overview
 from reports.documents import track_labels
 from reports.status import TRACKS, track_participants
@@ -300,6 +300,12 @@ def completed_enrollments(leader: Leader) -> list[Enrollment]:
 _DELIVERED_TO: Prepared[MessageDelivery] = Prepared(lambda user_id: (
     MessageDelivery.objects.filter(recipient_id=user_id).exclude(status=DeliveryStatus.FAILED)
     .select_related("message").order_by("-message__created_at")[:10]))
+
+
+def min_side_reads(user: User, leader: Leader | None) -> list[Read[Any]]:
+    """The panel's reads (:attr:`accounts.dashboard.Panel.reads`)."""
+    return [_DELIVERED_TO.read(user_id=user.pk),
+            *([enrollments_read(leader)] if leader is not None else [])]
 
 
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import leader_for
+from accounts.dashboard import now_on_page
 from accounts.models import Leader, User
-from lib.prepared import Prepared, narrowed
+from lib.prepared import Prepared, Read, ahead, narrowed
 
 from .access import GroupAccess
 from .diff import DiffRow, commitments_diff, words_diff
@@ -35,7 +36,9 @@ from .timeline import (
     Milestone,
     group_milestones,
     group_rows,
+    milestone_reads,
     milestones_for,
+    posters_read,
     session_labels,
 )
 
@@ -65,7 +68,7 @@ def groups_for_leader(*, leader: Leader) -> list[LeaderGroup]:
 
     Membership is a subquery rather than a join, so PostgreSQL starts from the few
     matching groups by index instead of joining every group to every membership."""
-    return _LEADERS_GROUPS(leader_id=leader.pk, now=timezone.now())
+    return _LEADERS_GROUPS(leader_id=leader.pk, now=now_on_page(leader))
 
 
 def _leaders_groups(leader_id: int, now: dt.datetime) -> Any:
@@ -82,6 +85,13 @@ _FACILITATED: Prepared[LeaderGroup] = Prepared(lambda organisation_id, user_id, 
 
 def groups_facilitated_by(*, user: User) -> list[LeaderGroup]:
     return _FACILITATED.visible_to(user, user_id=user.pk, now=timezone.now())
+
+
+def min_side_reads(user: User, leader: Leader | None) -> list[Read[Any]]:
+    """The panel's first read (:attr:`accounts.dashboard.Panel.reads`)."""
+    if leader is None:
+        return []
+    return [_LEADERS_GROUPS.read(leader_id=leader.pk, now=now_on_page(leader))]
 
 
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
@@ -203,26 +213,33 @@ def progress_get(*, access: GroupAccess) -> ProgressPage:
     """Members, sessions, tasks (with the user's own ticks) and the timeline.
 
     Queries: members, sessions, tasks, then one query per milestone source
-    (five for this app's own) — the same for 1 or 100 sessions, tasks or members.
+    (five for this app's own) — the same for 1 or 100 sessions, tasks or members; sent
+    together, in one round trip (``lib.prepared.ahead``).
     """
     group = access.group
-    members = _MEMBERS(group_id=group.pk)
     process = access.process
-    sessions: list[ProcessSession] = []
-    tasks: list[TrainingTask] = []
-    if process is not None:
-        sessions = _PROCESS_SESSIONS(process_id=process.pk)
-        for session, label in zip(sessions, session_labels(
-                [(s.number, s.kind) for s in sessions]), strict=True):
-            session.process = process  # as process.sessions would have set it
-            session.label = label
-        tasks = _TASKS(process_id=process.pk, user_id=access.user.pk)
-        for task in tasks:
-            task.process = process
-    # The timeline's own rows are the ones read above: only the posters' and the other
-    # apps' sources are asked (four queries fewer).
-    own = group_milestones([group], group_rows(group, process, sessions, tasks, len(members)))
-    milestones = milestones_for([group], known={OWN_SOURCE: own})[group.pk]
+    process_reads: list[Read[Any]] = [
+        _PROCESS_SESSIONS.read(process_id=process.pk),
+        _TASKS.read(process_id=process.pk, user_id=access.user.pk)] if process else []
+    with ahead([_MEMBERS.read(group_id=group.pk), *process_reads, posters_read(group),
+                *milestone_reads([group], known=[OWN_SOURCE])]):
+        members = _MEMBERS(group_id=group.pk)
+        sessions: list[ProcessSession] = []
+        tasks: list[TrainingTask] = []
+        if process is not None:
+            sessions = _PROCESS_SESSIONS(process_id=process.pk)
+            for session, label in zip(sessions, session_labels(
+                    [(s.number, s.kind) for s in sessions]), strict=True):
+                session.process = process  # as process.sessions would have set it
+                session.label = label
+            tasks = _TASKS(process_id=process.pk, user_id=access.user.pk)
+            for task in tasks:
+                task.process = process
+        # The timeline's own rows are the ones read above: only the posters' and the
+        # other apps' sources are asked (four queries fewer).
+        own = group_milestones([group], group_rows(group, process, sessions, tasks,
+                                                   len(members)))
+        milestones = milestones_for([group], known={OWN_SOURCE: own})[group.pk]
     return ProgressPage(access=access, members=members, sessions=sessions, tasks=tasks,
                         milestones=milestones, next=next_milestone(milestones))
 

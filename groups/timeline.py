@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lib.prepared import Prepared
+from lib.prepared import Prepared, Read
 
 from .models import (
     GroupProcess,
@@ -58,13 +58,28 @@ class Milestone:
 OWN_SOURCE = "groups"
 
 MilestoneSource = Callable[[list["LeaderGroup"]], dict[int, list[Milestone]]]
+# The prepared reads a source starts with for these groups (``Prepared.read``), so a page
+# can send them with its own (``lib.prepared.ahead``).
+MilestoneReads = Callable[[list["LeaderGroup"]], list[Read[Any]]]
 
 _sources: dict[str, MilestoneSource] = {}
+_source_reads: dict[str, MilestoneReads] = {}
 
 
-def register_milestone_source(key: str, source: MilestoneSource) -> None:
+def register_milestone_source(key: str, source: MilestoneSource,
+                              reads: MilestoneReads | None = None) -> None:
     """Add (or replace, so a reloaded app does not register twice) a source of milestones."""
     _sources[key] = source
+    _source_reads.pop(key, None)
+    if reads is not None:
+        _source_reads[key] = reads
+
+
+def milestone_reads(groups: list[LeaderGroup], *, known: Iterable[str] = ()) -> list[Read[Any]]:
+    """The reads :func:`milestones_for` starts with for ``groups``, the sources in
+    ``known`` left out: a page sends them with its own (``lib.prepared.ahead``)."""
+    return [read for key in _sources if key not in known and key in _source_reads and groups
+            for read in _source_reads[key](groups)]
 
 
 def _sort_key(milestone: Milestone) -> tuple[bool, datetime.date, str]:
@@ -157,6 +172,18 @@ _ONE_GROUP: dict[str, Prepared[Any]] = {
     "tasks": Prepared(lambda group_id: _tasks(Q(process__group_id=group_id))),
     "posters": Prepared(lambda group_id: _posters(Q(group_id=group_id))),
 }
+
+
+def own_reads(groups: list[LeaderGroup]) -> list[Read[Any]]:
+    """:func:`group_milestones`' reads for one group (several are read the ordinary way)."""
+    if len(groups) != 1:
+        return []
+    return [query.read(group_id=groups[0].pk) for query in _ONE_GROUP.values()]
+
+
+def posters_read(group: LeaderGroup) -> Read[Any]:
+    """The one read :func:`group_milestones` makes when its other rows are given."""
+    return _ONE_GROUP["posters"].read(group_id=group.pk)
 
 
 def _rows(name: str, build: Callable[[Q], QuerySet], field: str, pks: list[int]) -> Any:

@@ -11,10 +11,11 @@ class LeaderplatformConfig(AppConfig):
         from accounts.privacy import register_anonymiser, register_personal_data
 
         from . import documents, privacy
-        from .selectors import min_side_panel
+        from .selectors import min_side_panel, min_side_reads
 
         register_panel(Panel(key="leaderplatform", order=15,
-                             template="leaderplatform/min_side_panel.html", load=min_side_panel))
+                             template="leaderplatform/min_side_panel.html", load=min_side_panel,
+                             reads=min_side_reads))
         documents.register()
         register_personal_data("leaderplatform", privacy.personal_data)
         register_anonymiser("leaderplatform", privacy.anonymise)

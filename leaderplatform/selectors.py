@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Leader, LeaderLevel, Unit, User
 from lib.content import kept_by_content
 from lib.kept import Kept
-from lib.prepared import Prepared, place_children
+from lib.prepared import Prepared, Read, place_children
 from programs.models import Module, ModuleStatus
 from surveys.models import InstrumentKind
 from surveys.reports.anonymity import enough_answered
@@ -390,6 +390,13 @@ _CURRENT_VERSIONS: Prepared[PlatformVersion] = Prepared(lambda organisation_id: 
     PlatformVersion.objects.filter(platform__organisation_id=organisation_id,
                                    status__in=[VersionStatus.PUBLISHED, VersionStatus.DRAFT])
     .select_related("platform")))
+
+
+def min_side_reads(user: User, leader: Leader | None) -> list[Read[Any]]:
+    """The panel's first read (:attr:`accounts.dashboard.Panel.reads`)."""
+    if user.organisation_id is None:
+        return []
+    return [_CURRENT_VERSIONS.read(organisation_id=user.organisation_id)]
 
 
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:

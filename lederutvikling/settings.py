@@ -177,6 +177,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # test settings turn it on). Named here, not left to a getattr default: Django keeps a
 # setting it has read, but asks again for a missing one each time (1.8 µs a query).
 PREPARED_QUERIES_CHECK = False
+# A page's independent prepared reads go to PostgreSQL together, in one round trip
+# (lib.prepared.ahead: psycopg's pipeline mode). Works on a direct connection and through
+# PgBouncer 1.21+; DATABASE_PIPELINE=false sends them one by one.
+PREPARED_READS_AHEAD = env_bool("DATABASE_PIPELINE", True)
 
 # --- Accounts -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -11,10 +11,11 @@ class NetworksConfig(AppConfig):
         from accounts.dashboard import Panel, register_panel
 
         from . import reminders
-        from .selectors import calendar_events, min_side_panel
+        from .selectors import calendar_events, min_side_panel, min_side_reads
 
         register_panel(Panel(key="networks", order=40, template="networks/min_side_panel.html",
-                             load=min_side_panel))
+                             load=min_side_panel,
+                             reads=min_side_reads))
         register_calendar_source("networks", calendar_events)
         reminders.register()
         from . import rooms

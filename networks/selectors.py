@@ -20,7 +20,7 @@ from accounts.access import leader_for
 from accounts.models import Leader, Unit, User
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
-from lib.prepared import Prepared, narrowed, place_children
+from lib.prepared import Prepared, Read, narrowed, place_children
 from programs.models import Gathering, Programme
 
 from .access import GroupAccess, MeetingAccess, is_oaf_for
@@ -376,6 +376,11 @@ _FACILITATED: Prepared[NetworkGroup] = Prepared(lambda organisation_id, user_id:
 
 def groups_facilitated_by(user: User) -> list[NetworkGroup]:
     return _FACILITATED.visible_to(user, user_id=user.pk)
+
+
+def min_side_reads(user: User, leader: Leader | None) -> list[Read[Any]]:
+    """The panel's first read (:attr:`accounts.dashboard.Panel.reads`)."""
+    return [_GROUPS_OF.read(leader_id=leader.pk)] if leader is not None else []
 
 
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:

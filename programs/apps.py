@@ -11,10 +11,10 @@ class ProgramsConfig(AppConfig):
         from accounts.dashboard import Panel, register_panel
 
         from . import reminders
-        from .selectors import calendar_events, min_side_panel
+        from .selectors import calendar_events, min_side_panel, min_side_reads
 
         register_panel(Panel(key="programs", order=30, template="programs/min_side_panel.html",
-                             load=min_side_panel))
+                             load=min_side_panel, reads=min_side_reads))
         register_calendar_source("programs", calendar_events)
         reminders.register()
         from accounts.approvals import register_approval_source

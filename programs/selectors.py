@@ -18,12 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.dashboard import shared_on_page
+from accounts.dashboard import now_on_page, shared_on_page
 from accounts.models import ApprovalDecision, Leader, User
 from accounts.selectors import may_have_reports
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
-from lib.prepared import Prepared, narrowed, place_children
+from lib.prepared import Prepared, Read, narrowed, place_children
 
 from .access import ModuleAccess, place_audience
 from .approvals import KIND as APPROVAL_KIND
@@ -260,8 +260,12 @@ def module_page(*, access: ModuleAccess, user: User, today: dt.date | None = Non
 def enrollments_of(leader: Leader) -> list[Enrollment]:
     """Every enrolment of the leader with module, programme and ``attended_count``, newest
     module first (one query; on Min side one for all its panels, ``shared_on_page``)."""
-    return shared_on_page(leader, "programs.enrollments",
-                          lambda: _ENROLMENTS_OF(leader_id=leader.pk))
+    return shared_on_page(leader, "programs.enrollments", enrollments_read(leader))
+
+
+def enrollments_read(leader: Leader) -> Read[Enrollment]:
+    """:func:`enrollments_of`'s query, for Min side's reads sent ahead."""
+    return _ENROLMENTS_OF.read(leader_id=leader.pk)
 
 
 _ENROLMENTS_OF: Prepared[Enrollment] = Prepared(lambda leader_id: (
@@ -444,6 +448,15 @@ def facilitated_past_sessions(*, user: User, now: dt.datetime | None = None,
     return [s for s in rows if s.start <= now][:limit]
 
 
+def min_side_reads(user: User, leader: Leader | None) -> list[Read[Any]]:
+    """The panel's first reads (:attr:`accounts.dashboard.Panel.reads`)."""
+    if leader is None:
+        return []
+    today = timezone.localdate(now_on_page(leader))
+    return [enrollments_read(leader), _PROGRAMMES_OF.read(leader_id=leader.pk, today=today),
+            *([_PENDING.read(user_id=user.pk)] if may_have_reports(leader) else [])]
+
+
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
     """The Min side panel: own modules with status and next session, requests to decide.
 
@@ -452,8 +465,8 @@ def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
     nobody reports to the leader), programmes and their gatherings; for
     facilitators their next sessions.
     """
-    today = timezone.localdate()
-    now = timezone.now()
+    now = now_on_page(leader)
+    today = timezone.localdate(now)
     facilitating = [s for s in facilitated_sessions(user=user, today=today) if s.start > now] \
         if user.is_facilitator else []
     facilitated = facilitated_past_sessions(user=user, now=now) if user.is_facilitator else []

@@ -12,12 +12,13 @@ class SurveysConfig(AppConfig):
 
         from . import reminders
         from .documents import register
-        from .selectors import min_side_panel
-        from .timeline import effect_milestones
+        from .selectors import min_side_panel, min_side_reads
+        from .timeline import effect_milestones, effect_reads
 
         register_panel(Panel(key="surveys", order=15, template="surveys/min_side_panel.html",
-                             load=min_side_panel))
-        register_milestone_source("surveys.effect", effect_milestones)
+                             load=min_side_panel,
+                             reads=min_side_reads))
+        register_milestone_source("surveys.effect", effect_milestones, effect_reads)
         register()
         reminders.register()
         from accounts.privacy import register_anonymiser, register_personal_data

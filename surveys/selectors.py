@@ -22,7 +22,7 @@ from accounts.models import Leader, User
 from groups.models import LeaderGroup, LeaderGroupMembership
 from lib.content import kept_by_content
 from lib.kept import Kept
-from lib.prepared import Prepared, place_children
+from lib.prepared import Prepared, Read, place_children
 from programs.models import Attendance, Enrollment, EnrollmentStatus
 
 from .models import (
@@ -181,8 +181,13 @@ def waiting_for(leader: Leader, today: dt.date | None = None) -> list[Round]:
     Invited rounds, plus rounds they are eligible for by standing (the needs
     survey, their groups' rounds) even if they joined after invitations went out.
     """
-    return _WAITING(leader_id=leader.pk, organisation_id=leader.organisation_id,
-                    today=today or timezone.localdate())
+    return waiting_read(leader, today)()
+
+
+def waiting_read(leader: Leader, today: dt.date | None = None) -> Read[Round]:
+    """:func:`waiting_for`'s query, not yet run."""
+    return _WAITING.read(leader_id=leader.pk, organisation_id=leader.organisation_id,
+                         today=today or timezone.localdate())
 
 
 @dataclass
@@ -236,6 +241,11 @@ def my_surveys(*, user: User, leader: Leader | None,
         page.reports = list(reports_for(user, leader).select_related(*_LISTED)
                             .order_by("-closes_on", "-created_at")[:100])
     return page
+
+
+def min_side_reads(user: User, leader: Leader | None) -> list[Read[Any]]:
+    """The panel's read (:attr:`accounts.dashboard.Panel.reads`)."""
+    return [waiting_read(leader)] if leader is not None else []
 
 
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.timeline import Milestone
-from lib.prepared import Prepared
+from lib.prepared import Prepared, Read
 
 from .models import InstrumentKind, Phase, Round
 
@@ -25,9 +25,14 @@ _EFFECT_ROUNDS: Prepared[Round] = Prepared(lambda group_ids: (
     .order_by("opens_on")))
 
 
+def effect_reads(groups: list) -> list[Read[Round]]:
+    """:func:`effect_milestones`' read, for a page that sends its reads together."""
+    return [_EFFECT_ROUNDS.read(group_ids=[g.pk for g in groups])]
+
+
 def effect_milestones(groups: list) -> dict[int, list[Milestone]]:
     today = timezone.localdate()
-    rounds = _EFFECT_ROUNDS(group_ids=[g.pk for g in groups])
+    rounds = effect_reads(groups)[0]()
     result: dict[int, list[Milestone]] = defaultdict(list)
     for r in rounds:
         before = r.phase == Phase.BEFORE
