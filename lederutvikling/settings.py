@@ -178,8 +178,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # setting it has read, but asks again for a missing one each time (1.8 µs a query).
 PREPARED_QUERIES_CHECK = False
 # A page's independent prepared reads go to PostgreSQL together, in one round trip
-# (lib.prepared.ahead: psycopg's pipeline mode). Works on a direct connection and through
-# PgBouncer 1.21+; DATABASE_PIPELINE=false sends them one by one.
+# (lib.prepared.ahead: psycopg's pipeline mode, PostgreSQL's extended query protocol).
+# Tested on a direct connection; DATABASE_PIPELINE=false sends them one by one (docs/DEPLOY.md).
 PREPARED_READS_AHEAD = env_bool("DATABASE_PIPELINE", True)
 
 # --- Accounts -------------------------------------------------------------------
