@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.access import leader_for
 from accounts.dashboard import now_on_page
 from accounts.models import Leader, User
-from lib.prepared import Prepared, Read, ahead, narrowed
+from lib.prepared import Prepared, Read, ahead, narrowed, together
 
 from .access import GroupAccess
 from .diff import DiffRow, commitments_diff, words_diff
@@ -283,10 +283,10 @@ def poster_page_get(*, access: GroupAccess) -> PosterPage:
     """The published poster for every reader; for followers also the newest draft,
     the version history and the draft's comments.
 
-    Queries: poster, versions (followers), commitments of the shown versions,
-    comments of every version (followers: the newest's under the draft, the rest as
-    "comments on earlier versions", so saving a version never hides a comment). A
-    reader of a group with nothing published gets 404.
+    Queries: poster; for followers the versions and the comments of every version,
+    sent together (the newest's comments under the draft, the rest as "comments on
+    earlier versions", so saving a version never hides a comment); commitments of the
+    shown versions. A reader of a group with nothing published gets 404.
     """
     found = _POSTER_OF(group_id=access.group.pk)
     poster = found[0] if found else None
@@ -299,7 +299,8 @@ def poster_page_get(*, access: GroupAccess) -> PosterPage:
     page = PosterPage(access=access, poster=poster, published=published)
     if poster is None:
         return page
-    page.versions = _VERSIONS_OF(poster_id=poster.pk)
+    page.versions, comments = together(_VERSIONS_OF.read(poster_id=poster.pk),
+                                       _COMMENTS_ON.read(poster_id=poster.pk))
     for version in page.versions:
         version.poster = poster  # as poster.versions would have set it
     page.latest = page.versions[0] if page.versions else None
@@ -311,7 +312,7 @@ def poster_page_get(*, access: GroupAccess) -> PosterPage:
     _attach_commitments(shown)
     if page.latest is not None:
         by_version: dict[int, list[PosterComment]] = {v.pk: [] for v in page.versions}
-        for comment in _COMMENTS_ON(poster_id=poster.pk):
+        for comment in comments:
             by_version[comment.version_id].append(comment)
         page.latest.comment_list = by_version[page.latest.pk]  # type: ignore[attr-defined]
         page.earlier_comments = [(v, by_version[v.pk]) for v in page.versions[1:]

@@ -217,6 +217,13 @@ class Prepared[R]:
         """This query with these values, not yet run: for :func:`ahead` and :func:`together`."""
         return Read(self, values)
 
+    def read_visible_to(self, user: Any, **values: Any) -> Read[R] | None:
+        """:meth:`visible_to` not yet run; None for someone who sees nothing."""
+        organisation_id = visible_scope(user)
+        if organisation_id is False:
+            return None
+        return self.read(organisation_id=organisation_id, **values)
+
     def visible_to(self, user: Any, **values: Any) -> list[R]:
         """The rows ``user`` may see: the builder's ``organisation_id`` is
         :func:`visible_scope` of the user (its builder uses :func:`narrowed`), and

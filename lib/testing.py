@@ -46,6 +46,32 @@ def assert_queries_stable(
     return small
 
 
+def round_trips(action: Callable[[], Any]) -> tuple[int, list[int], Any]:
+    """(round trips to the database, statements per pipeline, ``action()``'s result).
+
+    Counted from the statements Django's cursor sees: one sent inside a psycopg pipeline
+    (``lib.prepared.ahead``) shares that pipeline's round trip; any other is one of its
+    own.
+    """
+    pipelines: list[object] = []  # kept, so no pipeline's id is reused by the next
+    per_pipeline: dict[int, int] = {}
+    alone = [0]
+
+    def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        pipeline = connection.connection._pipeline  # type: ignore[union-attr]
+        if pipeline is None:
+            alone[0] += 1
+        else:
+            if id(pipeline) not in per_pipeline:
+                pipelines.append(pipeline)
+            per_pipeline[id(pipeline)] = per_pipeline.get(id(pipeline), 0) + 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        result = action()
+    return alone[0] + len(per_pipeline), list(per_pipeline.values()), result
+
+
 def _assert_ok(response: Any) -> None:
     status = getattr(response, "status_code", 200)
     assert status == 200, f"page answered {status}"

@@ -20,7 +20,7 @@ from accounts.access import leader_for
 from accounts.models import Leader, Unit, User
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
-from lib.prepared import Prepared, Read, narrowed, place_children
+from lib.prepared import Prepared, Read, narrowed, place_children, together
 from programs.models import Gathering, Programme
 
 from .access import GroupAccess, MeetingAccess, is_oaf_for
@@ -229,12 +229,13 @@ _OPTIONS_OF_GROUP: Prepared[MeetingOption] = Prepared(lambda group_id: (
 
 
 def group_page(*, access: GroupAccess) -> GroupPage:
-    """Members with unit and title, every meeting with its dates (three queries)."""
+    """Members with unit and title, every meeting with its dates (three queries, sent
+    together)."""
     group = access.group
-    members = _MEMBERS_WITH_UNIT(group_id=group.pk)
-    meetings = _MEETINGS_OF(group_id=group.pk)
-    place_children(meetings, "options", ((o.meeting_id, o) for o in _OPTIONS_OF_GROUP(
-        group_id=group.pk)), back="meeting")
+    members, meetings, options = together(_MEMBERS_WITH_UNIT.read(group_id=group.pk),
+                                          _MEETINGS_OF.read(group_id=group.pk),
+                                          _OPTIONS_OF_GROUP.read(group_id=group.pk))
+    place_children(meetings, "options", ((o.meeting_id, o) for o in options), back="meeting")
     rounds = sum(1 for m in meetings if not m.is_cancelled)
     for m in meetings:
         m.group = group  # as group.meetings would have set it: no query per meeting
@@ -285,13 +286,16 @@ def meeting_options(meeting: NetworkMeeting) -> list[MeetingOption]:
 
 def meeting_page(*, access: MeetingAccess) -> MeetingPage:
     """The meeting with its poll: answers per date, who has not answered, the user's own
-    answers and (for the group and facilitator only) the note. Four queries."""
+    answers and (for the group and facilitator only) the note. Four queries, sent
+    together (a fifth for the names of answers by leaders who have left the group)."""
     meeting = access.meeting
-    members = _MEMBERS(group_id=meeting.group_id)
-    options = OPTIONS_OF(meeting_id=meeting.pk)
+    found: list[Any]
+    members, options, votes, *found = together(
+        _MEMBERS.read(group_id=meeting.group_id), OPTIONS_OF.read(meeting_id=meeting.pk),
+        _VOTES_ON.read(meeting_id=meeting.pk),
+        *([_NOTE_OF.read(meeting_id=meeting.pk)] if access.can_read_note else []))
     for option in options:
         option.meeting = meeting  # as meeting.options would have set it
-    votes = _VOTES_ON(meeting_id=meeting.pk)
     voters = {m.pk: m for m in members}
     if gone := sorted({v.leader_id for v in votes} - voters.keys()):
         voters.update((leader.pk, leader) for leader in _LEADERS_WITH_USER(leader_ids=gone))
@@ -307,10 +311,7 @@ def meeting_page(*, access: MeetingAccess) -> MeetingPage:
         mine = next((v.answer for v in votes if v.leader_id == my_id), "")
         answered.update(v.leader_id for v in votes)
         rows.append(OptionRow(option, counts, votes, mine))
-    note = None
-    if access.can_read_note:
-        found = _NOTE_OF(meeting_id=meeting.pk)
-        note = found[0] if found else None
+    note = found[0][0] if found and found[0] else None
     leading = leading_option([r.option for r in rows],
                              [v for r in rows for v in r.answers])
     today = timezone.localdate()

@@ -20,7 +20,7 @@ from accounts.approvals import Role, StepSpec
 from accounts.models import Leader, User
 from accounts.services.approvals import decisions_for, waiting_step_for
 from lib.http import uuid_or_404
-from lib.prepared import Prepared, narrowed, place_children
+from lib.prepared import Prepared, Read, narrowed, place_children
 
 from .approvals import KIND, subject_of
 from .models import Enrollment, Gathering, Module, ModuleSession, ModuleStatus
@@ -50,12 +50,16 @@ _AUDIENCE_OF_MODULES: Prepared[Any] = Prepared(lambda module_ids: (
     .select_related("unit").order_by("pk")))
 
 
+def audience_read(modules: list[Module]) -> Read[Any]:
+    """The read :func:`place_audience` makes, for a page that sends it with others."""
+    return _AUDIENCE_OF_MODULES.read(module_ids=[module.pk for module in modules])
+
+
 def place_audience(modules: list[Module]) -> None:
     """``module.audience_units.all()`` for every module without a query each: one query,
     compiled once per process, whatever the number of modules."""
     place_children(modules, "audience_units", ((row.module_id, row.unit) for row in
-                                               _AUDIENCE_OF_MODULES(module_ids=[
-                                                   module.pk for module in modules])))
+                                               audience_read(modules)()))
 
 
 # Every module page reads its module this way: compiled once per process.

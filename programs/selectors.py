@@ -23,9 +23,9 @@ from accounts.models import ApprovalDecision, Leader, User
 from accounts.selectors import may_have_reports
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
-from lib.prepared import Prepared, Read, narrowed, place_children
+from lib.prepared import Prepared, Read, ahead, narrowed, place_children
 
-from .access import ModuleAccess, place_audience
+from .access import ModuleAccess, audience_read, place_audience
 from .approvals import KIND as APPROVAL_KIND
 from .models import (
     ACTIVE_STATUSES,
@@ -116,9 +116,14 @@ def _mine(leader: Leader | None, module_ids: list[int]) -> dict[int, Enrollment]
     compiled once per process)."""
     if leader is None or not module_ids:
         return {}
+    return _mine_among(_OWN_ENROLMENTS(leader_id=leader.pk), module_ids)
+
+
+def _mine_among(rows: list[Enrollment], module_ids: list[int]) -> dict[int, Enrollment]:
+    """:func:`_mine` from the leader's enrolments read already."""
     wanted = set(module_ids)
     mine: dict[int, Enrollment] = {}
-    for row in _OWN_ENROLMENTS(leader_id=leader.pk):  # a leader has a handful
+    for row in rows:  # a leader has a handful
         if row.module_id not in wanted:
             continue
         current = mine.get(row.module_id)
@@ -162,9 +167,12 @@ def _place_sessions_and_audience(modules: list[Module], user: User) -> set[int]:
     module without a query each: two queries, compiled once per process, whatever the
     number of modules (``prefetch_related`` would compile its ``IN`` list each time).
     Returns the modules of which ``user`` runs a session."""
-    sessions = _SESSIONS_RUN_BY(module_ids=[module.pk for module in modules], user_id=user.pk)
+    module_ids = [module.pk for module in modules]
+    with ahead([_SESSIONS_RUN_BY.read(module_ids=module_ids, user_id=user.pk),
+                audience_read(modules)]):
+        sessions = _SESSIONS_RUN_BY(module_ids=module_ids, user_id=user.pk)
+        place_audience(modules)
     place_children(modules, "sessions", ((s.module_id, s) for s in sessions), back="module")
-    place_audience(modules)
     return {s.module_id for s in sessions if s._run_by_user}  # type: ignore[attr-defined]
 
 
@@ -175,17 +183,23 @@ def module_list(*, user: User, leader: Leader | None,
     Leaders see published modules meant for them (or that they are enrolled
     in), facilitators the modules they run; O&F see every module of the
     municipality. A fixed number of queries whatever the number of modules,
-    sessions or enrolments: modules with seat counts, their sessions (marked when
-    the user runs them), their audience units, the leader's own enrolments,
-    waiting positions.
+    sessions or enrolments: modules with seat counts with the leader's own enrolments
+    (sent together), their sessions (marked when the user runs them) with their
+    audience units (together), waiting positions.
     """
     today = today or timezone.localdate()
     manage = user.is_superuser or user.is_oaf_admin
-    modules = _CURRENT_MODULES.visible_to(user, today=today, published_only=not manage)
+    current = _CURRENT_MODULES.read_visible_to(user, today=today, published_only=not manage)
+    if current is None:
+        return []
+    own_read = _OWN_ENROLMENTS.read(leader_id=leader.pk) if leader is not None else None
+    with ahead([current, *([own_read] if own_read else [])]):  # one round trip
+        modules = current()
+        own_rows = own_read() if own_read else []
     if not modules:
         return []
     facilitated = _place_sessions_and_audience(modules, user)
-    mine = _mine(leader, [m.pk for m in modules])
+    mine = _mine_among(own_rows, [m.pk for m in modules])
     positions = waiting_positions(module_ids=[m for m, e in mine.items()
                                               if e.status == EnrollmentStatus.WAITING])
     cards = []

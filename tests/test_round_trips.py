@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from groups import services as group_services
 from groups.tests.factories import GroupProcessFactory
+from lib.testing import round_trips
 from tests.factories import LeaderFactory, LeaderGroupFactory, LeaderGroupMembershipFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -21,24 +21,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 def _round_trips(client, url: str) -> tuple[int, list[int], str]:
     """(round trips, statements per pipeline, the page)."""
-    pipelines: list[object] = []  # kept, so no pipeline's id is reused by the next
-    per_pipeline: dict[int, int] = {}
-    alone = [0]
-
-    def wrapper(execute, sql, params, many, context):
-        pipeline = connection.connection._pipeline
-        if pipeline is None:
-            alone[0] += 1
-        else:
-            if id(pipeline) not in per_pipeline:
-                pipelines.append(pipeline)
-            per_pipeline[id(pipeline)] = per_pipeline.get(id(pipeline), 0) + 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(wrapper):
-        response = client.get(url)
+    trips, pipelined, response = round_trips(lambda: client.get(url))
     assert response.status_code == 200
-    return alone[0] + len(per_pipeline), list(per_pipeline.values()), response.content.decode()
+    return trips, pipelined, response.content.decode()
 
 
 def test_min_side_sends_the_panels_first_reads_together(client, personas):

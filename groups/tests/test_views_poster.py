@@ -245,6 +245,24 @@ def test_poster_page_query_count_is_stable(client, world):
     assert_queries_stable(lambda: client.get(url), grow=grow, expected=7)
 
 
+@pytest.mark.postgres
+def test_a_follower_s_poster_page_reads_versions_and_comments_together(client, world):
+    from lib.testing import round_trips
+
+    saved = save_version(world, world.member, ["Sette retning", "Gi «ros»\nofte"])
+    services.poster_comment_add(version=saved.version, author=world.other_member,
+                                body="Enig, men «ofte» er vagt")
+    client.force_login(world.member)
+    url = reverse("groups:poster", args=[world.group.public_id])
+    client.get(url)
+    trips, pipelined, response = round_trips(lambda: client.get(url))
+    assert response.status_code == 200
+    assert "Enig, men «ofte» er vagt" in response.content.decode()
+    assert pipelined == [2]
+    # session, user; the group with access; the poster; versions with comments; commitments
+    assert trips == 2 + 1 + 1 + 1 + 1
+
+
 def test_comments_stay_visible_after_the_next_version_is_saved(client, world):
     """Issue 21 item 8: a comment is kept on its own version and listed under the draft."""
     first = save_version(world, world.member, ["Sette retning sammen"]).version

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lib.testing import assert_queries_stable, count_queries
+from lib.testing import assert_queries_stable, count_queries, round_trips
 from tests.factories import LeaderFactory
 
 from .. import selectors
@@ -106,6 +106,20 @@ def test_meeting_page(client, personas, net, who):
     expected = {"alice": 6, "bob": 7}[who]
     assert_queries_stable(lambda: client.get(url), grow=_grow_net_group(net),
                           expected=expected)
+
+
+@pytest.mark.postgres
+def test_group_and_meeting_pages_send_their_reads_together(client, personas, net):
+    """The group page's members, meetings and dates, and the meeting page's members,
+    dates, answers and note each go to PostgreSQL in one round trip."""
+    client.force_login(personas.bob)
+    for url, pipelined in ((reverse("networks:group_detail", args=[net.group.uuid]), [3]),
+                           (reverse("networks:meeting_detail", args=[net.proposed.uuid]), [4])):
+        client.get(url)
+        trips, sent, response = round_trips(lambda url=url: client.get(url))
+        assert response.status_code == 200 and "Kari Lund" in response.content.decode()
+        assert sent == pipelined
+        assert trips == 2 + 1 + 1  # session, user; the group or meeting; the pipeline
 
 
 def test_index_for_o_and_f(client, personas, net):

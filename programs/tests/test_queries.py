@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from lib.testing import assert_queries_stable
+from lib.testing import assert_queries_stable, round_trips
 from programs import services
 from programs.models import Attendance
 from programs.selectors import min_side_panel
@@ -48,6 +48,23 @@ def test_module_list_query_count_is_flat(client, personas):
     # units, Bob's enrolments, waiting positions.
     assert_queries_stable(lambda: client.get(reverse("programs:module_list")), grow=grow,
                           expected=7)
+
+
+@pytest.mark.postgres
+def test_module_list_sends_its_reads_in_pairs(client, personas):
+    """The modules with the leader's own enrolments, then their sessions with their
+    audience units: two round trips for four reads (waiting positions after)."""
+    module = make_module(personas.org_a, capacity=1)
+    _seat(personas, module, 1)
+    mine = EnrollmentFactory(module=module, leader=personas.bob_leader)
+    services.enrollment_approve(enrollment=mine, actor=personas.alice)  # Bob waits
+    client.force_login(personas.bob)
+    url = reverse("programs:module_list")
+    client.get(url)
+    trips, pipelined, response = round_trips(lambda: client.get(url))
+    assert response.status_code == 200 and module.topic in response.content.decode()
+    assert pipelined == [2, 2]
+    assert trips == 2 + 2 + 1  # session, user; the two pipelines; waiting positions
 
 
 def test_module_page_query_count_is_flat(client, personas, module, facilitator):
