@@ -58,7 +58,7 @@ def round_trips(action: Callable[[], Any]) -> tuple[int, list[int], Any]:
     alone = [0]
 
     def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        pipeline = connection.connection._pipeline  # type: ignore[union-attr]
+        pipeline = connection.connection._pipeline
         if pipeline is None:
             alone[0] += 1
         else:
