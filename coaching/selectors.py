@@ -17,7 +17,7 @@ from accounts.models import ApprovalDecision, Leader, User
 from accounts.selectors import may_have_reports
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
-from lib.prepared import Prepared, Read
+from lib.prepared import Prepared, Read, ahead
 
 from .access import CourseAccess
 from .approvals import KIND as APPROVAL_KIND
@@ -92,17 +92,22 @@ class CoursePage:
 def course_page(*, access: CourseAccess) -> CoursePage:
     """What this user may see of a course: counts for all; bookings, project and notes by role.
 
-    Queries: counts (1), bookings (1, if allowed), project (1), notes (1, if readable).
+    Queries: counts, bookings (if allowed) and project (owner and coach) sent together,
+    then notes (if readable).
     """
     course = access.course
-    used, minutes = next(iter(_USED(course_id=course.pk)), (0, 0))
-    page = CoursePage(access=access, used=used, used_minutes=minutes or 0)
-    if access.can_see_bookings:
-        page.bookings = _BOOKINGS_OF(course_id=course.pk)
-        for booking in page.bookings:
-            booking.course = course  # as course.bookings would have set it
-    if access.is_owner or access.is_coach:
-        found = _PROJECT_OF(course_id=course.pk)
+    sees_project = access.is_owner or access.is_coach
+    with ahead([_USED.read(course_id=course.pk),
+                *([_BOOKINGS_OF.read(course_id=course.pk)] if access.can_see_bookings else []),
+                *([_PROJECT_OF.read(course_id=course.pk)] if sees_project else [])]):
+        used, minutes = next(iter(_USED(course_id=course.pk)), (0, 0))
+        page = CoursePage(access=access, used=used, used_minutes=minutes or 0)
+        if access.can_see_bookings:
+            page.bookings = _BOOKINGS_OF(course_id=course.pk)
+        found = _PROJECT_OF(course_id=course.pk) if sees_project else []
+    for booking in page.bookings:
+        booking.course = course  # as course.bookings would have set it
+    if sees_project:
         project = found[0] if found else None
         page.project_shared = bool(project and project.shared_with_coach)
         if project is not None and access.can_read_project(project.shared_with_coach):

@@ -111,16 +111,9 @@ _OWN_ENROLMENTS: Prepared[Enrollment] = Prepared(lambda leader_id: (
     Enrollment.objects.filter(leader_id=leader_id).with_attendance().order_by("requested_at")))
 
 
-def _mine(leader: Leader | None, module_ids: list[int]) -> dict[int, Enrollment]:
-    """The leader's live enrolment in each module, else their latest one (one query,
-    compiled once per process)."""
-    if leader is None or not module_ids:
-        return {}
-    return _mine_among(_OWN_ENROLMENTS(leader_id=leader.pk), module_ids)
-
-
 def _mine_among(rows: list[Enrollment], module_ids: list[int]) -> dict[int, Enrollment]:
-    """:func:`_mine` from the leader's enrolments read already."""
+    """The leader's live enrolment in each module, else their latest one, from the
+    leader's enrolments (``_OWN_ENROLMENTS``)."""
     wanted = set(module_ids)
     mine: dict[int, Enrollment] = {}
     for row in rows:  # a leader has a handful
@@ -240,19 +233,24 @@ _SESSIONS_OF: Prepared[ModuleSession] = Prepared(lambda module_id: (
 def module_page(*, access: ModuleAccess, user: User, today: dt.date | None = None) -> ModulePage:
     """A module with seats, sessions (with facilitators) and the user's own enrolment.
 
-    Queries: the module's seat counts (the module is the access helper's), sessions,
-    their facilitators, the leader's enrolments in it, and waiting positions if they
-    wait.
+    Queries: the module's seat counts (the module is the access helper's), sessions
+    and the leader's enrolments (sent together), the sessions' facilitators, and
+    waiting positions if they wait.
     """
     today = today or timezone.localdate()
     module = access.module  # read by the access helper, with its programme and audience
-    (module.seated_count, module.talent_seated_count, module.waiting_count,  # type: ignore[attr-defined]
-     module.requested_count) = _SEAT_COUNTS(module_id=module.pk)[0]  # type: ignore[attr-defined]
-    sessions = _SESSIONS_OF(module_id=module.pk)
+    leader = access.leader
+    own_read = _OWN_ENROLMENTS.read(leader_id=leader.pk) if leader is not None else None
+    with ahead([_SEAT_COUNTS.read(module_id=module.pk), _SESSIONS_OF.read(module_id=module.pk),
+                *([own_read] if own_read else [])]):
+        (module.seated_count, module.talent_seated_count, module.waiting_count,  # type: ignore[attr-defined]
+         module.requested_count) = _SEAT_COUNTS(module_id=module.pk)[0]  # type: ignore[attr-defined]
+        sessions = _SESSIONS_OF(module_id=module.pk)
+        own_rows = own_read() if own_read else []
     place_children(sessions, "facilitators", ((row.modulesession_id, row.user) for row in
                                               _FACILITATORS_OF_SESSIONS(
                                                   session_ids=[s.pk for s in sessions])))
-    mine = _mine(access.leader, [module.pk]).get(module.pk)
+    mine = _mine_among(own_rows, [module.pk]).get(module.pk)
     view = None
     if mine is not None:
         mine.module = module

@@ -83,6 +83,21 @@ def test_course_page(client, personas, setup, other_slots):
     assert_queries_stable(lambda: client.get(url), grow=grow, expected=8)
 
 
+@pytest.mark.postgres
+def test_course_page_sends_counts_bookings_and_project_together(client, personas, setup):
+    from lib.testing import round_trips
+
+    ReflectionNote.objects.create(project=setup.course.project, body="Første samtale:\nmål")
+    client.force_login(personas.bob)
+    url = reverse("coaching:course_detail", args=[setup.course.uuid])
+    client.get(url)
+    trips, pipelined, response = round_trips(lambda: client.get(url))
+    assert response.status_code == 200 and "Første samtale:" in response.content.decode()
+    assert pipelined == [3]
+    # session, user; course with access; the pipeline; notes; approval decisions
+    assert trips == 2 + 1 + 1 + 2
+
+
 def test_overview(client, personas, setup):
     client.force_login(personas.bob)
     years = itertools.count(2040)

@@ -67,6 +67,25 @@ def test_module_list_sends_its_reads_in_pairs(client, personas):
     assert trips == 2 + 2 + 1  # session, user; the two pipelines; waiting positions
 
 
+@pytest.mark.postgres
+def test_module_page_sends_seats_sessions_and_own_enrolments_together(client, personas,
+                                                                      module):
+    module.capacity = 1
+    module.save()
+    mine = EnrollmentFactory(module=module, leader=personas.bob_leader)
+    _seat(personas, module, 1)
+    services.enrollment_approve(enrollment=mine, actor=personas.alice)  # Bob waits
+    client.force_login(personas.bob)
+    url = reverse("programs:module_detail", args=[module.uuid])
+    client.get(url)
+    trips, pipelined, response = round_trips(lambda: client.get(url))
+    assert response.status_code == 200 and module.topic in response.content.decode()
+    assert pipelined == [3]
+    # session, user; module with access; its audience; the pipeline; facilitators;
+    # waiting positions; the leader platform's characteristics.
+    assert trips == 2 + 2 + 1 + 3
+
+
 def test_module_page_query_count_is_flat(client, personas, module, facilitator):
     client.force_login(personas.bob)
     module.capacity = 1
