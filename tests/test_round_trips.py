@@ -59,3 +59,17 @@ def test_the_progress_page_sends_its_reads_together(client, personas):
     assert pipelined == [5]
     assert trips == 2 + 1 + 1  # session, user; the group with its access facts; the pipeline
     assert "Bob Leder" in html and "Ledergruppe «Helse»" in html
+
+
+def test_the_surveys_page_reads_waiting_answered_and_reports_together(client, personas):
+    client.force_login(personas.bob)
+    url = reverse("surveys:index")
+    client.get(url)
+    trips, pipelined, html = _round_trips(client, url)
+    assert pipelined == [3]
+    assert trips == 2 + 1  # session, user; the pipeline
+    # O&F sees every report of the municipality: read the ordinary way, not sent ahead.
+    client.force_login(personas.alice)
+    client.get(url)
+    trips, pipelined, html = _round_trips(client, url)
+    assert pipelined == []
