@@ -23,6 +23,10 @@ leader first (templates, translations, connections).
 
 ``--profile PAGE`` (a name from the table, e.g. ``"min side"``) adds a cProfile of
 that page's requests, sorted by ``--sort`` (default ``cumulative``).
+
+``--ab SETTING --rounds 15`` compares a boolean setting on and off instead, both in
+every round (``PREPARED_READS_AHEAD``: a page's reads sent together or one by one): on
+a noisy machine a change of a few per cent shows only in many interleaved rounds.
 """
 
 from __future__ import annotations
@@ -64,6 +68,10 @@ def main() -> None:
                              "render, outermost), the database cursor's execute, the rest")
     parser.add_argument("--only", metavar="PAGE", action="append", default=[],
                         help="measure only these pages (and the bare view)")
+    parser.add_argument("--ab", metavar="SETTING",
+                        help="measure each page with this boolean setting on and off, "
+                             "the two interleaved in every round (e.g. PREPARED_READS_AHEAD): "
+                             "the fastest and the median round of each")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))
     import journeys
@@ -79,7 +87,46 @@ def main() -> None:
     pages = _pages(journeys, args.leaders)
     if args.only:
         pages = {n: v for n, v in pages.items() if n in args.only or n == "bare view"}
+    if args.ab:
+        _ab(pages, args)
+        return
     _measure(pages, args)
+
+
+def _ab(pages: dict[str, list[tuple[Any, ...]]], args: argparse.Namespace) -> None:
+    """``--ab SETTING``: each round measures every page with the setting on, then off, so
+    the machine's slow and fast spells fall on both; fastest and median of the rounds."""
+    from django.conf import settings
+
+    for pairs in pages.values():
+        for pair in pairs:  # warm, as _measure does
+            _hit(pair)
+    times: dict[tuple[str, bool], list[tuple[float, float]]] = {}
+    for _ in range(args.rounds):
+        for value in (True, False):
+            setattr(settings, args.ab, value)
+            for name, pairs in pages.items():
+                if not pairs:
+                    continue
+                started, started_wall = time.process_time(), time.perf_counter()
+                for i in range(args.requests):
+                    _hit(pairs[i % len(pairs)])
+                times.setdefault((name, value), []).append(
+                    ((time.process_time() - started) * 1000 / args.requests,
+                     (time.perf_counter() - started_wall) * 1000 / args.requests))
+    print(f"\n{args.requests} requests per page and round, {args.rounds} rounds, {args.ab} "
+          f"on and off interleaved; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} CPUs\n")
+    print(f"| page | {args.ab} | CPU ms fastest | CPU ms median | wall ms fastest | "
+          "wall ms median |\n|---|---|---:|---:|---:|---:|")
+    for name, pairs in pages.items():
+        for value in (True, False):
+            if not pairs:
+                continue
+            cpu = sorted(c for c, _ in times[(name, value)])
+            wall = sorted(w for _, w in times[(name, value)])
+            print(f"| {name} | {'on' if value else 'off'} | {cpu[0]:.2f} | "
+                  f"{cpu[len(cpu) // 2]:.2f} | {wall[0]:.2f} | {wall[len(wall) // 2]:.2f} |")
 
 
 def _pages(journeys: Any, leaders: int) -> dict[str, list[tuple[Any, ...]]]:
