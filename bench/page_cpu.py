@@ -106,14 +106,8 @@ def _ab(pages: dict[str, list[tuple[Any, ...]]], args: argparse.Namespace) -> No
         for value in (True, False):
             setattr(settings, args.ab, value)
             for name, pairs in pages.items():
-                if not pairs:
-                    continue
-                started, started_wall = time.process_time(), time.perf_counter()
-                for i in range(args.requests):
-                    _hit(pairs[i % len(pairs)])
-                times.setdefault((name, value), []).append(
-                    ((time.process_time() - started) * 1000 / args.requests,
-                     (time.perf_counter() - started_wall) * 1000 / args.requests))
+                if pairs:
+                    times.setdefault((name, value), []).append(_timed(pairs, args.requests))
     print(f"\n{args.requests} requests per page and round, {args.rounds} rounds, {args.ab} "
           f"on and off interleaved; load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} CPUs\n")
@@ -201,6 +195,15 @@ def _hit(pair: tuple[Any, ...]) -> Any:
                        content_type="application/x-www-form-urlencoded")
 
 
+def _timed(pairs: list[tuple[Any, ...]], requests: int) -> tuple[float, float]:
+    """CPU and wall ms per request over ``requests`` requests, the pairs in turn."""
+    started, started_wall = time.process_time(), time.perf_counter()
+    for i in range(requests):
+        _hit(pairs[i % len(pairs)])
+    return ((time.process_time() - started) * 1000 / requests,
+            (time.perf_counter() - started_wall) * 1000 / requests)
+
+
 def _draft_saves(pairs: list[tuple[Any, str]]) -> list[tuple[Any, str, dict[str, str]]]:
     """Each survey leader saves a draft of the first three questions (as bench/load.py's
     journey does): the POST alone, the page it redirects to is not followed."""
@@ -241,11 +244,7 @@ def _measure(pages: dict[str, list[tuple[Any, ...]]], args: argparse.Namespace) 
         for name, pairs in pages.items():
             if not pairs:
                 continue
-            started, started_wall = time.process_time(), time.perf_counter()
-            for i in range(args.requests):
-                _hit(pairs[i % len(pairs)])
-            cpu = (time.process_time() - started) * 1000 / args.requests
-            wall = (time.perf_counter() - started_wall) * 1000 / args.requests
+            cpu, wall = _timed(pairs, args.requests)
             if name not in best or cpu < best[name][0]:
                 best[name] = (cpu, wall)
     rows: list[tuple[str, float | None, float | None, int | None, int]] = [
