@@ -18,6 +18,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from accounts.dashboard import now_on_page
 from accounts.models import Leader, User
 from groups.models import LeaderGroup, LeaderGroupMembership
 from lib.content import kept_by_content
@@ -247,14 +248,16 @@ def my_surveys(*, user: User, leader: Leader | None,
 
 def min_side_reads(user: User, leader: Leader | None) -> list[Read[Any]]:
     """The panel's read (:attr:`accounts.dashboard.Panel.reads`)."""
-    return [waiting_read(leader)] if leader is not None else []
+    if leader is None:
+        return []
+    return [waiting_read(leader, timezone.localdate(now_on_page(leader)))]
 
 
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
     """Min side: the surveys waiting for the leader with their close dates."""
     if leader is None:
         return None
-    waiting = waiting_for(leader)
+    waiting = waiting_for(leader, timezone.localdate(now_on_page(leader)))
     if not waiting:
         return None
     return {"rounds": waiting}
