@@ -169,7 +169,8 @@ class Prepared[R]:
         connection = connections[compiled.alias]  # this thread's
         if compiled.reader is not None:
             sent = connection.__dict__.get(_AHEAD)
-            rows = sent.pop(_sent_key(compiled, params), None) if sent else None
+            key = _sent_key(compiled, params) if sent else None
+            rows = sent.pop(key, None) if sent and key is not None else None
             if rows is None:
                 cursor = _kept_cursor(connection)
                 cursor.execute(compiled.sql, params)
@@ -502,6 +503,7 @@ def _kept_cursor(connection: Any) -> Any:
 _AHEAD = "_prepared_sent_ahead"
 _KEPT_CURSORS = "_prepared_kept_cursors"
 
+
 @dataclass(frozen=True)
 class Read[R]:
     """A prepared query with its values (``Prepared.read``), to be sent ahead and called."""
@@ -522,8 +524,9 @@ def ahead(reads: Iterable[Read[Any]]) -> Iterator[None]:
     members, sessions and tasks), yet each waited for the one before: a round trip
     and a write and a read on the socket each. psycopg's pipeline mode
     (:meth:`psycopg.Connection.pipeline`) sends them all and reads the answers in one
-    go: 10 one-row reads cost 270 µs of CPU and 300 µs of wall time that way, against
-    540 and 1,120 µs one by one (``bench/RESULTS.md``, sixteenth session).
+    go: 10 one-row reads cost 415 µs of CPU and 442 µs of wall time that way, against
+    941 and 1,589 µs one by one; two cost the same CPU either way and a third less
+    wall time (``bench/round_trips.py``, ``bench/RESULTS.md``, sixteenth session).
 
     A call inside the block with the same shape and values as a read sent ahead gets
     those rows (once); any other call runs as always, so a read declared wrongly costs
@@ -540,7 +543,7 @@ def ahead(reads: Iterable[Read[Any]]) -> Iterator[None]:
         return
     bound = [found for read in reads if (found := read.query._bind(read.values)) is not None
              and found[0].sql and found[0].reader is not None
-             and found[0].alias == DEFAULT_DB_ALIAS]
+             and found[0].alias == DEFAULT_DB_ALIAS and _sent_key(*found) is not None]
     if len(bound) < 2:
         yield
         return
@@ -561,9 +564,16 @@ def together(*reads: Read[Any]) -> list[list[Any]]:
         return [read() for read in reads]
 
 
-def _sent_key(compiled: _Compiled, params: list[Any]) -> tuple[Any, ...]:
-    return (compiled.sql, id(compiled), *(tuple(value) if type(value) is list else value
-                                          for value in params))
+def _sent_key(compiled: _Compiled, params: list[Any]) -> tuple[Any, ...] | None:
+    """What a read sent ahead is found by: its shape and values; None for a value that
+    cannot be a key (such a read is not sent ahead)."""
+    key = (compiled.sql, id(compiled), *(tuple(value) if type(value) is list else value
+                                         for value in params))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 @async_unsafe
@@ -571,7 +581,10 @@ def _send_together(connection: Any, bound: list[tuple[_Compiled, list[Any]]],
                    ) -> dict[tuple[Any, ...], list[Any]]:
     """Run the bound reads in one pipeline; their rows by :func:`_sent_key`. A read
     whose key is already there (the same read twice) is sent once."""
-    wanted = {_sent_key(compiled, params): (compiled, params) for compiled, params in bound}
+    wanted: dict[tuple[Any, ...], tuple[_Compiled, list[Any]]] = {}
+    for compiled, params in bound:
+        if (key := _sent_key(compiled, params)) is not None:
+            wanted[key] = (compiled, params)
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_no_broken_transaction()

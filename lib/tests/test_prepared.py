@@ -539,3 +539,17 @@ def test_an_error_in_a_pipeline_is_django_s_and_leaves_the_connection_usable(
     assert together(titles.read(organisation_id=a.pk), titled.read(
         organisation_id=a.pk, title="Rektor")) == [["Rektor", "Enhetsleder"],
                                                   [people["åse"].pk]]
+
+
+def test_a_read_whose_values_cannot_be_a_key_runs_as_always(two_municipalities):
+    """A parameter that is not hashable (none of the values a prepared query takes is,
+    but Django could wrap one so) is not sent ahead and finds nothing: the call runs."""
+    from lib.prepared import _sent_key
+
+    a, _, _ = two_municipalities
+    titles = Prepared(lambda organisation_id: Leader.objects.filter(
+        organisation_id=organisation_id).values_list("title", flat=True))
+    compiled, params = titles._bind({"organisation_id": a.pk})
+    assert _sent_key(compiled, params) is not None
+    assert _sent_key(compiled, [*params, {"a": 1}]) is None
+    assert _sent_key(compiled, [*params, [1, 2]]) is not None  # a list: as a tuple
