@@ -17,7 +17,7 @@ from accounts.models import ApprovalDecision, Leader, User
 from accounts.selectors import may_have_reports
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
-from lib.prepared import Prepared, Read, ahead
+from lib.prepared import Prepared, Read, together
 
 from .access import CourseAccess
 from .approvals import KIND as APPROVAL_KIND
@@ -97,14 +97,15 @@ def course_page(*, access: CourseAccess) -> CoursePage:
     """
     course = access.course
     sees_project = access.is_owner or access.is_coach
-    with ahead([_USED.read(course_id=course.pk),
-                *([_BOOKINGS_OF.read(course_id=course.pk)] if access.can_see_bookings else []),
-                *([_PROJECT_OF.read(course_id=course.pk)] if sees_project else [])]):
-        used, minutes = next(iter(_USED(course_id=course.pk)), (0, 0))
-        page = CoursePage(access=access, used=used, used_minutes=minutes or 0)
-        if access.can_see_bookings:
-            page.bookings = _BOOKINGS_OF(course_id=course.pk)
-        found = _PROJECT_OF(course_id=course.pk) if sees_project else []
+    counts, *rest = together(
+        _USED.read(course_id=course.pk),
+        *([_BOOKINGS_OF.read(course_id=course.pk)] if access.can_see_bookings else []),
+        *([_PROJECT_OF.read(course_id=course.pk)] if sees_project else []))
+    used, minutes = next(iter(counts), (0, 0))
+    page = CoursePage(access=access, used=used, used_minutes=minutes or 0)
+    if access.can_see_bookings:
+        page.bookings = rest.pop(0)
+    found = rest.pop(0) if sees_project else []
     for booking in page.bookings:
         booking.course = course  # as course.bookings would have set it
     if sees_project:
@@ -254,14 +255,18 @@ def min_side_leader_reads(user: User, leader: Leader | None) -> list[Read[Any]]:
     """The leader panel's read (:attr:`accounts.dashboard.Panel.reads`)."""
     if leader is None:
         return []
-    return [_OPEN_COURSES_OF.read(leader_id=leader.pk, now=now_on_page(leader))]
+    return [_open_courses_read(leader)]
+
+
+def _open_courses_read(leader: Leader) -> Read[CoachingCourse]:
+    return _OPEN_COURSES_OF.read(leader_id=leader.pk, now=now_on_page(leader))
 
 
 def min_side_leader_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
     """The leader's open courses with sessions used and left and the next booking (1 query)."""
     if leader is None:
         return None
-    courses = _OPEN_COURSES_OF(leader_id=leader.pk, now=now_on_page(leader))
+    courses = _open_courses_read(leader)()
     for course in courses:
         course.left = sessions_left(course)  # type: ignore[attr-defined]
     return {"courses": courses}
@@ -290,9 +295,8 @@ def min_side_approvals_reads(user: User, leader: Leader | None) -> list[Read[Any
 def min_side_approvals_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
     """Applications from the leader's reports that wait for their decision (1 query;
     none for a leader nobody reports to)."""
-    if leader is None or not may_have_reports(leader):
-        return None
-    pending = _WAITING_FOR(leader_id=leader.pk)
+    reads = min_side_approvals_reads(user, leader)
+    pending = reads[0]() if reads else []
     if not pending:
         return None
     return {"pending": pending}

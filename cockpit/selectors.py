@@ -304,13 +304,17 @@ _DELIVERED_TO: Prepared[MessageDelivery] = Prepared(lambda user_id: (
 
 def min_side_reads(user: User, leader: Leader | None) -> list[Read[Any]]:
     """The panel's reads (:attr:`accounts.dashboard.Panel.reads`)."""
-    return [_DELIVERED_TO.read(user_id=user.pk),
+    return [_delivered_to_read(user),
             *([enrollments_read(leader)] if leader is not None else [])]
+
+
+def _delivered_to_read(user: User) -> Read[MessageDelivery]:
+    return _DELIVERED_TO.read(user_id=user.pk)
 
 
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
     """Messages O&F sent to this person, and their course certificates (two queries)."""
-    messages = _DELIVERED_TO(user_id=user.pk)
+    messages = _delivered_to_read(user)()
     certificates = completed_enrollments(leader) if leader is not None else []
     if certificates and (user.organisation_id is None or not CertificateSettings.objects.filter(
             organisation_id=user.organisation_id).exists()):

@@ -11,12 +11,12 @@ class GroupsConfig(AppConfig):
 
         from . import calendar, documents, reminders
         from .selectors import min_side_panel, min_side_reads
-        from .timeline import OWN_SOURCE, group_milestones, own_reads, register_milestone_source
+        from .timeline import OWN_SOURCE, group_milestones, register_milestone_source
 
         register_panel(Panel(key="groups", order=20, template="groups/min_side_panel.html",
                              load=min_side_panel,
                              reads=min_side_reads))
-        register_milestone_source(OWN_SOURCE, group_milestones, own_reads)
+        register_milestone_source(OWN_SOURCE, group_milestones)
         documents.register()
         calendar.register()
         reminders.register()

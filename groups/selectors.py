@@ -68,7 +68,12 @@ def groups_for_leader(*, leader: Leader) -> list[LeaderGroup]:
 
     Membership is a subquery rather than a join, so PostgreSQL starts from the few
     matching groups by index instead of joining every group to every membership."""
-    return _LEADERS_GROUPS(leader_id=leader.pk, now=now_on_page(leader))
+    return leaders_groups_read(leader)()
+
+
+def leaders_groups_read(leader: Leader) -> Read[LeaderGroup]:
+    """:func:`groups_for_leader`'s query, not yet run."""
+    return _LEADERS_GROUPS.read(leader_id=leader.pk, now=now_on_page(leader))
 
 
 def _leaders_groups(leader_id: int, now: dt.datetime) -> Any:
@@ -91,7 +96,7 @@ def min_side_reads(user: User, leader: Leader | None) -> list[Read[Any]]:
     """The panel's first read (:attr:`accounts.dashboard.Panel.reads`)."""
     if leader is None:
         return []
-    return [_LEADERS_GROUPS.read(leader_id=leader.pk, now=now_on_page(leader))]
+    return [leaders_groups_read(leader)]
 
 
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
@@ -218,23 +223,20 @@ def progress_get(*, access: GroupAccess) -> ProgressPage:
     """
     group = access.group
     process = access.process
-    process_reads: list[Read[Any]] = [
-        _PROCESS_SESSIONS.read(process_id=process.pk),
-        _TASKS.read(process_id=process.pk, user_id=access.user.pk)] if process else []
-    with ahead([_MEMBERS.read(group_id=group.pk), *process_reads, posters_read(group),
+    own_reads: list[Read[Any]] = [_MEMBERS.read(group_id=group.pk)]
+    if process is not None:
+        own_reads += [_PROCESS_SESSIONS.read(process_id=process.pk),
+                      _TASKS.read(process_id=process.pk, user_id=access.user.pk)]
+    with ahead([*own_reads, posters_read(group),
                 *milestone_reads([group], known=[OWN_SOURCE])]):
-        members = _MEMBERS(group_id=group.pk)
-        sessions: list[ProcessSession] = []
-        tasks: list[TrainingTask] = []
-        if process is not None:
-            sessions = _PROCESS_SESSIONS(process_id=process.pk)
-            for session, label in zip(sessions, session_labels(
-                    [(s.number, s.kind) for s in sessions]), strict=True):
-                session.process = process  # as process.sessions would have set it
-                session.label = label
-            tasks = _TASKS(process_id=process.pk, user_id=access.user.pk)
-            for task in tasks:
-                task.process = process
+        members, *process_rows = (read() for read in own_reads)
+        sessions, tasks = process_rows or ([], [])
+        for session, label in zip(sessions, session_labels(
+                [(s.number, s.kind) for s in sessions]), strict=True):
+            session.process = process  # as process.sessions would have set it
+            session.label = label
+        for task in tasks:
+            task.process = process
         # The timeline's own rows are the ones read above: only the posters' and the
         # other apps' sources are asked (four queries fewer).
         own = group_milestones([group], group_rows(group, process, sessions, tasks,

@@ -174,13 +174,6 @@ _ONE_GROUP: dict[str, Prepared[Any]] = {
 }
 
 
-def own_reads(groups: list[LeaderGroup]) -> list[Read[Any]]:
-    """:func:`group_milestones`' reads for one group (several are read the ordinary way)."""
-    if len(groups) != 1:
-        return []
-    return [query.read(group_id=groups[0].pk) for query in _ONE_GROUP.values()]
-
-
 def posters_read(group: LeaderGroup) -> Read[Any]:
     """The one read :func:`group_milestones` makes when its other rows are given."""
     return _ONE_GROUP["posters"].read(group_id=group.pk)

@@ -396,14 +396,18 @@ def min_side_reads(user: User, leader: Leader | None) -> list[Read[Any]]:
     """The panel's first read (:attr:`accounts.dashboard.Panel.reads`)."""
     if user.organisation_id is None:
         return []
-    return [_CURRENT_VERSIONS.read(organisation_id=user.organisation_id)]
+    return [_current_versions_read(user.organisation_id)]
+
+
+def _current_versions_read(organisation_id: int) -> Read[PlatformVersion]:
+    return _CURRENT_VERSIONS.read(organisation_id=organisation_id)
 
 
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
     """The published platform and what the process asks of the user now (two queries)."""
     if user.organisation_id is None:
         return None
-    versions = _CURRENT_VERSIONS(organisation_id=user.organisation_id)
+    versions = _current_versions_read(user.organisation_id)()
     published = next((v for v in versions if v.is_published), None)
     draft = next((v for v in versions if v.is_draft), None)
     if published is None and draft is None and leader is None:

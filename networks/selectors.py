@@ -289,8 +289,8 @@ def meeting_page(*, access: MeetingAccess) -> MeetingPage:
     answers and (for the group and facilitator only) the note. Four queries, sent
     together (a fifth for the names of answers by leaders who have left the group)."""
     meeting = access.meeting
-    found: list[Any]
-    members, options, votes, *found = together(
+    notes: list[list[MeetingNote]]
+    members, options, votes, *notes = together(
         _MEMBERS.read(group_id=meeting.group_id), OPTIONS_OF.read(meeting_id=meeting.pk),
         _VOTES_ON.read(meeting_id=meeting.pk),
         *([_NOTE_OF.read(meeting_id=meeting.pk)] if access.can_read_note else []))
@@ -311,7 +311,7 @@ def meeting_page(*, access: MeetingAccess) -> MeetingPage:
         mine = next((v.answer for v in votes if v.leader_id == my_id), "")
         answered.update(v.leader_id for v in votes)
         rows.append(OptionRow(option, counts, votes, mine))
-    note = found[0][0] if found and found[0] else None
+    note = next(iter(notes[0]), None) if notes else None  # only read where it may be
     leading = leading_option([r.option for r in rows],
                              [v for r in rows for v in r.answers])
     today = timezone.localdate()
@@ -363,7 +363,12 @@ def _my_groups(groups: list[NetworkGroup]) -> list[MyGroup]:
 
 def groups_of_leader(leader: Leader) -> list[NetworkGroup]:
     """The confirmed groups a leader belongs to (one query, compiled once per process)."""
-    return _GROUPS_OF(leader_id=leader.pk)
+    return groups_of_leader_read(leader)()
+
+
+def groups_of_leader_read(leader: Leader) -> Read[NetworkGroup]:
+    """:func:`groups_of_leader`'s query, not yet run."""
+    return _GROUPS_OF.read(leader_id=leader.pk)
 
 
 _GROUPS_OF: Prepared[NetworkGroup] = Prepared(lambda leader_id: (
@@ -381,7 +386,7 @@ def groups_facilitated_by(user: User) -> list[NetworkGroup]:
 
 def min_side_reads(user: User, leader: Leader | None) -> list[Read[Any]]:
     """The panel's first read (:attr:`accounts.dashboard.Panel.reads`)."""
-    return [_GROUPS_OF.read(leader_id=leader.pk)] if leader is not None else []
+    return [groups_of_leader_read(leader)] if leader is not None else []
 
 
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:

@@ -23,7 +23,7 @@ from accounts.models import ApprovalDecision, Leader, User
 from accounts.selectors import may_have_reports
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
-from lib.prepared import Prepared, Read, ahead, narrowed, place_children
+from lib.prepared import Prepared, Read, ahead, narrowed, place_children, together
 
 from .access import ModuleAccess, audience_read, place_audience
 from .approvals import KIND as APPROVAL_KIND
@@ -111,6 +111,11 @@ _OWN_ENROLMENTS: Prepared[Enrollment] = Prepared(lambda leader_id: (
     Enrollment.objects.filter(leader_id=leader_id).with_attendance().order_by("requested_at")))
 
 
+def _own_enrolments_reads(leader: Leader | None) -> list[Read[Enrollment]]:
+    """The leader's enrolments as a read to send with others; none without a leader."""
+    return [_OWN_ENROLMENTS.read(leader_id=leader.pk)] if leader is not None else []
+
+
 def _mine_among(rows: list[Enrollment], module_ids: list[int]) -> dict[int, Enrollment]:
     """The leader's live enrolment in each module, else their latest one, from the
     leader's enrolments (``_OWN_ENROLMENTS``)."""
@@ -160,10 +165,10 @@ def _place_sessions_and_audience(modules: list[Module], user: User) -> set[int]:
     module without a query each: two queries, compiled once per process, whatever the
     number of modules (``prefetch_related`` would compile its ``IN`` list each time).
     Returns the modules of which ``user`` runs a session."""
-    module_ids = [module.pk for module in modules]
-    with ahead([_SESSIONS_RUN_BY.read(module_ids=module_ids, user_id=user.pk),
-                audience_read(modules)]):
-        sessions = _SESSIONS_RUN_BY(module_ids=module_ids, user_id=user.pk)
+    sessions_read = _SESSIONS_RUN_BY.read(module_ids=[module.pk for module in modules],
+                                          user_id=user.pk)
+    with ahead([sessions_read, audience_read(modules)]):
+        sessions = sessions_read()
         place_audience(modules)
     place_children(modules, "sessions", ((s.module_id, s) for s in sessions), back="module")
     return {s.module_id for s in sessions if s._run_by_user}  # type: ignore[attr-defined]
@@ -185,10 +190,8 @@ def module_list(*, user: User, leader: Leader | None,
     current = _CURRENT_MODULES.read_visible_to(user, today=today, published_only=not manage)
     if current is None:
         return []
-    own_read = _OWN_ENROLMENTS.read(leader_id=leader.pk) if leader is not None else None
-    with ahead([current, *([own_read] if own_read else [])]):  # one round trip
-        modules = current()
-        own_rows = own_read() if own_read else []
+    modules, *enrolments = together(current, *_own_enrolments_reads(leader))
+    own_rows = enrolments[0] if enrolments else []
     if not modules:
         return []
     facilitated = _place_sessions_and_audience(modules, user)
@@ -239,14 +242,12 @@ def module_page(*, access: ModuleAccess, user: User, today: dt.date | None = Non
     """
     today = today or timezone.localdate()
     module = access.module  # read by the access helper, with its programme and audience
-    leader = access.leader
-    own_read = _OWN_ENROLMENTS.read(leader_id=leader.pk) if leader is not None else None
-    with ahead([_SEAT_COUNTS.read(module_id=module.pk), _SESSIONS_OF.read(module_id=module.pk),
-                *([own_read] if own_read else [])]):
-        (module.seated_count, module.talent_seated_count, module.waiting_count,  # type: ignore[attr-defined]
-         module.requested_count) = _SEAT_COUNTS(module_id=module.pk)[0]  # type: ignore[attr-defined]
-        sessions = _SESSIONS_OF(module_id=module.pk)
-        own_rows = own_read() if own_read else []
+    counts, sessions, *enrolments = together(_SEAT_COUNTS.read(module_id=module.pk),
+                                             _SESSIONS_OF.read(module_id=module.pk),
+                                             *_own_enrolments_reads(access.leader))
+    own_rows = enrolments[0] if enrolments else []
+    (module.seated_count, module.talent_seated_count, module.waiting_count,  # type: ignore[attr-defined]
+     module.requested_count) = counts[0]  # type: ignore[attr-defined]
     place_children(sessions, "facilitators", ((row.modulesession_id, row.user) for row in
                                               _FACILITATORS_OF_SESSIONS(
                                                   session_ids=[s.pk for s in sessions])))
@@ -308,7 +309,12 @@ def leader_enrollments(*, leader: Leader, today: dt.date | None = None) -> list[
 def pending_approvals(*, user: User) -> list[Enrollment]:
     """Requests from leaders who report to this user, waiting for their decision
     (what Min side's panel shows of them)."""
-    return _PENDING(user_id=user.pk)
+    return pending_read(user)()
+
+
+def pending_read(user: User) -> Read[Enrollment]:
+    """:func:`pending_approvals`' query, not yet run."""
+    return _PENDING.read(user_id=user.pk)
 
 
 def pending_approvals_queryset(*, user: User) -> QuerySet[Enrollment]:
@@ -415,7 +421,7 @@ def decision_facts(enrollments: list[Enrollment],
 def programmes_for_leader(*, leader: Leader, today: dt.date | None = None) -> list[Programme]:
     """Programmes the leader takes part in, each with ``coming`` gatherings (two queries)."""
     today = today or timezone.localdate()
-    programmes = _PROGRAMMES_OF(leader_id=leader.pk, today=today)
+    programmes = programmes_read(leader, today)()
     if programmes:
         by_id = {p.pk: p for p in programmes}
         for programme in programmes:
@@ -424,6 +430,11 @@ def programmes_for_leader(*, leader: Leader, today: dt.date | None = None) -> li
             gathering.programme = by_id[gathering.programme_id]
             gathering.programme.coming.append(gathering)  # type: ignore[attr-defined]
     return programmes
+
+
+def programmes_read(leader: Leader, today: dt.date) -> Read[Programme]:
+    """:func:`programmes_for_leader`'s first query, not yet run."""
+    return _PROGRAMMES_OF.read(leader_id=leader.pk, today=today)
 
 
 _PROGRAMMES_OF: Prepared[Programme] = Prepared(lambda leader_id, today: (
@@ -465,8 +476,8 @@ def min_side_reads(user: User, leader: Leader | None) -> list[Read[Any]]:
     if leader is None:
         return []
     today = timezone.localdate(now_on_page(leader))
-    return [enrollments_read(leader), _PROGRAMMES_OF.read(leader_id=leader.pk, today=today),
-            *([_PENDING.read(user_id=user.pk)] if may_have_reports(leader) else [])]
+    return [enrollments_read(leader), programmes_read(leader, today),
+            *([pending_read(user)] if may_have_reports(leader) else [])]
 
 
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
