@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,17 +64,38 @@ def now_on_page(leader: Leader | None) -> dt.datetime:
     return shared_on_page(leader, "now", timezone.now)
 
 
+def on_page(leader: Leader) -> Leader:
+    """The leader of one rendering of Min side: a copy carrying that rendering's memo
+    (:func:`shared_on_page`, :func:`now_on_page`); ``leader`` itself if it is one."""
+    if _PAGE_MEMO in leader.__dict__:
+        return leader
+    leader = copy.copy(leader)  # the memo lives on this rendering's copy only
+    leader.__dict__[_PAGE_MEMO] = {}
+    return leader
+
+
+def _in_order() -> list[Panel]:
+    return sorted(_panels.values(), key=lambda p: p.order)
+
+
+def panel_reads(user: User, leader: Leader | None) -> Iterator[Read[Any]]:
+    """Every panel's first reads (:attr:`Panel.reads`), for ``leader`` from
+    :func:`on_page`: to be sent ahead with the page's own (``lib.prepared.ahead``).
+    Made as they are taken (a block nested in one that sent them takes none)."""
+    for panel in _in_order():
+        if panel.reads is not None:
+            yield from panel.reads(user, leader)
+
+
 def panels_for(user: User, leader: Leader | None) -> list[tuple[str, dict[str, Any]]]:
     """Return (template, context) for each panel with something to show. The panels'
-    first reads go to the database together (:attr:`Panel.reads`)."""
+    first reads go to the database together (:func:`panel_reads`); inside a block that
+    has sent them already (Min side's own, with its reads) they are served from there."""
     if leader is not None:
-        leader = copy.copy(leader)  # the memo lives on this rendering's copy only
-        leader.__dict__[_PAGE_MEMO] = {}
-    panels = sorted(_panels.values(), key=lambda p: p.order)
+        leader = on_page(leader)
     shown = []
-    with ahead([read for panel in panels if panel.reads is not None
-                for read in panel.reads(user, leader)]):
-        for panel in panels:
+    with ahead(panel_reads(user, leader)):
+        for panel in _in_order():
             context = panel.load(user, leader)
             if context is not None:
                 shown.append((panel.template, context))

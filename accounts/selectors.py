@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
 
-from lib.prepared import Prepared, together
+from lib.prepared import Prepared, ahead
 
 from .access import leader_for
+from .dashboard import on_page, panel_reads, panels_for
 from .models import Leader, Organisation, Unit, User
 
 _UNITS_BY_PATH: Prepared[Unit] = Prepared(lambda paths: (
@@ -28,47 +30,38 @@ class MinSide:
     organisation: Organisation | None = None
     unit_path: list[Unit] = field(default_factory=list)
     reports: list[Leader] = field(default_factory=list)
+    # (template, context) of each panel with something to show (accounts.dashboard)
+    panels: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
 def min_side_get(*, user: User) -> MinSide:
-    """Who the user is, where they sit and who reports to them.
+    """Who the user is, where they sit, who reports to them, and the panels.
 
-    Two queries whatever the size of the municipality (each compiled once per
-    process), sent together (``lib.prepared.together``: one round trip): the unit's
-    ancestors by their path prefixes, and the direct reports with the leader above.
+    Two queries of its own whatever the size of the municipality (each compiled once
+    per process): the unit's ancestors by their path prefixes, and the direct reports
+    with the leader above. They go to the database together with every panel's first
+    reads (``accounts.dashboard.panel_reads``, ``lib.prepared.ahead``): one round trip.
     The leader profile, unit and municipality come with the signed-in user
     (``accounts.access.USER_WITH_PROFILE``).
     """
     leader = leader_for(user)
     if leader is None:
-        return MinSide(user=user, leader=None, organisation=user.organisation)
+        return MinSide(user=user, leader=None, organisation=user.organisation,
+                       panels=panels_for(user, None))
+    leader = on_page(leader)
     ancestors = [leader.unit.path[:i] for i in range(Unit.steplen, len(leader.unit.path),
                                                       Unit.steplen)]
     above_id = leader.leader_above_id
-    units, people = together(
-        _UNITS_BY_PATH.read(paths=ancestors),
-        _REPORTS_AND_ABOVE.read(leader_id=leader.pk,
-                                above_ids=[above_id] if above_id is not None else []))
-    unit_path = [*units, leader.unit]
-    reports = [p for p in people if p.leader_above_id == leader.pk]
-    above = next((p for p in people if p.pk == above_id), None)
-    if above is not None:
-        leader.leader_above = above  # shown by name and title: no query of its own
-    leader.__dict__[_HAS_REPORTS] = bool(reports)  # the approval panels' gate, read for free here
+    own = (_UNITS_BY_PATH.read(paths=ancestors),
+           _REPORTS_AND_ABOVE.read(leader_id=leader.pk,
+                                   above_ids=[above_id] if above_id is not None else []))
+    with ahead([*own, *panel_reads(user, leader)]):
+        units, people = (read() for read in own)
+        unit_path = [*units, leader.unit]
+        reports = [p for p in people if p.leader_above_id == leader.pk]
+        above = next((p for p in people if p.pk == above_id), None)
+        if above is not None:
+            leader.leader_above = above  # shown by name and title: no query of its own
+        panels = panels_for(user, leader)
     return MinSide(user=user, leader=leader, organisation=leader.organisation,
-                   unit_path=unit_path, reports=reports)
-
-
-_HAS_REPORTS = "_has_reports"
-
-
-def may_have_reports(leader: Leader) -> bool:
-    """False only when it is known that nobody reports to ``leader``: no query.
-
-    ``min_side_get`` has read the reports, and marks the leader it returns, so
-    Min side's approval panels skip their queries for the many leaders without
-    reports. Any other leader instance answers True (the panel asks as before).
-    Deputy duties and handed-over requests do not depend on it: they are on
-    the approver's list (``programs:approvals``), not in these panels.
-    """
-    return bool(leader.__dict__.get(_HAS_REPORTS, True))
+                   unit_path=unit_path, reports=reports, panels=panels)

@@ -29,7 +29,6 @@ from .calendar import (
     room_clashes_for,
     week_of,
 )
-from .dashboard import panels_for
 from .forms import LanguageForm, PasswordResetForm
 from .models import User
 from .password_reset import password_reset_request
@@ -39,8 +38,7 @@ from .selectors import min_side_get
 
 def min_side(request: HttpRequest) -> HttpResponse:
     page = min_side_get(user=request.user)
-    return render(request, "accounts/min_side.html", {
-        "page": page, "panels": panels_for(request.user, page.leader)})
+    return render(request, "accounts/min_side.html", {"page": page})
 
 
 @login_not_required

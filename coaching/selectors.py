@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from accounts.dashboard import now_on_page
 from accounts.models import ApprovalDecision, Leader, User
-from accounts.selectors import may_have_reports
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
 from lib.prepared import Prepared, Read, together
@@ -287,14 +286,13 @@ _WAITING_FOR: Prepared[CoachingCourse] = Prepared(_waiting_for)
 
 def min_side_approvals_reads(user: User, leader: Leader | None) -> list[Read[Any]]:
     """The approvals panel's read (:attr:`accounts.dashboard.Panel.reads`)."""
-    if leader is None or not may_have_reports(leader):
+    if leader is None:
         return []
     return [_WAITING_FOR.read(leader_id=leader.pk)]
 
 
 def min_side_approvals_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
-    """Applications from the leader's reports that wait for their decision (1 query;
-    none for a leader nobody reports to)."""
+    """Applications from the leader's reports that wait for their decision (1 query)."""
     reads = min_side_approvals_reads(user, leader)
     pending = reads[0]() if reads else []
     if not pending:

@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.dashboard import now_on_page, shared_on_page
 from accounts.models import ApprovalDecision, Leader, User
-from accounts.selectors import may_have_reports
 from lib.emails import absolute_url
 from lib.ical import CalendarEvent
 from lib.prepared import Prepared, Read, ahead, narrowed, place_children, together
@@ -476,16 +475,14 @@ def min_side_reads(user: User, leader: Leader | None) -> list[Read[Any]]:
     if leader is None:
         return []
     today = timezone.localdate(now_on_page(leader))
-    return [enrollments_read(leader), programmes_read(leader, today),
-            *([pending_read(user)] if may_have_reports(leader) else [])]
+    return [enrollments_read(leader), programmes_read(leader, today), pending_read(user)]
 
 
 def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
     """The Min side panel: own modules with status and next session, requests to decide.
 
     Queries: own enrolments, their sessions, waiting positions (only when the
-    leader waits somewhere), requests to decide (not when Min side knows that
-    nobody reports to the leader), programmes and their gatherings; for
+    leader waits somewhere), requests to decide, programmes and their gatherings; for
     facilitators their next sessions.
     """
     now = now_on_page(leader)
@@ -497,7 +494,7 @@ def min_side_panel(user: User, leader: Leader | None) -> dict[str, Any] | None:
         return {"facilitating": facilitating, "facilitated": facilitated,
                 "today": today} if facilitating or facilitated else None
     return {"enrollments": leader_enrollments(leader=leader, today=today),
-            "approvals": pending_approvals(user=user) if may_have_reports(leader) else [],
+            "approvals": pending_approvals(user=user),
             "programmes": programmes_for_leader(leader=leader, today=today),
             "facilitating": facilitating, "facilitated": facilitated, "leader": leader,
             "today": today}
