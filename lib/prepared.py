@@ -160,6 +160,11 @@ class Prepared[R]:
         self._lock = threading.Lock()
 
     def __call__(self, **values: Any) -> list[R]:
+        sent = connections[DEFAULT_DB_ALIAS].__dict__.get(_AHEAD)
+        if sent and (key := _sent_key(self, values)) is not None and (
+                found := sent.pop(key, None)) is not None:
+            compiled, rows = found  # sent ahead (bound and checked then)
+            return compiled.reader(rows, connections[DEFAULT_DB_ALIAS])
         bound = self._bind(values)
         if bound is None:
             return list(self._build(**values))
@@ -168,14 +173,9 @@ class Prepared[R]:
             return []
         connection = connections[compiled.alias]  # this thread's
         if compiled.reader is not None:
-            sent = connection.__dict__.get(_AHEAD)
-            key = _sent_key(compiled, params) if sent else None
-            rows = sent.pop(key, None) if sent and key is not None else None
-            if rows is None:
-                cursor = _kept_cursor(connection)
-                cursor.execute(compiled.sql, params)
-                rows = cursor.fetchall()
-            return compiled.reader(rows, connection)
+            cursor = _kept_cursor(connection)
+            cursor.execute(compiled.sql, params)
+            return compiled.reader(cursor.fetchall(), connection)
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connection
         frozen = (compiled.sql, tuple(params))
@@ -541,20 +541,26 @@ def ahead(reads: Iterable[Read[Any]]) -> Iterator[None]:
     if _AHEAD in connection.__dict__ or not settings.PREPARED_READS_AHEAD:
         yield
         return
-    bound = [found for read in reads if (found := read.query._bind(read.values)) is not None
-             and found[0].sql and found[0].reader is not None
-             and found[0].alias == DEFAULT_DB_ALIAS and _sent_key(*found) is not None]
-    if len(bound) < 2:
+    wanted: dict[tuple[Any, ...], tuple[_Compiled, list[Any]]] = {}
+    for read in reads:
+        key = _sent_key(read.query, read.values)
+        if key is None or key in wanted:  # the same read twice is sent once
+            continue
+        found = read.query._bind(read.values)
+        if (found is not None and found[0].sql and found[0].reader is not None
+                and found[0].alias == DEFAULT_DB_ALIAS):
+            wanted[key] = found
+    if len(wanted) < 2:
         yield
         return
-    sent = connection.__dict__[_AHEAD] = _send_together(connection, bound)
+    sent = connection.__dict__[_AHEAD] = _send_together(connection, wanted)
     try:
         yield
     finally:
         connection.__dict__.pop(_AHEAD, None)
     if sent and settings.PREPARED_QUERIES_CHECK:  # the tests: each read declared is used
         raise PreparedQueryError(f"{len(sent)} read(s) sent ahead were not asked for: "
-                                 f"{[sql for sql, *_ in sent]}")
+                                 f"{[compiled.sql for compiled, _ in sent.values()]}")
 
 
 def together(*reads: Read[Any]) -> list[list[Any]]:
@@ -564,11 +570,14 @@ def together(*reads: Read[Any]) -> list[list[Any]]:
         return [read() for read in reads]
 
 
-def _sent_key(compiled: _Compiled, params: list[Any]) -> tuple[Any, ...] | None:
-    """What a read sent ahead is found by: its shape and values; None for a value that
-    cannot be a key (such a read is not sent ahead)."""
-    key = (compiled.sql, id(compiled), *(tuple(value) if type(value) is list else value
-                                         for value in params))
+def _sent_key(query: Prepared[Any], values: dict[str, Any]) -> tuple[Any, ...] | None:
+    """What a read sent ahead is found by: the query, the municipality it acts for (the
+    tenant guard's state: part of the SQL's parameters) and its values, each with its
+    type (``True`` is not ``1``; a list as a tuple) — what its shape and parameters are
+    made of (:meth:`Prepared._bind`), found without making them again. None for a value
+    that cannot be a key (such a read is not sent ahead)."""
+    key = (id(query), _active.get(), *((name, type(value), tuple(value) if type(value) is list
+                                        else value) for name, value in sorted(values.items())))
     try:
         hash(key)
     except TypeError:
@@ -577,14 +586,9 @@ def _sent_key(compiled: _Compiled, params: list[Any]) -> tuple[Any, ...] | None:
 
 
 @async_unsafe
-def _send_together(connection: Any, bound: list[tuple[_Compiled, list[Any]]],
-                   ) -> dict[tuple[Any, ...], list[Any]]:
-    """Run the bound reads in one pipeline; their rows by :func:`_sent_key`. A read
-    whose key is already there (the same read twice) is sent once."""
-    wanted: dict[tuple[Any, ...], tuple[_Compiled, list[Any]]] = {}
-    for compiled, params in bound:
-        if (key := _sent_key(compiled, params)) is not None:
-            wanted[key] = (compiled, params)
+def _send_together(connection: Any, wanted: dict[tuple[Any, ...], tuple[_Compiled, list[Any]]],
+                   ) -> dict[tuple[Any, ...], tuple[_Compiled, list[Any]]]:
+    """Run the bound reads in one pipeline; each read's shape and rows by its key."""
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
@@ -597,7 +601,8 @@ def _send_together(connection: Any, bound: list[tuple[_Compiled, list[Any]]],
         with connection.connection.pipeline():
             for raw, (compiled, params) in zip(raws, wanted.values(), strict=False):
                 connection._prepare_cursor(raw).execute(compiled.sql, params)
-        return {key: raw.fetchall() for raw, key in zip(raws, wanted, strict=False)}
+        return {key: (compiled, raw.fetchall())
+                for raw, (key, (compiled, _)) in zip(raws, wanted.items(), strict=False)}
 
 
 def visible_scope(user: Any) -> int | None | Literal[False]:

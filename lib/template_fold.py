@@ -67,7 +67,7 @@ from django.template.smartif import TokenBase
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.templatetags.static import StaticNode
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.formats import get_format
 from django.utils.html import conditional_escape
 from django.utils.inspect import signature
@@ -193,13 +193,28 @@ def render_value(value: Any, context: Any) -> str:
             return SafeString(_html_escape(value))
         if kind is SafeString:
             return value
-        if kind is int and context.use_l10n is not False:
-            text = str(value)
-            language = get_language()
-            if len(text) - (value < 0) <= _ungrouped.get(
-                    language, lambda: _digits_without_separator(language)):
-                return SafeString(text)
+        if kind is int and context.use_l10n is not False and (
+                text := short_number(value)) is not None:
+            return SafeString(text)
     return render_value_in_context(value, context)
+
+
+def short_number(value: int) -> str | None:
+    """An integer as the active language writes it (``formats.localize``) when that is
+    simply its digits — too short for a thousand separator; None otherwise."""
+    text = str(value)
+    language = get_language()
+    if len(text) - (value < 0) <= _ungrouped.get(
+            language, lambda: _digits_without_separator(language)):
+        return text
+    return None
+
+
+def localized_text(value: Any) -> str:
+    """``str(formats.localize(value))``: an integer by :func:`short_number`'s short path."""
+    if type(value) is int and (text := short_number(value)) is not None:
+        return text
+    return str(formats.localize(value))
 
 
 class PlainVariableNode(VariableNode):

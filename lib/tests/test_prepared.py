@@ -542,14 +542,23 @@ def test_an_error_in_a_pipeline_is_django_s_and_leaves_the_connection_usable(
 
 
 def test_a_read_whose_values_cannot_be_a_key_runs_as_always(two_municipalities):
-    """A parameter that is not hashable (none of the values a prepared query takes is,
-    but Django could wrap one so) is not sent ahead and finds nothing: the call runs."""
+    """A value that is not hashable (none of the values a prepared query takes is, but a
+    caller could pass one) is not sent ahead and finds nothing: the call runs. Each
+    value's type is part of the key (``True`` is not ``1``), a list is keyed as a tuple,
+    and the municipality acted for is part of it."""
     from lib.prepared import _sent_key
+    from lib.scoping import scope
 
-    a, _, _ = two_municipalities
+    a, b, _ = two_municipalities
     titles = Prepared(lambda organisation_id: Leader.objects.filter(
         organisation_id=organisation_id).values_list("title", flat=True))
-    compiled, params = titles._bind({"organisation_id": a.pk})
-    assert _sent_key(compiled, params) is not None
-    assert _sent_key(compiled, [*params, {"a": 1}]) is None
-    assert _sent_key(compiled, [*params, [1, 2]]) is not None  # a list: as a tuple
+    assert _sent_key(titles, {"organisation_id": a.pk}) is not None
+    assert _sent_key(titles, {"organisation_id": {"a": 1}}) is None
+    assert _sent_key(titles, {"organisation_id": [1, 2]})[-1] == (
+        "organisation_id", list, (1, 2))
+    assert _sent_key(titles, {"organisation_id": 1}) != _sent_key(
+        titles, {"organisation_id": True})
+    with scope(a.pk):
+        in_a = _sent_key(titles, {"organisation_id": a.pk})
+    with scope(b.pk):
+        assert _sent_key(titles, {"organisation_id": a.pk}) != in_a

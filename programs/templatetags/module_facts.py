@@ -14,21 +14,24 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils import formats
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
+
+from lib.dates import formatted
+from lib.template_fold import localized_text
 
 register = template.Library()
 
 
 def _shown(value: Any) -> str:
     """A value as ``{% blocktranslate %}`` writes it: localised, then escaped."""
-    return str(conditional_escape(formats.localize(value)))
+    return str(conditional_escape(localized_text(value)))
 
 
 def _day(value: Any, name: str) -> str:
-    return _shown(formats.date_format(value, name))
+    """A date as ``{{ value|date:name }}`` writes it (kept per value: ``lib.dates``)."""
+    return _shown(formatted("date", value, name))
 
 
 @register.simple_tag
