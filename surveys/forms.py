@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -132,6 +132,24 @@ def _clone(field: forms.Field) -> forms.Field:
     return copied
 
 
+def _kept_fields_of(items: Sequence[Item]) -> dict[str, forms.Field]:
+    """The kept fields of ``items`` (by each item's :func:`shown_key`), found once per
+    language on a list that keeps attributes (``surveys.selectors.InstrumentItems``,
+    whose items nothing changes): 33 items' keys are not made and hashed again on
+    every answer page."""
+    language = get_language()
+    memo = getattr(items, "__dict__", None)
+    found = memo.get("_kept_fields") if memo is not None else None
+    if found is not None and found[0] == language:
+        return cast(dict[str, forms.Field], found[1])
+    kept = _kept_fields.get(tuple(shown_key(item) for item in items),
+                            lambda: {name: field for item in items
+                                     for name, field in _fields_of(item).items()})
+    if memo is not None:
+        memo["_kept_fields"] = (language, kept)
+    return kept
+
+
 class AnswerForm(forms.Form):
     """One field per item (a ranking has one place field per option).
 
@@ -145,10 +163,7 @@ class AnswerForm(forms.Form):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.items = list(items)
-        kept = _kept_fields.get(tuple(shown_key(item) for item in self.items),
-                                lambda: {name: field for item in self.items
-                                         for name, field in _fields_of(item).items()})
-        for name, field in kept.items():
+        for name, field in _kept_fields_of(items).items():
             self.fields[name] = _clone(field)
         for item in self.items:
             value = (answers or {}).get(str(item.pk))
