@@ -160,11 +160,20 @@ class AnswerForm(forms.Form):
     """
 
     def __init__(self, *args: Any, items: Sequence[Item], answers: Answers | None = None,
-                 **kwargs: Any) -> None:
+                 posted_only: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.items = list(items)
+        # posted_only: a form to check posted answers with, not to show: only the fields
+        # whose names were posted (a draft of 3 answers of 33 cleans 3 fields, not 33).
+        # Every field is optional (answers_clean decides what a submit must hold), and a
+        # field not posted cleans to nothing, which raw_answers leaves out all the same.
+        posted = self.data if posted_only and self.is_bound else None
+        self.posted_only = posted is not None  # never shown: check() says pass or fail
         for name, field in _kept_fields_of(items).items():
-            self.fields[name] = _clone(field)
+            if posted is None or name in posted:
+                self.fields[name] = _clone(field)
+        if posted is not None:
+            return  # the answers so far (initial) are for showing the form
         for item in self.items:
             value = (answers or {}).get(str(item.pk))
             if item.kind == ItemKind.RANKING:
@@ -195,7 +204,8 @@ class AnswerForm(forms.Form):
         try:
             return answers_clean(self.items, self.raw_answers(), complete=complete)
         except ValidationError as exc:
-            self.add_service_errors(exc)
+            if not self.posted_only:  # a question it names may have no field here
+                self.add_service_errors(exc)
             return None
 
     def add_service_errors(self, exc: ValidationError) -> None:

@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lib.dates import format_date
 from lib.documents import document_request
 from lib.prepared import Prepared
 
@@ -77,9 +77,11 @@ def _answer_page(request: HttpRequest, *, round: Round, invitation: Invitation |
         form = AnswerForm(items=items, answers=draft.data if draft else None)
         return _answer_render(request, round=shown, form=form, items=items, draft=draft)
     items = instrument_items(round.instrument_id)
-    form = AnswerForm(request.POST, items=items)
     submitting = request.POST.get("action") == "submit"
-    answers = form.check(complete=submitting)
+    # Checked with the posted fields only; the page with errors shows every question.
+    answers = AnswerForm(request.POST, items=items, posted_only=True).check(
+        complete=submitting)
+    refused_values = None
     if answers is not None:
         target = {"invitation": invitation} if invitation else {"leader": leader}
         try:
@@ -90,12 +92,15 @@ def _answer_page(request: HttpRequest, *, round: Round, invitation: Invitation |
             services.draft_save(round=round, answers=answers, items=items, **target)
             messages.success(request, _(
                 "Your answers are saved. Come back and submit them before the survey "
-                "closes on %(date)s.") % {"date": formats.date_format(round.closes_on)})
+                "closes on %(date)s.") % {"date": format_date(round.closes_on)})
             return redirect(request.path)
         except ValidationError as exc:
-            form.add_service_errors(exc)
+            refused_values = exc
         except AnswerRefused as refusal:
             return _refused(request, round, refusal)
+    form = AnswerForm(request.POST, items=items)
+    if form.check(complete=submitting) is not None and refused_values is not None:
+        form.add_service_errors(refused_values)
     shown = with_title_parts(round)
     return _answer_render(request, round=shown, form=form, items=items,
                           draft=_draft(invitation), status=400)
