@@ -408,14 +408,20 @@ def _plain_variables(value: Any, depth: int = 0) -> None:
 
 
 def _current_app(context: Any) -> Any:
-    """The current app as ``{% url %}`` reads it (the admin site's name in the admin)."""
-    try:
-        return context.request.current_app
-    except AttributeError:
-        try:
-            return context.request.resolver_match.namespace
-        except AttributeError:
-            return None
+    """The current app as ``{% url %}`` reads it (the admin site's name in the admin):
+    ``request.current_app``, else the resolved namespace, else None — asked with
+    ``getattr``'s default rather than a caught ``AttributeError`` (most requests have
+    no ``current_app``; an exception made for each address was a third of its cost)."""
+    request = getattr(context, "request", None)
+    if request is None:
+        return None
+    app = getattr(request, "current_app", _NO_APP)
+    if app is not _NO_APP:
+        return app
+    return getattr(getattr(request, "resolver_match", None), "namespace", None)
+
+
+_NO_APP = object()
 
 
 def _marker(kind: type, place: int, variant: int) -> Any:
@@ -463,6 +469,32 @@ class PlainURLNode(URLNode):
     an address :func:`_url_pieces` declines) is Django's ``{% url %}``."""
 
     def render(self, context: Any) -> str:
+        try:
+            one = self.__dict__["_one"]
+        except KeyError:  # {% url "fixed:name" value %}: the usual one, worked out once
+            one = self.__dict__["_one"] = (
+                len(self.args) == 1 and not self.kwargs and self.asvar is None
+                and _fixed_expression(self.view_name)
+                and isinstance(self.view_name.var, str)) and {}
+        if one is not False:
+            value = self.args[0].resolve(context)
+            kind = type(value)
+            if kind is uuid.UUID or (kind is int and value >= 0):
+                facts = (kind, get_language(), get_urlconf(), get_script_prefix(),
+                         _current_app(context), _generation[0])
+                try:
+                    pieces = one[facts]
+                except KeyError:
+                    view_name = self.view_name.var
+                    pieces = one[facts] = _url_kept.get(
+                        (view_name, (kind,), (), *facts[1:5]),
+                        lambda: _url_pieces(view_name, (kind,), (), facts[4]))
+                if pieces is not None:
+                    url = filled(pieces, (str(value),))
+                    return SafeString(_html_escape(url)) if context.autoescape else url
+        return self._render_resolved(context)
+
+    def _render_resolved(self, context: Any) -> str:
         args = [arg.resolve(context) for arg in self.args]
         kwargs = {name: value.resolve(context) for name, value in self.kwargs.items()}
         view_name = self.view_name.resolve(context)
