@@ -603,30 +603,34 @@ class PlainIncludeNode(IncludeNode):
     Django's own."""
 
     def render(self, context: Any) -> SafeString:
-        expression = self.template
-        if (self.isolated_context or context.template is None
-                or not _fixed_expression(expression) or not isinstance(expression.var, str)):
+        try:
+            name = self.__dict__["_name"]
+        except KeyError:  # worked out once: the name, or None for Django's own include
+            expression = self.template
+            name = self.__dict__["_name"] = (
+                (construct_relative_path(cast(str | None, self.origin.template_name),
+                                         expression.var),)
+                if not self.isolated_context and _fixed_expression(expression)
+                and isinstance(expression.var, str) else None)
+        if name is None or context.template is None:
             return super().render(context)
-        name = self.__dict__.get("_name")
-        if name is None:
-            name = self.__dict__["_name"] = (construct_relative_path(
-                cast(str | None, self.origin.template_name), expression.var),)
-        cache = context.render_context.dicts[0].setdefault(self, {})
+        render_context = context.render_context
+        cache = render_context.dicts[0].setdefault(self, {})
         template = cache.get(name)
         if template is None:
             template = cache[name] = context.template.engine.select_template(name)
         values = {key: value.resolve(context) for key, value in self.extra_context.items()}
-        render_context = context.render_context
         initial = render_context.template
         render_context.template = template  # Django: render_context.push_state(template)
-        render_context.push()
-        context.push(**values)
+        # Django's push() of each context, less the ContextDict made to be a ``with`` block.
+        render_context.dicts.append({})
+        context.dicts.append(values)
         try:
             return cast(SafeString, template._render(context))
         finally:
-            context.pop()
+            context.dicts.pop()
             render_context.template = initial
-            render_context.pop()
+            render_context.dicts.pop()
 
 
 _PLAIN_KINDS: dict[type, type] = {
