@@ -251,7 +251,8 @@ class PlainBlockTranslateNode(BlockTranslateNode):
         # Django's BlockTranslateNode.render, with render_value (and the kept messages).
         message_context = (self.message_context.resolve(context) if self.message_context
                            else None)
-        context.update({var: val.resolve(context) for var, val in self.extra_context.items()})
+        # Django's context.update(), less the ContextDict made to be a ``with`` block.
+        context.dicts.append({var: val.resolve(context) for var, val in self.extra_context.items()})
         singular, names = self.render_token_list(self.singular)
         if self.plural and self.countervar and self.counter:
             count = self.counter.resolve(context)
@@ -281,7 +282,7 @@ class PlainBlockTranslateNode(BlockTranslateNode):
             return render_value(value, context)
 
         data = {name: value_of(name) for name in names}
-        context.pop()
+        context.dicts.pop()
         try:
             result %= data
         except (KeyError, ValueError):
