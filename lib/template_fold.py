@@ -35,6 +35,7 @@ from __future__ import annotations
 import sys
 import threading
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from html import escape as _html_escape
 from typing import Any, cast
@@ -534,18 +535,15 @@ class PlainIfNode(IfNode):
     branch of plain text is that text (no node list to render and join). A page
     evaluates up to 170 of them (group progress)."""
 
-    # (variable or None, condition or None for else, text or None, the branch's nodes)
+    # (compiled condition or None, condition or None for else, text or None, the nodes)
     branches: list[tuple[Any, Any, str | None, NodeList]]
 
     def render(self, context: Any) -> str:
-        for variable, condition, text, nodelist in self.branches:
+        for compiled, condition, text, nodelist in self.branches:
             if condition is None:  # else clause
                 match = True
-            elif variable is not None:  # Django: TemplateLiteral.eval → resolve → lookup
-                try:
-                    match = variable._resolve_lookup(context)
-                except VariableDoesNotExist:
-                    match = None
+            elif compiled is not None:  # Django: Operator.eval / TemplateLiteral.eval → …
+                match = compiled(context)
             else:
                 try:
                     match = condition.eval(context)
@@ -562,18 +560,70 @@ def _plain_if(node: IfNode) -> PlainIfNode:
     plain.__dict__ = dict(node.__dict__)
     branches: list[tuple[Any, Any, str | None, NodeList]] = []
     for condition, nodelist in node.conditions_nodelists:
-        variable = None
-        value: Any = getattr(condition, "value", None)  # a TemplateLiteral's expression
-        if (type(condition) is TemplateLiteral and type(value) is FilterExpression
-                and not value.filters and isinstance(value.var, Variable)
-                and value.var.lookups is not None and not value.var.translate):
-            variable = value.var
         text = None
         if all(type(child) is TextNode for child in nodelist):
             text = SafeString("".join(cast(TextNode, child).s for child in nodelist))
-        branches.append((variable, condition, text, nodelist))
+        branches.append((None if condition is None else _compiled(condition), condition,
+                         text, nodelist))
     plain.branches = branches
     return plain
+
+
+def _compiled(condition: Any) -> Callable[[Any], Any] | None:
+    """An ``{% if %}`` condition as a function of the context that answers as Django's
+    ``condition.eval`` does, for the conditions pages mostly write: a variable without
+    filters (looked up directly; one that does not exist is None), a constant, and
+    ``not``, ``and``, ``or``, ``==``, ``!=`` of those (any exception inside an operator
+    is False, as Django's operators say). Django's own evaluation walks a literal, its
+    filter expression and its variable for each operand. None for anything else (the
+    node asks Django)."""
+    if type(condition) is TemplateLiteral:
+        value: Any = condition.value
+        if type(value) is not FilterExpression or value.filters:
+            return None
+        var = value.var
+        if not isinstance(var, Variable):
+            return (lambda context: var) if not value.is_var else None  # a quoted constant
+        if var.translate:
+            return None
+        if var.lookups is None:  # a number, or a literal Variable
+            literal = var.literal
+            return lambda context: literal
+
+        def lookup(context: Any) -> Any:
+            try:
+                return var._resolve_lookup(context)  # type: ignore[attr-defined]
+            except VariableDoesNotExist:
+                return None
+
+        return lookup
+    operator = getattr(condition, "id", None)
+    if operator not in _COMPILED_OPERATORS:
+        return None
+    operands = [_compiled(condition.first)]
+    if operator != "not":
+        operands.append(_compiled(condition.second))
+    if None in operands:
+        return None
+    return _COMPILED_OPERATORS[operator](*operands)
+
+
+def _guarded(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def evaluate(context: Any) -> Any:
+        try:
+            return function(context)
+        except Exception:  # Django's Operator.eval: templates do not raise for an if
+            return False
+    return evaluate
+
+
+_COMPILED_OPERATORS: dict[str, Callable[..., Callable[[Any], Any]]] = {
+    "not": lambda x: _guarded(lambda context: not x(context)),
+    "and": lambda x, y: _guarded(lambda context: x(context) and y(context)),
+    "or": lambda x, y: _guarded(lambda context: x(context) or y(context)),
+    "==": lambda x, y: _guarded(lambda context: x(context) == y(context)),
+    "!=": lambda x, y: _guarded(lambda context: x(context) != y(context)),
+}
 
 
 class PlainCsrfTokenNode(CsrfTokenNode):

@@ -449,6 +449,11 @@ def test_an_address_is_kept_as_text_around_its_arguments():
     "{% if o.broken %}x{% endif %}",
     "{% if o.greet %}{{ o.greet }}{% endif %}{% if o.save %}lagret{% endif %}",
     "{% if _('Name') %}oversatt{% endif %}",
+    '{% if a.b == "ja" %}ja{% elif n != 3 %}ikke tre{% elif n == 3 %}tre{% endif %}',
+    "{% if a or missing.x %}a{% endif %}{% if not missing.x %}ingen{% endif %}",
+    "{% if a and o.broken %}x{% else %}brutt{% endif %}{% if not o.broken %}ikke{% endif %}",
+    "{% if o.quiet or o.raising %}x{% endif %}{% if o.items.a == 1 %}én{% endif %}",
+    "{% if n == 0 or n == 3 and not a %}tall{% endif %}{% if xs.0 != 1 %}ikke én{% endif %}",
 ])
 def test_ifs_say_what_django_says(source):
     """``{% if %}`` through PlainIfNode (a plain variable looked up directly, a text branch
@@ -462,6 +467,10 @@ def test_ifs_say_what_django_says(source):
     plain.nodelist = fold(Template(source).nodelist)
     assert {type(n) for n in plain.nodelist if not isinstance(n, TextNode)} <= {PlainIfNode}
     assert IfNode in {type(n) for n in django_own.nodelist}
+    if not any(mark in source for mark in ("|", ">", "_(")):  # conditions it compiles
+        assert all(compiled is not None for node in plain.nodelist
+                   if isinstance(node, PlainIfNode)
+                   for compiled, condition, *_ in node.branches if condition is not None)
 
     def outcome(template, values):
         context = Context(values)
