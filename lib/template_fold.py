@@ -473,31 +473,33 @@ class PlainURLNode(URLNode):
     def render(self, context: Any) -> str:
         try:
             one = self.__dict__["_one"]
-        except KeyError:  # {% url "fixed:name" value %}: the usual one, worked out once
-            one = self.__dict__["_one"] = (
-                len(self.args) == 1 and not self.kwargs and self.asvar is None
-                and _fixed_expression(self.view_name)
-                and isinstance(self.view_name.var, str)) and {}
-        if one is not False:
-            value = self.args[0].resolve(context)
-            kind = type(value)
-            if kind is uuid.UUID or (kind is int and value >= 0):
-                facts = (kind, get_language(), get_urlconf(), get_script_prefix(),
-                         _current_app(context), _generation[0])
-                try:
-                    pieces = one[facts]
-                except KeyError:
-                    view_name = self.view_name.var
-                    pieces = one[facts] = _url_kept.get(
-                        (view_name, (kind,), (), *facts[1:5]),
-                        lambda: _url_pieces(view_name, (kind,), (), facts[4]))
-                if pieces is not None:
-                    url = filled(pieces, (str(value),))
-                    return SafeString(_html_escape(url)) if context.autoescape else url
-        return self._render_resolved(context)
+        except KeyError:  # {% url "fixed:name" value %}, the usual one: its pieces by facts
+            usual = (len(self.args) == 1 and not self.kwargs and self.asvar is None
+                     and _fixed_expression(self.view_name)
+                     and isinstance(self.view_name.var, str))
+            one = self.__dict__["_one"] = {} if usual else None
+        if one is None:
+            return self._render_resolved(context)
+        value = self.args[0].resolve(context)
+        kind = type(value)
+        if kind is uuid.UUID or (kind is int and value >= 0):
+            facts = (kind, get_language(), get_urlconf(), get_script_prefix(),
+                     _current_app(context), _generation[0])
+            try:
+                pieces = one[facts]
+            except KeyError:
+                view_name = self.view_name.var
+                pieces = one[facts] = _url_kept.get(
+                    (view_name, (kind,), (), *facts[1:5]),
+                    lambda: _url_pieces(view_name, (kind,), (), facts[4]))
+            if pieces is not None:
+                url = filled(pieces, (str(value),))
+                return SafeString(_html_escape(url)) if context.autoescape else url
+        return self._render_resolved(context, [value])  # resolved once, as Django does
 
-    def _render_resolved(self, context: Any) -> str:
-        args = [arg.resolve(context) for arg in self.args]
+    def _render_resolved(self, context: Any, args: list[Any] | None = None) -> str:
+        if args is None:
+            args = [arg.resolve(context) for arg in self.args]
         kwargs = {name: value.resolve(context) for name, value in self.kwargs.items()}
         view_name = self.view_name.resolve(context)
         current_app = _current_app(context)
@@ -529,9 +531,11 @@ class PlainURLNode(URLNode):
 
 class PlainIfNode(IfNode):
     """``{% if %}`` as Django renders it, with two short paths worked out once per node
-    (``branches``, set by :func:`fold` after the branches are folded): a condition that
-    is one variable without filters (``{% if m.done %}``) is looked up directly (its
-    ``TemplateLiteral``, filter expression and variable each only pass it on), and a
+    (``branches``, set by :func:`fold` after the branches are folded): a condition of
+    variables without filters and constants, alone or with ``not``, ``and``, ``or``,
+    ``==``, ``!=`` (``{% if m.done %}``, ``{% if not m.date %}``), is a function that
+    looks each variable up directly (:func:`_compiled`: Django's ``TemplateLiteral``,
+    filter expression, variable and operator objects each only pass it on), and a
     branch of plain text is that text (no node list to render and join). A page
     evaluates up to 170 of them (group progress)."""
 
