@@ -472,26 +472,17 @@ class PlainURLNode(URLNode):
 
     def render(self, context: Any) -> str:
         try:
-            one = self.__dict__["_one"]
-        except KeyError:  # {% url "fixed:name" value %}, the usual one: its pieces by facts
-            usual = (len(self.args) == 1 and not self.kwargs and self.asvar is None
-                     and _fixed_expression(self.view_name)
-                     and isinstance(self.view_name.var, str))
-            one = self.__dict__["_one"] = {} if usual else None
-        if one is None:
+            usual = self.__dict__["_usual"]
+        except KeyError:  # {% url "fixed:name" value %}, worked out once per node
+            usual = self.__dict__["_usual"] = (
+                len(self.args) == 1 and not self.kwargs and self.asvar is None
+                and _fixed_expression(self.view_name) and isinstance(self.view_name.var, str))
+        if not usual:
             return self._render_resolved(context)
         value = self.args[0].resolve(context)
         kind = type(value)
         if kind is uuid.UUID or (kind is int and value >= 0):
-            facts = (kind, get_language(), get_urlconf(), get_script_prefix(),
-                     _current_app(context), _generation[0])
-            try:
-                pieces = one[facts]
-            except KeyError:
-                view_name = self.view_name.var
-                pieces = one[facts] = _url_kept.get(
-                    (view_name, (kind,), (), *facts[1:5]),
-                    lambda: _url_pieces(view_name, (kind,), (), facts[4]))
+            pieces = _address_pieces(self.view_name.var, (kind,), (), _current_app(context))
             if pieces is not None:
                 url = filled(pieces, (str(value),))
                 return SafeString(_html_escape(url)) if context.autoescape else url
@@ -503,17 +494,13 @@ class PlainURLNode(URLNode):
         kwargs = {name: value.resolve(context) for name, value in self.kwargs.items()}
         view_name = self.view_name.resolve(context)
         current_app = _current_app(context)
-        names = tuple(kwargs)
         values = [*args, *kwargs.values()]
         kinds = tuple(type(value) for value in values)
         pieces = None
-        if all(kind is uuid.UUID or (kind is int and value >= 0)
-               for kind, value in zip(kinds, values, strict=True)) and isinstance(view_name,
-                                                                                   str):
-            key = (view_name, kinds, names, get_language(), get_urlconf(),
-                   get_script_prefix(), current_app)
-            pieces = _url_kept.get(key, lambda: _url_pieces(view_name, kinds, names,
-                                                            current_app))
+        if isinstance(view_name, str) and all(
+                kind is uuid.UUID or (kind is int and value >= 0)
+                for kind, value in zip(kinds, values, strict=True)):
+            pieces = _address_pieces(view_name, kinds, tuple(kwargs), current_app)
         url = ""
         if pieces is not None:
             url = filled(pieces, [str(value) for value in values])
@@ -527,6 +514,15 @@ class PlainURLNode(URLNode):
             context[self.asvar] = url
             return ""
         return conditional_escape(url) if context.autoescape else url
+
+
+def _address_pieces(view_name: str, kinds: tuple[type, ...], names: tuple[str, ...],
+                    current_app: Any) -> tuple[str | int, ...] | None:
+    """:func:`_url_pieces`, kept by name, kinds of argument and the facts a ``reverse()``
+    reads (language, urlconf, prefix, current app)."""
+    return _url_kept.get(
+        (view_name, kinds, names, get_language(), get_urlconf(), get_script_prefix(),
+         current_app), lambda: _url_pieces(view_name, kinds, names, current_app))
 
 
 class PlainIfNode(IfNode):
